@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { Knex } from 'knex';
+import { ValidationError } from '../errors.ts';
+
+export const PaginationQuery = {
+  limit: z.coerce.number().int('must be an integer').min(1).max(500).default(100),
+  cursor: z.string().min(1).max(200).optional(),
+};
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+interface CursorRow {
+  id: string;
+  created_at: Date;
+}
+
+/** Keyset pagination, newest first, on (created_at, id) of `table`. */
+export function applyCursor(query: Knex.QueryBuilder, table: string, limit: number, cursor: string | undefined): Knex.QueryBuilder {
+  query.orderBy([
+    { column: `${table}.created_at`, order: 'desc' },
+    { column: `${table}.id`, order: 'desc' },
+  ]);
+  query.limit(limit + 1);
+  if (cursor !== undefined) {
+    const { createdAt, id } = decodeCursor(cursor);
+    query.whereRaw(`(${table}.created_at, ${table}.id) < (?::timestamptz, ?::uuid)`, [createdAt, id]);
+  }
+  return query;
+}
+
+export function toPage<R extends CursorRow, T>(rows: R[], limit: number, present: (row: R) => T): Page<T> {
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown.at(-1);
+  return {
+    data: shown.map(present),
+    next_cursor: more && last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null,
+  };
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (
+    createdAt === undefined ||
+    id === undefined ||
+    Number.isNaN(Date.parse(createdAt)) ||
+    !z.uuid().safeParse(id).success
+  ) {
+    throw ValidationError.field('cursor', 'is not a cursor returned by this list');
+  }
+  return { createdAt, id };
+}

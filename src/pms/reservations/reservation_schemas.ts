@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { PaginationQuery } from '../../http/pagination.ts';
+import { Beds24Id, CalendarDateSchema, Id, Money, optionalText } from '../common_schemas.ts';
+import { CreateGuestBody, type GuestRow } from '../guests/guest_schemas.ts';
+
+export const RESERVATION_STATUSES = ['pending', 'confirmed', 'checked_in', 'checked_out', 'cancelled', 'no_show'] as const;
+export const RESERVATION_SOURCES = ['direct', 'phone', 'email', 'walk_in', 'website', 'beds24'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+export type ReservationSource = (typeof RESERVATION_SOURCES)[number];
+
+const count = z.number().int('must be an integer');
+
+const reservationFields = {
+  room_id: Id,
+  guest_id: Id,
+  check_in: CalendarDateSchema,
+  check_out: CalendarDateSchema,
+  adults: count.min(1, 'must be at least 1').max(99),
+  children: count.min(0).max(99),
+  status: z.enum(RESERVATION_STATUSES),
+  total_price: Money.nullable(),
+  notes: optionalText(2000),
+};
+
+export const CreateReservationBody = z
+  .strictObject({
+    ...reservationFields,
+    guest_id: Id.optional(),
+    guest: CreateGuestBody.optional(),
+    children: reservationFields.children.default(0),
+    status: reservationFields.status.default('confirmed'),
+    source: z.enum(RESERVATION_SOURCES).default('direct'),
+    total_price: reservationFields.total_price.optional(),
+    beds24_booking_id: Beds24Id.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.guest_id === undefined) === (body.guest === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['guest_id'], message: 'send exactly one of guest_id and guest' });
+    }
+    if (body.beds24_booking_id !== undefined && body.source !== 'beds24') {
+      ctx.addIssue({ code: 'custom', path: ['beds24_booking_id'], message: 'is accepted only with source "beds24"' });
+    }
+  });
+export type CreateReservationInput = z.infer<typeof CreateReservationBody>;
+
+export const UpdateReservationBody = z
+  .strictObject(reservationFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+export type UpdateReservationInput = z.infer<typeof UpdateReservationBody>;
+
+export const ListReservationsQuery = z
+  .strictObject({
+    property_id: Id.optional(),
+    room_id: Id.optional(),
+    from: CalendarDateSchema.optional(),
+    to: CalendarDateSchema.optional(),
+    status: z.enum(RESERVATION_STATUSES).optional(),
+    ...PaginationQuery,
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { path: ['to'], message: 'must be after from' });
+export type ListReservationsFilter = z.infer<typeof ListReservationsQuery>;
+
+export interface ReservationRow {
+  id: string;
+  property_id: string;
+  room_id: string;
+  guest_id: string;
+  check_in: string;
+  check_out: string;
+  adults: number;
+  children: number;
+  status: ReservationStatus;
+  source: ReservationSource;
+  total_price: number | null;
+  notes: string | null;
+  beds24_booking_id: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type Reservation = ReservationRow & { guest: GuestRow };

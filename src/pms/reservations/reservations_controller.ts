@@ -1,0 +1,134 @@
+import type { RequestHandler } from 'express';
+import type { Knex } from '../../db.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import { parse } from '../../http/validate.ts';
+import { IdParams } from '../common_schemas.ts';
+import { findGuest, insertGuest } from '../guests/guests_repository.ts';
+import type { RoomRow } from '../rooms/room_schemas.ts';
+import { lockRoom } from '../rooms/rooms_repository.ts';
+import { assertStayRules, isOccupying } from './reservation_rules.ts';
+import {
+  CreateReservationBody,
+  ListReservationsQuery,
+  UpdateReservationBody,
+  type CreateReservationInput,
+  type Reservation,
+} from './reservation_schemas.ts';
+import {
+  findReservation,
+  insertReservation,
+  listReservations,
+  lockReservation,
+  updateReservationRow,
+} from './reservations_repository.ts';
+import { assertRoomCanHost } from './stay_conflicts.ts';
+
+export interface ReservationsControllerDeps {
+  db: Knex;
+}
+
+export function createReservationsController({ db }: ReservationsControllerDeps) {
+  async function lockBodyRoom(trx: Knex.Transaction, roomId: string): Promise<RoomRow> {
+    const room = await lockRoom(trx, roomId);
+    if (!room) throw ValidationError.field('room_id', 'no room with this id');
+    return room;
+  }
+
+  async function assertGuestExists(trx: Knex.Transaction, guestId: string): Promise<void> {
+    if (!(await findGuest(trx, guestId))) throw ValidationError.field('guest_id', 'no guest with this id');
+  }
+
+  async function resolveGuest(trx: Knex.Transaction, input: CreateReservationInput): Promise<string> {
+    if (input.guest !== undefined) return (await insertGuest(trx, input.guest)).id;
+    if (input.guest_id === undefined) throw ValidationError.field('guest_id', 'send exactly one of guest_id and guest');
+    await assertGuestExists(trx, input.guest_id);
+    return input.guest_id;
+  }
+
+  async function reload(trx: Knex.Transaction, id: string): Promise<Reservation> {
+    return (await findReservation(trx, id)) as Reservation;
+  }
+
+  const createReservationHandler: RequestHandler = async (req, res) => {
+    const input = parse(CreateReservationBody, req.body);
+    const reservation = await db.transaction(async (trx) => {
+      const room = await lockBodyRoom(trx, input.room_id);
+      assertStayRules(input, room.max_occupancy);
+      if (isOccupying(input.status)) {
+        await assertRoomCanHost(trx, room, { start: input.check_in, end: input.check_out });
+      }
+      const guestId = await resolveGuest(trx, input);
+      const id = await insertReservation(trx, {
+        property_id: room.property_id,
+        room_id: room.id,
+        guest_id: guestId,
+        check_in: input.check_in,
+        check_out: input.check_out,
+        adults: input.adults,
+        children: input.children,
+        status: input.status,
+        source: input.source,
+        total_price: input.total_price ?? null,
+        notes: input.notes ?? null,
+        beds24_booking_id: input.beds24_booking_id ?? null,
+      });
+      return reload(trx, id);
+    });
+    res.status(201).json(reservation);
+  };
+
+  const listReservationsHandler: RequestHandler = async (req, res) => {
+    const filter = parse(ListReservationsQuery, req.query, 'query');
+    res.json(await listReservations(db, filter));
+  };
+
+  const getReservationHandler: RequestHandler = async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'path');
+    const reservation = await findReservation(db, id);
+    if (!reservation) throw new NotFoundError('reservation', id);
+    res.json(reservation);
+  };
+
+  const updateReservationHandler: RequestHandler = async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'path');
+    const changes = parse(UpdateReservationBody, req.body);
+    const reservation = await db.transaction(async (trx) => {
+      const current = await lockReservation(trx, id);
+      if (!current) throw new NotFoundError('reservation', id);
+      const room = await lockBodyRoom(trx, changes.room_id ?? current.room_id);
+      if (room.property_id !== current.property_id) {
+        throw ValidationError.field('room_id', 'room belongs to another property than the reservation');
+      }
+      const next = { ...current, ...changes };
+      assertStayRules(next, room.max_occupancy);
+      if (changes.guest_id !== undefined) await assertGuestExists(trx, changes.guest_id);
+      const stayMoved = next.room_id !== current.room_id || next.check_in !== current.check_in || next.check_out !== current.check_out;
+      const becomesOccupying = isOccupying(next.status) && (!isOccupying(current.status) || stayMoved);
+      if (becomesOccupying) {
+        await assertRoomCanHost(trx, room, { start: next.check_in, end: next.check_out }, id);
+      }
+      await updateReservationRow(trx, id, changes);
+      return reload(trx, id);
+    });
+    res.json(reservation);
+  };
+
+  const deleteReservationHandler: RequestHandler = async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'path');
+    const reservation = await db.transaction(async (trx) => {
+      const current = await lockReservation(trx, id);
+      if (!current) throw new NotFoundError('reservation', id);
+      if (current.status !== 'cancelled') await updateReservationRow(trx, id, { status: 'cancelled' });
+      return reload(trx, id);
+    });
+    res.json(reservation);
+  };
+
+  return {
+    createReservationHandler,
+    listReservationsHandler,
+    getReservationHandler,
+    updateReservationHandler,
+    deleteReservationHandler,
+  };
+}

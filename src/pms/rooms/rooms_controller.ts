@@ -1,0 +1,59 @@
+import type { RequestHandler } from 'express';
+import type { Knex } from '../../db.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import { parse } from '../../http/validate.ts';
+import { IdParams } from '../common_schemas.ts';
+import { findProperty } from '../properties/properties_repository.ts';
+import { CreateRoomBody, ListRoomsQuery, UpdateHousekeepingBody, UpdateRoomBody } from './room_schemas.ts';
+import { findRoom, insertRoom, listRooms, lockRoom, updateRoom } from './rooms_repository.ts';
+
+export interface RoomsControllerDeps {
+  db: Knex;
+}
+
+export function createRoomsController({ db }: RoomsControllerDeps) {
+  const createRoomHandler: RequestHandler = async (req, res) => {
+    const input = parse(CreateRoomBody, req.body);
+    const room = await db.transaction(async (trx) => {
+      if (!(await findProperty(trx, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
+      return insertRoom(trx, input);
+    });
+    res.status(201).json(room);
+  };
+
+  const listRoomsHandler: RequestHandler = async (req, res) => {
+    const { property_id, limit, cursor } = parse(ListRoomsQuery, req.query, 'query');
+    res.json(await listRooms(db, property_id, limit, cursor));
+  };
+
+  const getRoomHandler: RequestHandler = async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'path');
+    const room = await findRoom(db, id);
+    if (!room) throw new NotFoundError('room', id);
+    res.json(room);
+  };
+
+  const updateRoomHandler: RequestHandler = async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'path');
+    const changes = parse(UpdateRoomBody, req.body);
+    const room = await db.transaction(async (trx) => {
+      const current = await lockRoom(trx, id);
+      if (!current) throw new NotFoundError('room', id);
+      return updateRoom(trx, current, changes);
+    });
+    res.json(room);
+  };
+
+  const updateRoomHousekeepingHandler: RequestHandler = async (req, res) => {
+    const { id } = parse(IdParams, req.params, 'path');
+    const changes = parse(UpdateHousekeepingBody, req.body);
+    const room = await db.transaction(async (trx) => {
+      const current = await lockRoom(trx, id);
+      if (!current) throw new NotFoundError('room', id);
+      return updateRoom(trx, current, changes);
+    });
+    res.json(room);
+  };
+
+  return { createRoomHandler, listRoomsHandler, getRoomHandler, updateRoomHandler, updateRoomHousekeepingHandler };
+}

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runServerToExit, spawnServer } from '../helpers/server_process.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
+
+const base = { NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: undefined, API_TOKEN: undefined, ADMIN_TOKEN: undefined, ENCRYPTION_KEY: undefined };
+
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'pms-start-'));
+  await chmod(dataDir, 0o755);
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function get(url: string, token?: string) {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('npm start with no database server and no environment', () => {
+  it('starts an embedded PostgreSQL, migrates, seeds a demo hotel, prints tokens, and survives a SIGKILL', async () => {
+    const first = await spawnServer({ ...base, DATA_DIR: dataDir });
+    const apiToken = /API_TOKEN \(generated for development\): (\S+)/.exec(first.output())?.[1];
+    expect(apiToken).toBeDefined();
+    expect(await get(`${first.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });
+    const properties = await get(`${first.url}/api/properties`, apiToken);
+    expect(properties.body.data).toHaveLength(1);
+    expect(properties.body.data[0].name).toBe('Demo Hotel');
+    const rooms = await get(`${first.url}/api/rooms?property_id=${properties.body.data[0].id}`, apiToken);
+    expect(rooms.body.data.length).toBeGreaterThanOrEqual(3);
+
+    // A killed process leaves its PostgreSQL running with a lock file; the next start must cope.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await spawnServer({ ...base, DATA_DIR: dataDir });
+    expect(second.output()).toContain(apiToken);
+    expect((await get(`${second.url}/api/properties`, apiToken)).body.data).toHaveLength(1);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const third = await spawnServer({ ...base, DATA_DIR: dataDir });
+    expect((await get(`${third.url}/api/properties`, apiToken)).body.data).toHaveLength(1);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    const secrets = JSON.parse(await readFile(join(dataDir, 'dev-secrets.json'), 'utf8'));
+    expect(secrets.ENCRYPTION_KEY).toMatch(/^[0-9a-f]{64}$/);
+  }, 120_000);
+});
+
+describe('npm start with DATABASE_URL', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('uses the given database and the given tokens, and prints no token it did not generate', async () => {
+    const server = await spawnServer({ ...base, DATA_DIR: dataDir, DATABASE_URL: database.url, API_TOKEN: 'given-api-token', ADMIN_TOKEN: 'given-admin-token' });
+    expect(server.output()).not.toContain('given-api-token');
+    expect((await get(`${server.url}/api/properties`, 'given-api-token')).status).toBe(200);
+    expect((await get(`${server.url}/api/properties`, 'wrong')).status).toBe(401);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }, 60_000);
+});
+
+describe('bad configuration', () => {
+  it.each([
+    [{ PORT: 'eighty' }, /^Invalid environment variable PORT: .*\n$/],
+    [{ SYNC_HORIZON_DAYS: '1000' }, /^Invalid environment variable SYNC_HORIZON_DAYS: .*\n$/],
+    [{ NODE_ENV: 'production' }, /^Missing environment variable DATABASE_URL, API_TOKEN, ADMIN_TOKEN, ENCRYPTION_KEY, BEDS24_API_URL: .*\n$/],
+  ])('stops with exit code 1 and one line naming the variable for %j', async (env, message) => {
+    const { code, output } = await runServerToExit({ ...base, DATA_DIR: dataDir, ...env });
+    expect(code).toBe(1);
+    expect(output).toMatch(message);
+  });
+});
