@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runServerToExit, spawnServer } from '../helpers/server_process.ts';
+import type { ApiResponse } from '../helpers/test_app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
 const base = { NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: undefined, API_TOKEN: undefined, ADMIN_TOKEN: undefined, ENCRYPTION_KEY: undefined };
@@ -19,7 +20,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function get(url: string, token?: string) {
+async function get(url: string, token?: string): Promise<ApiResponse> {
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: res.status, body: await res.json() };
 }
