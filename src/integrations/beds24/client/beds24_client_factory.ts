@@ -1,0 +1,67 @@
+import type { Clock } from '../../../clock.ts';
+import type { Knex } from '../../../db.ts';
+import type { Logger } from '../../../logger.ts';
+import { Beds24AuthApi, Beds24Client } from './beds24_client.ts';
+import { Beds24Transport, type TransportOptions } from './beds24_transport.ts';
+import { CreditGate } from './credit_gate.ts';
+import type { Beds24Priority } from './priority.ts';
+import { SyncLog } from './sync_log.ts';
+import { AccessTokenProvider } from './token_provider.ts';
+
+export interface Beds24ClientFactoryOptions {
+  db: Knex;
+  baseUrl: string;
+  encryptionKey: string;
+  logger: Logger;
+  clock: Clock;
+  reserves?: Record<Beds24Priority, number>;
+  transport?: Pick<TransportOptions, 'timeoutMs' | 'retries' | 'minRetryDelayMs' | 'maxRetryDelayMs'>;
+}
+
+/** The credit meter is per Beds24 account (its owner id); before we know it, per PMS property. */
+export function accountKeyFor(propertyId: string, beds24AccountId: number | null | undefined): string {
+  return beds24AccountId ? `account:${beds24AccountId}` : `property:${propertyId}`;
+}
+
+/** Builds clients that share one credit gate and one sync log per process. */
+export class Beds24ClientFactory {
+  readonly gate: CreditGate;
+  readonly syncLog: SyncLog;
+  private readonly options: Beds24ClientFactoryOptions;
+
+  constructor(options: Beds24ClientFactoryOptions) {
+    this.options = options;
+    this.gate = new CreditGate({ db: options.db, clock: options.clock, logger: options.logger, reserves: options.reserves });
+    this.syncLog = new SyncLog(options.db, options.logger);
+  }
+
+  authApi(accountKey: string, propertyId?: string): Beds24AuthApi {
+    return new Beds24AuthApi(this.transport(accountKey, propertyId));
+  }
+
+  forProperty(propertyId: string, beds24AccountId: number | null | undefined): Beds24Client {
+    const accountKey = accountKeyFor(propertyId, beds24AccountId);
+    const auth = this.authApi(accountKey, propertyId);
+    const tokens = new AccessTokenProvider({
+      db: this.options.db,
+      propertyId,
+      encryptionKey: this.options.encryptionKey,
+      clock: this.options.clock,
+      mint: (refreshToken) => auth.token(refreshToken),
+    });
+    return new Beds24Client(this.transport(accountKey, propertyId, tokens));
+  }
+
+  private transport(accountKey: string, propertyId: string | undefined, tokens?: AccessTokenProvider): Beds24Transport {
+    return new Beds24Transport({
+      ...this.options.transport,
+      baseUrl: this.options.baseUrl,
+      accountKey,
+      propertyId,
+      tokens,
+      gate: this.gate,
+      syncLog: this.syncLog,
+      logger: this.options.logger,
+    });
+  }
+}

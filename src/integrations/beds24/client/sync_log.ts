@@ -1,0 +1,93 @@
+import type { Knex } from '../../../db.ts';
+import type { Logger } from '../../../logger.ts';
+
+export type CallOutcome = 'ok' | 'item_errors' | 'transient' | 'rate_limited' | 'auth' | 'validation' | 'unexpected';
+
+export interface SyncLogEntry {
+  accountKey: string;
+  propertyId?: string;
+  method: string;
+  path: string;
+  status?: number;
+  cost?: number;
+  remaining?: number;
+  durationMs: number;
+  outcome: CallOutcome;
+  request?: unknown;
+  response?: unknown;
+  error?: string;
+}
+
+/*
+ * Only these keys survive into the log: identifiers, dates, counts, availability, prices and Beds24's
+ * result messages. Guest names, contact details, notes and every token are dropped, whatever the endpoint.
+ */
+const KEPT_KEYS = new Set([
+  'id', 'roomId', 'propertyId', 'status', 'arrival', 'departure', 'numAdult', 'numChild', 'price',
+  'from', 'to', 'numAvail', 'price1', 'minStay', 'maxStay', 'calendar',
+  'success', 'new', 'modified', 'errors', 'warnings', 'info', 'action', 'field', 'message', 'code', 'error',
+  'count', 'data', 'pages', 'nextPageExists', 'type', 'expiresIn', 'validToken', 'roomTypes', 'qty', 'items',
+  'startDate', 'endDate', 'page', 'arrivalFrom', 'arrivalTo', 'departureFrom', 'departureTo', 'modifiedFrom',
+]);
+const MAX_ITEMS = 20;
+const MAX_STRING = 300;
+
+export function trimForLog(value: unknown, depth = 0): unknown {
+  if (depth > 6) return '…';
+  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, MAX_ITEMS).map((item) => trimForLog(item, depth + 1));
+    return value.length > MAX_ITEMS ? [...kept, `… ${value.length - MAX_ITEMS} more`] : kept;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) if (KEPT_KEYS.has(key)) out[key] = trimForLog(inner, depth + 1);
+    return out;
+  }
+  return value;
+}
+
+/** Every Beds24 call, one row in beds24_sync_log and one log line: endpoint, status, cost, duration, outcome. */
+export class SyncLog {
+  private readonly db: Knex;
+  private readonly logger: Logger;
+
+  constructor(db: Knex, logger: Logger) {
+    this.db = db;
+    this.logger = logger;
+  }
+
+  async record(entry: SyncLogEntry): Promise<void> {
+    const line = {
+      account: entry.accountKey,
+      property_id: entry.propertyId,
+      endpoint: `${entry.method} ${entry.path}`,
+      status: entry.status,
+      cost: entry.cost,
+      remaining: entry.remaining,
+      duration_ms: entry.durationMs,
+      outcome: entry.outcome,
+    };
+    if (entry.outcome === 'ok') this.logger.debug(line, 'beds24 call');
+    else this.logger.warn({ ...line, error: entry.error }, 'beds24 call failed');
+    try {
+      await this.db('beds24_sync_log').insert({
+        account_key: entry.accountKey,
+        property_id: entry.propertyId ?? null,
+        method: entry.method,
+        path: entry.path,
+        status: entry.status ?? null,
+        cost: entry.cost ?? null,
+        remaining: entry.remaining ?? null,
+        duration_ms: Math.round(entry.durationMs),
+        outcome: entry.outcome,
+        request: entry.request === undefined ? null : JSON.stringify(trimForLog(entry.request)),
+        response: entry.response === undefined ? null : JSON.stringify(trimForLog(entry.response)),
+        error: entry.error?.slice(0, 1000) ?? null,
+      });
+    } catch (error) {
+      // The audit row is secondary to the push itself: a failed insert is reported, never fatal.
+      this.logger.error({ err: error, endpoint: line.endpoint }, 'could not write beds24_sync_log');
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { Clock } from '../../../clock.ts';
+import type { Knex } from '../../../db.ts';
+import { decrypt, encrypt } from '../../../utils/encryption.ts';
+import { Beds24AuthError } from './beds24_errors.ts';
+import type { TokenAnswer } from './beds24_schemas.ts';
+
+export interface TokenProviderOptions {
+  db: Knex;
+  propertyId: string;
+  encryptionKey: string;
+  clock: Clock;
+  /** Exchanges the refresh token for an access token (`GET /authentication/token`, which costs credits). */
+  mint: (refreshToken: string) => Promise<TokenAnswer>;
+  /** Refresh this long before the token expires. */
+  marginSeconds?: number;
+}
+
+interface TokenRow {
+  refresh_token: string | null;
+  access_token: string | null;
+  access_token_expires_at: Date | null;
+}
+
+const DEFAULT_TTL_SECONDS = 86_400;
+
+/**
+ * The access token of one connected property, cached in memory and, encrypted, in beds24_config so every
+ * process shares it. A refresh happens once: in-process callers share one promise, and across processes
+ * the config row lock makes the others wait and then read the token the first one stored.
+ */
+export class AccessTokenProvider {
+  private readonly options: TokenProviderOptions;
+  private readonly marginMs: number;
+  private cached: { token: string; expiresAt: number } | undefined;
+  private inflight: Promise<string> | undefined;
+
+  constructor(options: TokenProviderOptions) {
+    this.options = options;
+    this.marginMs = (options.marginSeconds ?? 300) * 1000;
+  }
+
+  async get(): Promise<string> {
+    if (this.cached && this.cached.expiresAt - this.marginMs > this.options.clock.now().getTime()) return this.cached.token;
+    return this.singleFlight(undefined);
+  }
+
+  /** After a 401: a token other than the rejected one (someone refreshed already), or a fresh one. */
+  refreshAfterRejection(rejected: string): Promise<string> {
+    if (this.cached?.token === rejected) this.cached = undefined;
+    return this.singleFlight(rejected);
+  }
+
+  private singleFlight(rejected: string | undefined): Promise<string> {
+    this.inflight ??= this.loadOrMint(rejected).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private loadOrMint(rejected: string | undefined): Promise<string> {
+    const { db, propertyId, encryptionKey, clock, mint } = this.options;
+    return db.transaction(async (trx) => {
+      const row: TokenRow | undefined = await trx('beds24_config')
+        .where({ property_id: propertyId })
+        .forUpdate()
+        .first(['refresh_token', 'access_token', 'access_token_expires_at']);
+      if (!row?.refresh_token) throw new Beds24AuthError('property is not connected to Beds24 (no refresh token)');
+      const now = clock.now().getTime();
+      if (row.access_token && row.access_token_expires_at && row.access_token_expires_at.getTime() - this.marginMs > now) {
+        const stored = decrypt(row.access_token, encryptionKey);
+        if (stored !== rejected) {
+          this.cached = { token: stored, expiresAt: row.access_token_expires_at.getTime() };
+          return stored;
+        }
+      }
+      const answer = await mint(decrypt(row.refresh_token, encryptionKey));
+      const expiresAt = now + (answer.expiresIn ?? DEFAULT_TTL_SECONDS) * 1000;
+      await trx('beds24_config')
+        .where({ property_id: propertyId })
+        .update({ access_token: encrypt(answer.token, encryptionKey), access_token_expires_at: new Date(expiresAt) });
+      this.cached = { token: answer.token, expiresAt };
+      return answer.token;
+    });
+  }
+}
