@@ -1,9 +1,12 @@
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
+import type { Clock } from './clock.ts';
 import type { Knex } from './db.ts';
 import { requireBearer } from './http/auth.ts';
 import { BODY_LIMIT, errorHandler, notFoundHandler } from './http/error_handler.ts';
 import type { Logger } from './logger.ts';
+import { createBeds24AdminRouter } from './integrations/beds24/admin/admin_router.ts';
+import type { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
 import { createPmsRouter } from './pms/pms_router.ts';
 
 export interface AppOptions {
@@ -11,9 +14,11 @@ export interface AppOptions {
   logger: Logger;
   apiToken: string;
   adminToken: string;
+  sync: Beds24Sync;
+  clock: Clock;
 }
 
-export function createApp({ db, logger, apiToken, adminToken }: AppOptions): Express {
+export function createApp({ db, logger, apiToken, adminToken, sync, clock }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
@@ -31,7 +36,8 @@ export function createApp({ db, logger, apiToken, adminToken }: AppOptions): Exp
   app.use('/api', requireBearer([apiToken, adminToken]));
   app.use('/api/admin', requireBearer([adminToken]));
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use('/api', createPmsRouter({ db }));
+  app.use('/api/admin/beds24', createBeds24AdminRouter({ db, sync, clock }));
+  app.use('/api', createPmsRouter({ db, hooks: sync.hooks }));
 
   app.use(notFoundHandler());
   app.use(errorHandler(logger));

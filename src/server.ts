@@ -1,13 +1,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
 import { loadEnv, type Env } from './config.ts';
 import { migrateLatest } from './db/migrate.ts';
 import { openDatabase } from './db/open_database.ts';
 import { resolveSecrets } from './dev_secrets.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { PropertyResync } from './integrations/beds24/admin/property_resync.ts';
+import { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
+import { ensureDemoConnection } from './integrations/beds24/demo/demo_connection.ts';
+import { createBeds24Sandbox, type Beds24Sandbox } from './integrations/beds24/sandbox/index.ts';
+import { Beds24Connector } from './integrations/beds24/services/beds24_connector.ts';
 import { seedDemoData } from './pms/demo_seed.ts';
+import { useEncryptionKey } from './utils/encryption.ts';
 
 export interface RunningServer {
   url: string;
@@ -16,40 +24,78 @@ export interface RunningServer {
 
 const DRAIN_MS = 10_000;
 
-/** Starts the whole backend: database (embedded when no DATABASE_URL), migrations, HTTP API. */
+/** Starts the whole backend: database (embedded when no DATABASE_URL), migrations, sync workers, HTTP API. */
 export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
   const secrets = await resolveSecrets(env);
+  useEncryptionKey(secrets.encryptionKey);
   const database = await openDatabase(env, logger);
+  // Closed in reverse order of opening: HTTP, then the sync (running jobs finish), the sandbox, the database.
+  const closers: Array<() => Promise<void>> = [() => database.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) await close();
+  };
+
   try {
     const applied = await migrateLatest(database.db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+    let sandbox: Beds24Sandbox | undefined;
+    let beds24ApiUrl = env.BEDS24_API_URL;
+    if (beds24ApiUrl === undefined) {
+      const demo = createBeds24Sandbox({ persistFile: join(env.DATA_DIR, 'beds24-sandbox.json'), logger: logger.child({ component: 'beds24-sandbox' }) });
+      beds24ApiUrl = await demo.listen(0);
+      closers.push(() => demo.close());
+      sandbox = demo;
+    }
+
+    const sync = new Beds24Sync({
+      db: database.db,
+      databaseUrl: database.url,
+      beds24ApiUrl,
+      encryptionKey: secrets.encryptionKey,
+      horizonDays: env.SYNC_HORIZON_DAYS,
+      logger,
+      clock: systemClock,
+    });
+    await sync.start({ workers: true });
+    closers.push(() => sync.stop(DRAIN_MS));
+
     if (env.NODE_ENV === 'development') await seedDemoData(database.db, logger);
+    if (sandbox) {
+      await ensureDemoConnection({
+        db: database.db,
+        sandbox,
+        connector: new Beds24Connector(sync.factory, systemClock),
+        resync: new PropertyResync(sync.jobs, systemClock, env.SYNC_HORIZON_DAYS),
+        encryptionKey: secrets.encryptionKey,
+        logger,
+      });
+    }
+
+    const app = createApp({ db: database.db, logger, apiToken: secrets.apiToken, adminToken: secrets.adminToken, sync, clock: systemClock });
+    const server = await listen(app.listen.bind(app), env.PORT);
+    closers.push(() => stopAccepting(server));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    process.stdout.write(`PMS backend listening on ${url}\n`);
+    process.stdout.write(sandbox ? `Beds24: demo mode, local sandbox at ${beds24ApiUrl}\n` : `Beds24: ${beds24ApiUrl}\n`);
+    for (const name of secrets.generated) {
+      if (name === 'ENCRYPTION_KEY') process.stdout.write(`ENCRYPTION_KEY generated into ${env.DATA_DIR}/dev-secrets.json\n`);
+      else process.stdout.write(`${name} (generated for development): ${name === 'API_TOKEN' ? secrets.apiToken : secrets.adminToken}\n`);
+    }
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      close: () => {
+        closing ??= closeAll();
+        return closing;
+      },
+    };
   } catch (error) {
-    await database.close();
+    await closeAll();
     throw error;
   }
-
-  const app = createApp({ db: database.db, logger, apiToken: secrets.apiToken, adminToken: secrets.adminToken });
-  const server = await listen(app.listen.bind(app), env.PORT);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  process.stdout.write(`PMS backend listening on ${url}\n`);
-  for (const name of secrets.generated) {
-    if (name === 'ENCRYPTION_KEY') process.stdout.write(`ENCRYPTION_KEY generated into ${env.DATA_DIR}/dev-secrets.json\n`);
-    else process.stdout.write(`${name} (generated for development): ${name === 'API_TOKEN' ? secrets.apiToken : secrets.adminToken}\n`);
-  }
-
-  let closing: Promise<void> | undefined;
-  return {
-    url,
-    close: () => {
-      closing ??= (async () => {
-        await stopAccepting(server);
-        await database.close();
-      })();
-      return closing;
-    },
-  };
 }
 
 function listen(start: (port: number, callback: () => void) => Server, port: number): Promise<Server> {

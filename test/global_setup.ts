@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { createDb, withDatabase } from '../src/db.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded_postgres.ts';
 import { migrateLatest } from '../src/db/migrate.ts';
+import { SyncQueue } from '../src/integrations/beds24/queue/sync_queue.ts';
 import { createLogger } from '../src/logger.ts';
 
 declare module 'vitest' {
@@ -41,6 +42,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const db = createDb({ url: withDatabase(adminUrl, template), poolMax: 1 });
   try {
     await migrateLatest(db);
+    // pg-boss's schema and queues go into the template too, so each clone starts its queue quickly.
+    const queue = new SyncQueue({ connectionString: withDatabase(adminUrl, template), logger });
+    await queue.start();
+    await queue.stop();
   } finally {
     await db.destroy();
   }

@@ -12,32 +12,28 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-interface CursorRow {
-  id: string;
-  created_at: Date;
-}
-
-/** Keyset pagination, newest first, on (created_at, id) of `table`. */
-export function applyCursor(query: Knex.QueryBuilder, table: string, limit: number, cursor: string | undefined): Knex.QueryBuilder {
+/** Keyset pagination, newest first, on (`column`, id) of `table`; `column` is a millisecond timestamp. */
+export function applyCursor(query: Knex.QueryBuilder, table: string, limit: number, cursor: string | undefined, column = 'created_at'): Knex.QueryBuilder {
   query.orderBy([
-    { column: `${table}.created_at`, order: 'desc' },
+    { column: `${table}.${column}`, order: 'desc' },
     { column: `${table}.id`, order: 'desc' },
   ]);
   query.limit(limit + 1);
   if (cursor !== undefined) {
     const { createdAt, id } = decodeCursor(cursor);
-    query.whereRaw(`(${table}.created_at, ${table}.id) < (?::timestamptz, ?::uuid)`, [createdAt, id]);
+    query.whereRaw(`(${table}.${column}, ${table}.id) < (?::timestamptz, ?::uuid)`, [createdAt, id]);
   }
   return query;
 }
 
-export function toPage<R extends CursorRow, T>(rows: R[], limit: number, present: (row: R) => T): Page<T> {
+export function toPage<R extends { id: string }, T>(rows: R[], limit: number, present: (row: R) => T, column = 'created_at'): Page<T> {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
+  const at: unknown = last ? (last as Record<string, unknown>)[column] : undefined;
   return {
     data: shown.map(present),
-    next_cursor: more && last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null,
+    next_cursor: more && last && at instanceof Date ? Buffer.from(`${at.toISOString()}|${last.id}`).toString('base64url') : null,
   };
 }
 

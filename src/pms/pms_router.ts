@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Knex } from '../db.ts';
+import type { SyncHooks } from '../integrations/beds24/hooks/sync_hooks.ts';
 import { createGuestsController } from './guests/guests_controller.ts';
 import { createMaintenanceController } from './maintenance/maintenance_controller.ts';
 import { createPropertiesController } from './properties/properties_controller.ts';
@@ -9,6 +10,7 @@ import { createRoomsController } from './rooms/rooms_controller.ts';
 
 export interface PmsDeps {
   db: Knex;
+  hooks: SyncHooks;
 }
 
 /** The host PMS routes, mounted under /api. */

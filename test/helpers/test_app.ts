@@ -1,32 +1,68 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.ts';
+import { systemClock, type Clock } from '../../src/clock.ts';
 import type { Knex } from '../../src/db.ts';
-import { createLogger } from '../../src/logger.ts';
+import { Beds24Sync, type Beds24SyncOptions } from '../../src/integrations/beds24/beds24_sync.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 
 export const API_TOKEN = 'test-api-token';
 export const ADMIN_TOKEN = 'test-admin-token';
+export const TEST_ENCRYPTION_KEY = 'c0ffee'.repeat(10) + 'c0ff';
 
-export interface ApiResponse<T = any> {
+/** Response bodies stay loosely typed on purpose: the tests assert on their shape field by field. */
+export type Json = any;
+
+export interface ApiResponse<T = Json> {
   status: number;
   body: T;
 }
 
 export interface TestApp {
   baseUrl: string;
-  request<T = any>(method: string, path: string, body?: unknown, token?: string | null): Promise<ApiResponse<T>>;
+  sync: Beds24Sync;
+  request<T = Json>(method: string, path: string, body?: unknown, token?: string | null): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
-/** The real Express app on a real port, talked to over HTTP with fetch. */
-export async function startTestApp(db: Knex): Promise<TestApp> {
-  const app = createApp({ db, logger: createLogger('silent'), apiToken: API_TOKEN, adminToken: ADMIN_TOKEN });
+export interface TestAppOptions {
+  beds24ApiUrl?: string;
+  /** Run the sync workers in this process (default: only accept jobs). */
+  workers?: boolean;
+  /** Start the queue at all; off for an app whose database is unreachable on purpose. */
+  queue?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+  tuning?: Beds24SyncOptions['tuning'];
+  client?: Beds24SyncOptions['client'];
+  horizonDays?: number;
+}
+
+/** The real Express app and the real sync on a real port, talked to over HTTP with fetch. */
+export async function startTestApp(database: { db: Knex; url: string }, options: TestAppOptions = {}): Promise<TestApp> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger('silent');
+  const sync = new Beds24Sync({
+    db: database.db,
+    databaseUrl: database.url,
+    beds24ApiUrl: options.beds24ApiUrl ?? 'http://127.0.0.1:9/v2',
+    encryptionKey: TEST_ENCRYPTION_KEY,
+    horizonDays: options.horizonDays ?? 365,
+    logger,
+    clock,
+    tuning: { pollingIntervalSeconds: 0.5, ...options.tuning },
+    client: { transport: { retries: 3, minRetryDelayMs: 20, maxRetryDelayMs: 200, timeoutMs: 5000 }, ...options.client },
+    sweepIntervalMs: 1000,
+  });
+  if (options.queue !== false) await sync.start({ workers: options.workers ?? false });
+  const app = createApp({ db: database.db, logger, apiToken: API_TOKEN, adminToken: ADMIN_TOKEN, sync, clock });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     baseUrl,
+    sync,
     async request(method, path, body, token = API_TOKEN) {
       const headers: Record<string, string> = {};
       if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -39,10 +75,12 @@ export async function startTestApp(db: Knex): Promise<TestApp> {
       const text = await res.text();
       return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
     },
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      if (options.queue !== false) await sync.stop(5000);
+    },
   };
 }

@@ -9,7 +9,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await startTestApp(database.db);
+  app = await startTestApp(database);
 });
 
 afterAll(async () => {
@@ -80,7 +80,7 @@ describe('limits and errors', () => {
     await createProperty(app);
 
     const unreachable = createDb({ url: 'postgres://postgres@127.0.0.1:1/none' });
-    const broken = await startTestApp(unreachable);
+    const broken = await startTestApp({ db: unreachable, url: 'postgres://postgres@127.0.0.1:1/none' }, { queue: false });
     try {
       expect(await broken.request('GET', '/healthz', undefined, null)).toEqual({ status: 503, body: { status: 'unavailable' } });
     } finally {

@@ -9,7 +9,7 @@ let propertyId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await startTestApp(database.db);
+  app = await startTestApp(database);
   propertyId = (await createProperty(app)).id;
 });
 

@@ -10,7 +10,7 @@ const MISSING = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await startTestApp(database.db);
+  app = await startTestApp(database);
   propertyId = (await createProperty(app)).id;
 });
 

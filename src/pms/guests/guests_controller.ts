@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from '../../db.ts';
+import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError } from '../../errors.ts';
 import { parse } from '../../http/validate.ts';
 import { IdParams } from '../common_schemas.ts';
@@ -8,9 +9,10 @@ import { findGuest, insertGuest, lockGuest, updateGuest } from './guests_reposit
 
 export interface GuestsControllerDeps {
   db: Knex;
+  hooks: SyncHooks;
 }
 
-export function createGuestsController({ db }: GuestsControllerDeps) {
+export function createGuestsController({ db, hooks }: GuestsControllerDeps) {
   const createGuestHandler: RequestHandler = async (req, res) => {
     const input = parse(CreateGuestBody, req.body);
     res.status(201).json(await insertGuest(db, input));
@@ -28,7 +30,9 @@ export function createGuestsController({ db }: GuestsControllerDeps) {
     const changes = parse(UpdateGuestBody, req.body);
     const guest = await db.transaction(async (trx) => {
       if (!(await lockGuest(trx, id))) throw new NotFoundError('guest', id);
-      return updateGuest(trx, id, changes);
+      const updated = await updateGuest(trx, id, changes);
+      await hooks.queueGuestSyncHook(trx, id);
+      return updated;
     });
     res.json(guest);
   };

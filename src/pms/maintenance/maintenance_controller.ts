@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from '../../db.ts';
+import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError } from '../../errors.ts';
 import { parse } from '../../http/validate.ts';
 import { IdParams } from '../common_schemas.ts';
@@ -10,9 +11,10 @@ import { deleteMaintenance, findMaintenance, insertMaintenance, listMaintenance 
 
 export interface MaintenanceControllerDeps {
   db: Knex;
+  hooks: SyncHooks;
 }
 
-export function createMaintenanceController({ db }: MaintenanceControllerDeps) {
+export function createMaintenanceController({ db, hooks }: MaintenanceControllerDeps) {
   const createMaintenanceHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
     const input = parse(CreateMaintenanceBody, req.body);
@@ -20,7 +22,9 @@ export function createMaintenanceController({ db }: MaintenanceControllerDeps) {
       const room = await lockRoom(trx, id);
       if (!room) throw new NotFoundError('room', id);
       await assertNoOccupyingReservation(trx, room, { start: input.start_date, end: input.end_date });
-      return insertMaintenance(trx, room.id, input);
+      const created = await insertMaintenance(trx, room.id, input);
+      await hooks.queueRoomAvailabilitySyncHook(trx, room);
+      return created;
     });
     res.status(201).json(block);
   };
@@ -37,8 +41,9 @@ export function createMaintenanceController({ db }: MaintenanceControllerDeps) {
     await db.transaction(async (trx) => {
       const block = await findMaintenance(trx, id);
       if (!block) throw new NotFoundError('maintenance block', id);
-      await lockRoom(trx, block.room_id);
+      const room = await lockRoom(trx, block.room_id);
       await deleteMaintenance(trx, id);
+      if (room) await hooks.queueRoomAvailabilitySyncHook(trx, room);
     });
     res.status(204).end();
   };

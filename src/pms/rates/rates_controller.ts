@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from '../../db.ts';
+import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError } from '../../errors.ts';
 import { parse } from '../../http/validate.ts';
 import { IdParams } from '../common_schemas.ts';
@@ -9,15 +10,18 @@ import { nightlyRates, upsertRates } from './rates_repository.ts';
 
 export interface RatesControllerDeps {
   db: Knex;
+  hooks: SyncHooks;
 }
 
-export function createRatesController({ db }: RatesControllerDeps) {
+export function createRatesController({ db, hooks }: RatesControllerDeps) {
   const setRoomRatesHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
     const input = parse(SetRatesBody, req.body);
     await db.transaction(async (trx) => {
-      if (!(await lockRoom(trx, id))) throw new NotFoundError('room', id);
+      const room = await lockRoom(trx, id);
+      if (!room) throw new NotFoundError('room', id);
       await upsertRates(trx, id, input);
+      await hooks.queueRoomRatesSyncHook(trx, room);
     });
     res.json({ room_id: id, from: input.from, to: input.to, price: input.price });
   };

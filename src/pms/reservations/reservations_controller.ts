@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from '../../db.ts';
+import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { parse } from '../../http/validate.ts';
 import { IdParams } from '../common_schemas.ts';
@@ -25,9 +26,10 @@ import { assertRoomCanHost } from './stay_conflicts.ts';
 
 export interface ReservationsControllerDeps {
   db: Knex;
+  hooks: SyncHooks;
 }
 
-export function createReservationsController({ db }: ReservationsControllerDeps) {
+export function createReservationsController({ db, hooks }: ReservationsControllerDeps) {
   async function lockBodyRoom(trx: Knex.Transaction, roomId: string): Promise<RoomRow> {
     const room = await lockRoom(trx, roomId);
     if (!room) throw ValidationError.field('room_id', 'no room with this id');
@@ -72,7 +74,9 @@ export function createReservationsController({ db }: ReservationsControllerDeps)
         notes: input.notes ?? null,
         beds24_booking_id: input.beds24_booking_id ?? null,
       });
-      return reload(trx, id);
+      const created = await reload(trx, id);
+      await hooks.queueReservationSyncHook(trx, created);
+      return created;
     });
     res.status(201).json(reservation);
   };
@@ -108,7 +112,9 @@ export function createReservationsController({ db }: ReservationsControllerDeps)
         await assertRoomCanHost(trx, room, { start: next.check_in, end: next.check_out }, id);
       }
       await updateReservationRow(trx, id, changes);
-      return reload(trx, id);
+      const updated = await reload(trx, id);
+      await hooks.queueReservationSyncHook(trx, updated, current);
+      return updated;
     });
     res.json(reservation);
   };
@@ -118,8 +124,11 @@ export function createReservationsController({ db }: ReservationsControllerDeps)
     const reservation = await db.transaction(async (trx) => {
       const current = await lockReservation(trx, id);
       if (!current) throw new NotFoundError('reservation', id);
-      if (current.status !== 'cancelled') await updateReservationRow(trx, id, { status: 'cancelled' });
-      return reload(trx, id);
+      if (current.status === 'cancelled') return reload(trx, id);
+      await updateReservationRow(trx, id, { status: 'cancelled' });
+      const cancelled = await reload(trx, id);
+      await hooks.queueReservationCancelHook(trx, cancelled);
+      return cancelled;
     });
     res.json(reservation);
   };

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from '../../db.ts';
+import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { parse } from '../../http/validate.ts';
 import { IdParams } from '../common_schemas.ts';
@@ -9,14 +10,17 @@ import { findRoom, insertRoom, listRooms, lockRoom, updateRoom } from './rooms_r
 
 export interface RoomsControllerDeps {
   db: Knex;
+  hooks: SyncHooks;
 }
 
-export function createRoomsController({ db }: RoomsControllerDeps) {
+export function createRoomsController({ db, hooks }: RoomsControllerDeps) {
   const createRoomHandler: RequestHandler = async (req, res) => {
     const input = parse(CreateRoomBody, req.body);
     const room = await db.transaction(async (trx) => {
       if (!(await findProperty(trx, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
-      return insertRoom(trx, input);
+      const created = await insertRoom(trx, input);
+      await hooks.queueRoomAvailabilitySyncHook(trx, created);
+      return created;
     });
     res.status(201).json(room);
   };
@@ -39,7 +43,14 @@ export function createRoomsController({ db }: RoomsControllerDeps) {
     const room = await db.transaction(async (trx) => {
       const current = await lockRoom(trx, id);
       if (!current) throw new NotFoundError('room', id);
-      return updateRoom(trx, current, changes);
+      const updated = await updateRoom(trx, current, changes);
+      if (updated.status !== current.status || updated.beds24_room_id !== current.beds24_room_id) {
+        await hooks.queueRoomAvailabilitySyncHook(trx, updated, current);
+      }
+      if (updated.base_price !== current.base_price || updated.status !== current.status || updated.beds24_room_id !== current.beds24_room_id) {
+        await hooks.queueRoomRatesSyncHook(trx, updated, current);
+      }
+      return updated;
     });
     res.json(room);
   };
@@ -50,7 +61,9 @@ export function createRoomsController({ db }: RoomsControllerDeps) {
     const room = await db.transaction(async (trx) => {
       const current = await lockRoom(trx, id);
       if (!current) throw new NotFoundError('room', id);
-      return updateRoom(trx, current, changes);
+      const updated = await updateRoom(trx, current, changes);
+      if (updated.housekeeping_status !== current.housekeeping_status) await hooks.queueRoomAvailabilitySyncHook(trx, updated);
+      return updated;
     });
     res.json(room);
   };

@@ -128,6 +128,18 @@ export class Beds24AuthApi {
     });
   }
 
+  /** Who the token belongs to (the account id keys the shared credit meter). Beds24 charges nothing for it. */
+  details(accessToken: string): Promise<AuthDetailsAnswer> {
+    return this.transport.call({
+      method: 'GET',
+      path: '/authentication/details',
+      authHeaders: { token: accessToken },
+      schema: AuthDetailsAnswer,
+      priority: 'critical',
+      idempotent: true,
+    });
+  }
+
   token(refreshToken: string): Promise<TokenAnswer> {
     return this.transport.call({
       method: 'GET',

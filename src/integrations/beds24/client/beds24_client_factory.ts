@@ -2,7 +2,7 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import { Beds24AuthApi, Beds24Client } from './beds24_client.ts';
-import { Beds24Transport, type TransportOptions } from './beds24_transport.ts';
+import { Beds24Transport, type TokenSource, type TransportOptions } from './beds24_transport.ts';
 import { CreditGate } from './credit_gate.ts';
 import type { Beds24Priority } from './priority.ts';
 import { SyncLog } from './sync_log.ts';
@@ -52,7 +52,13 @@ export class Beds24ClientFactory {
     return new Beds24Client(this.transport(accountKey, propertyId, tokens));
   }
 
-  private transport(accountKey: string, propertyId: string | undefined, tokens?: AccessTokenProvider): Beds24Transport {
+  /** A client on a token that is not stored yet (while connecting): no refresh, no database token cache. */
+  forTokenOnce(propertyId: string, beds24AccountId: number | null, accessToken: string): Beds24Client {
+    const fixed = { get: async () => accessToken, refreshAfterRejection: async () => accessToken };
+    return new Beds24Client(this.transport(accountKeyFor(propertyId, beds24AccountId), propertyId, fixed));
+  }
+
+  private transport(accountKey: string, propertyId: string | undefined, tokens?: TokenSource): Beds24Transport {
     return new Beds24Transport({
       ...this.options.transport,
       baseUrl: this.options.baseUrl,

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import type { Clock } from '../../../clock.ts';
+import type { Knex } from '../../../db.ts';
+import type { Beds24Sync } from '../beds24_sync.ts';
+import { Beds24Connector } from '../services/beds24_connector.ts';
+import { createConfigController } from './config_controller.ts';
+import { createJobsController } from './jobs_controller.ts';
+import { PropertyResync } from './property_resync.ts';
+import { createResyncController } from './resync_controller.ts';
+import { createStatusController } from './status_controller.ts';
+
+export interface AdminDeps {
+  db: Knex;
+  sync: Beds24Sync;
+  clock: Clock;
+}
+
+/** The Beds24 admin routes, mounted under /api/admin/beds24 behind the admin token. */
+export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router {
+  const resync = new PropertyResync(sync.jobs, clock, sync.options.horizonDays);
+  const config = createConfigController({
+    db,
+    connector: new Beds24Connector(sync.factory, clock),
+    resync,
+    encryptionKey: sync.options.encryptionKey,
+  });
+  const status = createStatusController({ db, queue: sync.queue, gate: sync.factory.gate });
+  const jobs = createJobsController({ db, jobs: sync.jobs });
+  const resyncs = createResyncController({ db, resync });
+
+  return Router()
+    .put('/config', config.putConfigHandler)
+    .get('/config/:property_id', config.getConfigHandler)
+    .post('/resync', resyncs.resyncHandler)
+    .get('/status', status.statusHandler)
+    .get('/jobs', jobs.listJobsHandler)
+    .post('/jobs/:id/retry', jobs.retryJobHandler);
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { PaginationQuery } from '../../../http/pagination.ts';
+import { daysBetween } from '../../../utils/dates.ts';
+import { Beds24Id, CalendarDateSchema, Id } from '../../../pms/common_schemas.ts';
+
+const secret = z.string().trim().min(1, 'must not be empty').max(2000);
+
+export const ConfigBody = z
+  .strictObject({
+    property_id: Id,
+    beds24_property_id: Beds24Id,
+    invite_code: secret.optional(),
+    refresh_token: secret.optional(),
+    sync_enabled: z.boolean().optional(),
+    push_sync_enabled: z.boolean().optional(),
+  })
+  .refine((body) => body.invite_code === undefined || body.refresh_token === undefined, {
+    path: ['refresh_token'],
+    message: 'send either invite_code or refresh_token, not both',
+  });
+export type ConfigInput = z.infer<typeof ConfigBody>;
+
+export const PropertyIdParams = z.strictObject({ property_id: Id });
+
+export const ResyncBody = z
+  .strictObject({ property_id: Id, from: CalendarDateSchema.optional(), to: CalendarDateSchema.optional() })
+  .refine((body) => body.from === undefined || body.to === undefined || daysBetween(body.from, body.to) >= 0, {
+    path: ['to'],
+    message: 'must not be before from',
+  });
+
+export const StatusQuery = z.strictObject({ property_id: Id.optional() });
+
+export const JobsQuery = z.strictObject({
+  state: z.enum(['failed', 'retrying', 'resolved']).default('failed'),
+  property_id: Id.optional(),
+  ...PaginationQuery,
+});
+
+export const JobIdParams = z.strictObject({ id: Id });

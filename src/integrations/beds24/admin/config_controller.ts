@@ -1,0 +1,80 @@
+import type { RequestHandler } from 'express';
+import type { Knex } from '../../../db.ts';
+import { NotFoundError, ValidationError } from '../../../errors.ts';
+import { parse } from '../../../http/validate.ts';
+import { findProperty } from '../../../pms/properties/properties_repository.ts';
+import { encrypt } from '../../../utils/encryption.ts';
+import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
+import { isPushEnabled, loadBeds24Config } from '../services/beds24_connections.ts';
+import type { Beds24Connector, Connection } from '../services/beds24_connector.ts';
+import type { PropertyResync } from './property_resync.ts';
+import { ConfigBody, PropertyIdParams } from './admin_schemas.ts';
+
+export interface ConfigControllerDeps {
+  db: Knex;
+  connector: Beds24Connector;
+  resync: PropertyResync;
+  encryptionKey: string;
+}
+
+/** Never the tokens: only whether there is one. */
+function present(config: Beds24ConfigRow) {
+  return {
+    property_id: config.property_id,
+    beds24_property_id: config.beds24_property_id,
+    sync_enabled: config.sync_enabled,
+    push_sync_enabled: config.push_sync_enabled,
+    connected: config.refresh_token !== null,
+  };
+}
+
+export function createConfigController({ db, connector, resync, encryptionKey }: ConfigControllerDeps) {
+  const putConfigHandler: RequestHandler = async (req, res) => {
+    const input = parse(ConfigBody, req.body);
+    if (!(await findProperty(db, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
+
+    let connection: Connection | undefined;
+    if (input.invite_code !== undefined || input.refresh_token !== undefined) {
+      connection = await connector.connect(input.property_id, input.beds24_property_id, {
+        inviteCode: input.invite_code,
+        refreshToken: input.refresh_token,
+      });
+    }
+
+    const config = await db.transaction(async (trx) => {
+      const before = await trx('beds24_config').where({ property_id: input.property_id }).forUpdate().first();
+      const row: Record<string, unknown> = {
+        property_id: input.property_id,
+        beds24_property_id: input.beds24_property_id,
+        sync_enabled: input.sync_enabled ?? before?.sync_enabled ?? true,
+        push_sync_enabled: input.push_sync_enabled ?? before?.push_sync_enabled ?? true,
+      };
+      if (connection) {
+        Object.assign(row, {
+          refresh_token: encrypt(connection.refreshToken, encryptionKey),
+          access_token: encrypt(connection.accessToken, encryptionKey),
+          access_token_expires_at: connection.accessTokenExpiresAt,
+          beds24_account_id: connection.beds24AccountId,
+          connected_at: new Date(),
+        });
+      }
+      await trx('beds24_config').insert(row).onConflict('property_id').merge();
+      const after = (await loadBeds24Config(trx, input.property_id)) as Beds24ConfigRow;
+      const wasPushing = isPushEnabled(before as Beds24ConfigRow | undefined);
+      const firstToken = connection !== undefined && !before?.refresh_token;
+      // Connecting, or switching pushes back on, brings Beds24 up to date: bookings and the whole calendar.
+      if (isPushEnabled(after) && (firstToken || !wasPushing)) await resync.queue(trx, input.property_id);
+      return after;
+    });
+    res.json(present(config));
+  };
+
+  const getConfigHandler: RequestHandler = async (req, res) => {
+    const { property_id } = parse(PropertyIdParams, req.params, 'path');
+    const config = await loadBeds24Config(db, property_id);
+    if (!config) throw new NotFoundError('Beds24 configuration of property', property_id);
+    res.json(present(config));
+  };
+
+  return { putConfigHandler, getConfigHandler };
+}

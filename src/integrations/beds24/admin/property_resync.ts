@@ -1,0 +1,32 @@
+import type { Clock } from '../../../clock.ts';
+import type { Knex } from '../../../db.ts';
+import { addDays, todayIn } from '../../../utils/dates.ts';
+import type { SyncJobs } from '../queue/sync_jobs.ts';
+
+/**
+ * "Bring this property's Beds24 up to date": every current and future booking, and the calendar of every
+ * mapped room over the range (forgetting what we believe Beds24 holds there, so it is all sent again).
+ */
+export class PropertyResync {
+  private readonly jobs: SyncJobs;
+  private readonly clock: Clock;
+  private readonly horizonDays: number;
+
+  constructor(jobs: SyncJobs, clock: Clock, horizonDays: number) {
+    this.jobs = jobs;
+    this.clock = clock;
+    this.horizonDays = horizonDays;
+  }
+
+  async queue(trx: Knex.Transaction, propertyId: string, from?: string, to?: string): Promise<string | null> {
+    const { timezone }: { timezone: string } = await trx('properties').where({ id: propertyId }).first('timezone');
+    const today = todayIn(timezone, this.clock.now());
+    const stays: Array<{ id: string }> = await trx('reservations')
+      .where({ property_id: propertyId })
+      .whereNot({ source: 'beds24' })
+      .where('check_out', '>=', today)
+      .select('id');
+    await this.jobs.queueReservationSync(trx, propertyId, stays.map((s) => s.id), 'update');
+    return this.jobs.queuePropertyResync(trx, propertyId, from ?? today, to ?? addDays(today, this.horizonDays - 1));
+  }
+}

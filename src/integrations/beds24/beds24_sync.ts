@@ -1,0 +1,90 @@
+import type { Clock } from '../../clock.ts';
+import type { Knex } from '../../db.ts';
+import type { Logger } from '../../logger.ts';
+import { Beds24ClientFactory, type Beds24ClientFactoryOptions } from './client/beds24_client_factory.ts';
+import { createSyncHooks, type SyncHooks } from './hooks/sync_hooks.ts';
+import { OutboxSweeper } from './queue/outbox_sweeper.ts';
+import type { QueueTuning } from './queue/queue_config.ts';
+import { SyncJobs } from './queue/sync_jobs.ts';
+import { SyncQueue } from './queue/sync_queue.ts';
+import { SyncWorker } from './queue/sync_worker.ts';
+import { AvailabilityPushService } from './services/availability_push_service.ts';
+import { Beds24Connections } from './services/beds24_connections.ts';
+import { ReservationPushService } from './services/reservation_push_service.ts';
+
+export interface Beds24SyncOptions {
+  db: Knex;
+  databaseUrl: string;
+  beds24ApiUrl: string;
+  encryptionKey: string;
+  horizonDays: number;
+  logger: Logger;
+  clock: Clock;
+  tuning?: Partial<QueueTuning>;
+  client?: Pick<Beds24ClientFactoryOptions, 'reserves' | 'transport'>;
+  sweepIntervalMs?: number;
+}
+
+/**
+ * The whole push sync, wired: controller hooks → outbox + pg-boss → worker → push services → mappers →
+ * credit-aware client. The HTTP app uses `hooks` and the admin routes; the server starts the workers.
+ */
+export class Beds24Sync {
+  readonly factory: Beds24ClientFactory;
+  readonly connections: Beds24Connections;
+  readonly queue: SyncQueue;
+  readonly jobs: SyncJobs;
+  readonly hooks: SyncHooks;
+  readonly reservations: ReservationPushService;
+  readonly availability: AvailabilityPushService;
+  readonly worker: SyncWorker;
+  readonly sweeper: OutboxSweeper;
+  readonly options: Beds24SyncOptions;
+  private workersRunning = false;
+
+  constructor(options: Beds24SyncOptions) {
+    this.options = options;
+    const { db, logger, clock } = options;
+    this.factory = new Beds24ClientFactory({
+      db,
+      baseUrl: options.beds24ApiUrl,
+      encryptionKey: options.encryptionKey,
+      logger,
+      clock,
+      ...options.client,
+    });
+    this.connections = new Beds24Connections(this.factory);
+    this.queue = new SyncQueue({ connectionString: options.databaseUrl, logger, tuning: options.tuning });
+    this.jobs = new SyncJobs(this.queue);
+    this.hooks = createSyncHooks(this.jobs);
+    this.reservations = new ReservationPushService({ db, connections: this.connections, clock, logger });
+    this.availability = new AvailabilityPushService({ db, connections: this.connections, clock, logger, horizonDays: options.horizonDays });
+    this.worker = new SyncWorker({
+      db,
+      queue: this.queue,
+      logger,
+      handlers: {
+        reservations: (propertyId, opts) => this.reservations.pushPending(propertyId, opts),
+        availability: (propertyId, opts) => this.availability.pushPending(propertyId, opts),
+        rates: (propertyId, opts) => this.availability.pushPending(propertyId, opts),
+        resync: (propertyId, opts) => this.availability.pushPendingResyncs(propertyId, opts),
+      },
+    });
+    this.sweeper = new OutboxSweeper({ db, jobs: this.jobs, logger, intervalMs: options.sweepIntervalMs });
+  }
+
+  /** The queue is needed to accept edits; workers are optional so a process can serve HTTP only. */
+  async start({ workers }: { workers: boolean }): Promise<void> {
+    await this.queue.start();
+    if (workers) {
+      await this.worker.start();
+      this.sweeper.start();
+      this.workersRunning = true;
+    }
+  }
+
+  async stop(timeoutMs?: number): Promise<void> {
+    if (this.workersRunning) await this.sweeper.stop();
+    await this.queue.stop(timeoutMs);
+  }
+}

@@ -1,0 +1,195 @@
+import { OCCUPYING_STATUSES } from '../../../pms/common_schemas.ts';
+import { addDays, daysBetween, type CalendarDate } from '../../../utils/dates.ts';
+import type { CalendarWrite } from '../client/beds24_schemas.ts';
+
+export interface RoomInput {
+  id: string;
+  beds24_room_id: number | null;
+  status: string;
+  housekeeping_status: string;
+  base_price: number;
+}
+
+export interface StayInput {
+  room_id: string;
+  check_in: CalendarDate;
+  check_out: CalendarDate;
+  status: string;
+}
+
+export interface BlockInput {
+  room_id: string;
+  start_date: CalendarDate;
+  end_date: CalendarDate;
+}
+
+export interface RateInput {
+  room_id: string;
+  date: CalendarDate;
+  price: number;
+}
+
+export interface AvailabilityInput {
+  /** First and last night asked for (inclusive); clipped to today .. today + horizonDays - 1. */
+  from: CalendarDate;
+  to: CalendarDate;
+  /** Today in the property's time zone. */
+  today: CalendarDate;
+  horizonDays: number;
+  rooms: RoomInput[];
+  stays: StayInput[];
+  blocks: BlockInput[];
+  rates: RateInput[];
+  /** Beds24 rooms we pushed before that no PMS room maps to any more: they are closed. */
+  formerBeds24RoomIds?: number[];
+}
+
+export interface Cell {
+  numAvail: number;
+  /** Lowest nightly price among the active rooms; null when no active room maps to the Beds24 room. */
+  price1: number | null;
+}
+
+export interface DesiredCalendar {
+  /** First night of `cells[i][0]`; empty range when nothing of the request lies inside the horizon. */
+  from: CalendarDate;
+  nights: number;
+  /** Beds24 room id → one cell per night from `from`. */
+  cells: Map<number, Cell[]>;
+}
+
+const OCCUPYING = new Set<string>(OCCUPYING_STATUSES);
+
+/**
+ * The contract's rule, night by night: for Beds24 room R, the units are the active PMS rooms mapped to R
+ * that no occupying stay and no maintenance block covers (nights are [start, end)), and that are not out
+ * of order tonight; the price is the lowest nightly price among R's active rooms. One pass over the
+ * property's data: each stay and block marks its nights in its room's bitmap, then rooms fold into R.
+ */
+export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalendar {
+  const lastNight = addDays(input.today, input.horizonDays - 1);
+  const from = input.from > input.today ? input.from : input.today;
+  const to = input.to < lastNight ? input.to : lastNight;
+  const nights = Math.max(0, daysBetween(from, to) + 1);
+  const cells = new Map<number, Cell[]>();
+  if (nights === 0) return { from, nights, cells };
+
+  const mapped = input.rooms.filter((room) => room.beds24_room_id !== null);
+  const busy = new Map<string, Uint8Array>(mapped.map((room) => [room.id, new Uint8Array(nights)]));
+  const mark = (roomId: string, start: CalendarDate, end: CalendarDate): void => {
+    const bitmap = busy.get(roomId);
+    if (!bitmap) return;
+    const first = Math.max(0, daysBetween(from, start));
+    const stop = Math.min(nights, daysBetween(from, end));
+    for (let i = first; i < stop; i += 1) bitmap[i] = 1;
+  };
+  for (const stay of input.stays) if (OCCUPYING.has(stay.status)) mark(stay.room_id, stay.check_in, stay.check_out);
+  for (const block of input.blocks) mark(block.room_id, block.start_date, block.end_date);
+
+  const overrides = new Map<string, Map<number, number>>();
+  for (const rate of input.rates) {
+    const offset = daysBetween(from, rate.date);
+    if (offset < 0 || offset >= nights) continue;
+    let byNight = overrides.get(rate.room_id);
+    if (!byNight) overrides.set(rate.room_id, (byNight = new Map()));
+    byNight.set(offset, rate.price);
+  }
+
+  const tonight = from === input.today ? 0 : -1;
+  for (const room of mapped) {
+    const beds24RoomId = room.beds24_room_id as number;
+    let row = cells.get(beds24RoomId);
+    if (!row) cells.set(beds24RoomId, (row = Array.from({ length: nights }, () => ({ numAvail: 0, price1: null }))));
+    if (room.status !== 'active') continue;
+    const bitmap = busy.get(room.id) as Uint8Array;
+    const roomRates = overrides.get(room.id);
+    for (let i = 0; i < nights; i += 1) {
+      const cell = row[i] as Cell;
+      const price = roomRates?.get(i) ?? room.base_price;
+      if (cell.price1 === null || price < cell.price1) cell.price1 = price;
+      const outOfOrder = i === tonight && room.housekeeping_status === 'out_of_order';
+      if (bitmap[i] === 0 && !outOfOrder) cell.numAvail += 1;
+    }
+  }
+  for (const former of input.formerBeds24RoomIds ?? []) {
+    if (!cells.has(former)) cells.set(former, Array.from({ length: nights }, () => ({ numAvail: 0, price1: null })));
+  }
+  return { from, nights, cells };
+}
+
+/** What Beds24 last accepted: Beds24 room id → date → cell. */
+export type RememberedCalendar = Map<number, Map<CalendarDate, Cell>>;
+
+export interface ChangedCell extends Cell {
+  beds24RoomId: number;
+  date: CalendarDate;
+}
+
+/** The cells whose desired value differs from what Beds24 holds; a price we cannot name is left as it is. */
+export function diffCalendar(desired: DesiredCalendar, remembered: RememberedCalendar): ChangedCell[] {
+  const changed: ChangedCell[] = [];
+  for (const [beds24RoomId, row] of desired.cells) {
+    const known = remembered.get(beds24RoomId);
+    row.forEach((cell, i) => {
+      const date = addDays(desired.from, i);
+      const before = known?.get(date);
+      const priceDiffers = cell.price1 !== null && cell.price1 !== before?.price1;
+      if (before === undefined || before.numAvail !== cell.numAvail || priceDiffers) {
+        changed.push({ beds24RoomId, date, numAvail: cell.numAvail, price1: cell.price1 ?? before?.price1 ?? null });
+      }
+    });
+  }
+  return changed;
+}
+
+export interface CalendarBodyLimits {
+  /** Ranges per request: keeps each body far below Beds24's 1 MB. */
+  maxRangesPerRequest: number;
+  /** Top-level room items per request (Beds24 allows 10,000). */
+  maxRoomsPerRequest: number;
+}
+
+export const DEFAULT_CALENDAR_LIMITS: CalendarBodyLimits = { maxRangesPerRequest: 5000, maxRoomsPerRequest: 1000 };
+
+/**
+ * Changed cells as `POST /inventory/rooms/calendar` bodies: per Beds24 room, consecutive nights with equal
+ * values merged into one inclusive from/to range, every room of the property in one body, split only when
+ * a body would pass the limits.
+ */
+export function toCalendarBodies(changed: ChangedCell[], limits: CalendarBodyLimits = DEFAULT_CALENDAR_LIMITS): CalendarWrite[][] {
+  const byRoom = Map.groupBy(changed, (cell) => cell.beds24RoomId);
+  const bodies: CalendarWrite[][] = [];
+  let body: CalendarWrite[] = [];
+  let ranges = 0;
+  const flush = (): void => {
+    if (body.length > 0) bodies.push(body);
+    body = [];
+    ranges = 0;
+  };
+  for (const [roomId, cells] of [...byRoom].sort(([a], [b]) => a - b)) {
+    const runs = mergeRuns(cells.sort((a, b) => (a.date < b.date ? -1 : 1)));
+    for (let start = 0; start < runs.length; ) {
+      if (ranges >= limits.maxRangesPerRequest || body.length >= limits.maxRoomsPerRequest) flush();
+      const take = Math.min(runs.length - start, limits.maxRangesPerRequest - ranges);
+      body.push({ roomId, calendar: runs.slice(start, start + take) });
+      ranges += take;
+      start += take;
+    }
+  }
+  flush();
+  return bodies;
+}
+
+function mergeRuns(cells: ChangedCell[]): CalendarWrite['calendar'] {
+  const runs: CalendarWrite['calendar'] = [];
+  let previous: ChangedCell | undefined;
+  for (const cell of cells) {
+    const last = runs.at(-1);
+    const continues =
+      last !== undefined && previous !== undefined && addDays(previous.date, 1) === cell.date && previous.numAvail === cell.numAvail && previous.price1 === cell.price1;
+    if (continues) last.to = cell.date;
+    else runs.push(cell.price1 === null ? { from: cell.date, to: cell.date, numAvail: cell.numAvail } : { from: cell.date, to: cell.date, numAvail: cell.numAvail, price1: cell.price1 });
+    previous = cell;
+  }
+  return runs;
+}

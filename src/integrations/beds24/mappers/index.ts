@@ -1,0 +1,2 @@
+export * from './guest_mapper.ts';
+export * from './reservation_mapper.ts';

@@ -1,0 +1,63 @@
+import type { Beds24Priority } from '../client/priority.ts';
+
+export const SYNC_QUEUE = 'beds24-sync';
+export const DEAD_LETTER_QUEUE = 'beds24-sync-dead';
+
+/**
+ * A job says what to bring up to date for one property, never the data: the worker reads the current
+ * state when it runs. Kinds are separate jobs so their priorities apply; `group = property` with a group
+ * concurrency of 1 keeps one push per property in flight across all kinds and all processes.
+ */
+export const JOB_KINDS = ['reservations', 'availability', 'rates', 'resync'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export interface SyncJobData {
+  kind: JobKind;
+  propertyId: string;
+}
+
+interface KindSettings {
+  /** pg-boss fetch priority: higher runs first. */
+  queuePriority: number;
+  /** Credit-gate priority of the Beds24 calls the job makes. */
+  creditPriority: Beds24Priority;
+  /** Edits arriving within this window become one push. */
+  debounceSeconds: number;
+}
+
+export const KIND_SETTINGS: Record<JobKind, KindSettings> = {
+  reservations: { queuePriority: 40, creditPriority: 'critical', debounceSeconds: 1 },
+  availability: { queuePriority: 30, creditPriority: 'high', debounceSeconds: 1 },
+  rates: { queuePriority: 20, creditPriority: 'normal', debounceSeconds: 2 },
+  resync: { queuePriority: 10, creditPriority: 'low', debounceSeconds: 0 },
+};
+
+export interface QueueTuning {
+  retryLimit: number;
+  retryDelaySeconds: number;
+  retryDelayMaxSeconds: number;
+  /** A job whose worker stops sending heartbeats (a killed process) is retried after this long. */
+  heartbeatSeconds: number;
+  monitorIntervalSeconds: number;
+  expireInSeconds: number;
+  pollingIntervalSeconds: number;
+  localConcurrency: number;
+  /** Multiplies every debounce; 0 turns debouncing off (benchmarks of the write path). */
+  debounceFactor: number;
+}
+
+export const DEFAULT_TUNING: QueueTuning = {
+  retryLimit: 8,
+  retryDelaySeconds: 5,
+  retryDelayMaxSeconds: 300,
+  heartbeatSeconds: 20,
+  monitorIntervalSeconds: 10,
+  expireInSeconds: 900,
+  pollingIntervalSeconds: 0.5,
+  localConcurrency: 4,
+  debounceFactor: 1,
+};
+
+export function singletonKeyFor(kind: JobKind, propertyId: string): string {
+  return `${kind}:${propertyId}`;
+}

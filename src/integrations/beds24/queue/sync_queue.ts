@@ -1,0 +1,144 @@
+import { PgBoss, fromKnex, type Job, type JobResult } from 'pg-boss';
+import type { Db } from '../../../db.ts';
+import type { Logger } from '../../../logger.ts';
+import {
+  DEAD_LETTER_QUEUE,
+  DEFAULT_TUNING,
+  KIND_SETTINGS,
+  SYNC_QUEUE,
+  singletonKeyFor,
+  type JobKind,
+  type QueueTuning,
+  type SyncJobData,
+} from './queue_config.ts';
+
+export interface SyncQueueOptions {
+  connectionString: string;
+  logger: Logger;
+  tuning?: Partial<QueueTuning>;
+}
+
+/** What a job handler tells the queue: done, try again later, or give up at once (to the dead letters). */
+export type JobVerdict = 'completed' | 'retry' | 'deadletter';
+
+export type SyncJobHandler = (data: SyncJobData, job: Job<SyncJobData>) => Promise<JobVerdict>;
+
+export const PGBOSS_SCHEMA = 'pgboss';
+
+/** pg-boss, in-process, on the application's PostgreSQL, in its own schema. */
+export class SyncQueue {
+  readonly tuning: QueueTuning;
+  private readonly boss: PgBoss;
+  private readonly logger: Logger;
+  private started = false;
+
+  constructor(options: SyncQueueOptions) {
+    this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this.logger = options.logger;
+    this.boss = new PgBoss({
+      connectionString: options.connectionString,
+      schema: PGBOSS_SCHEMA,
+      application_name: 'pms-sync',
+      max: 6,
+      monitorIntervalSeconds: this.tuning.monitorIntervalSeconds,
+      superviseIntervalSeconds: this.tuning.monitorIntervalSeconds,
+      persistWarnings: false,
+    });
+    this.boss.on('error', (error: unknown) => this.logger.error({ err: error }, 'pg-boss error'));
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+    await this.ensureQueue(DEAD_LETTER_QUEUE, { policy: 'standard', retryLimit: 0 });
+    await this.ensureQueue(SYNC_QUEUE, {
+      policy: 'stately',
+      deadLetter: DEAD_LETTER_QUEUE,
+      retryLimit: this.tuning.retryLimit,
+      retryDelay: this.tuning.retryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: this.tuning.retryDelayMaxSeconds,
+      heartbeatSeconds: this.tuning.heartbeatSeconds,
+      expireInSeconds: this.tuning.expireInSeconds,
+      deleteAfterSeconds: 86_400,
+    });
+    this.started = true;
+  }
+
+  /**
+   * Queues "bring this kind of thing up to date for this property", inside the caller's transaction when
+   * `db` is one. With the stately policy a second send while one job of the key is queued is a no-op:
+   * that is the coalescing.
+   */
+  async send(db: Db, kind: JobKind, propertyId: string): Promise<string | null> {
+    const settings = KIND_SETTINGS[kind];
+    const debounce = settings.debounceSeconds * this.tuning.debounceFactor;
+    const id = await this.boss.send(SYNC_QUEUE, { kind, propertyId } satisfies SyncJobData, {
+      db: fromKnex(db),
+      singletonKey: singletonKeyFor(kind, propertyId),
+      group: { id: propertyId },
+      priority: settings.queuePriority,
+      startAfter: debounce > 0 ? new Date(Date.now() + debounce * 1000) : undefined,
+    });
+    if (id !== null) return id;
+    const queued: { rows: Array<{ id: string }> } = await db.raw(
+      `select id from ${PGBOSS_SCHEMA}.job where name = ? and singleton_key = ? and state in ('created', 'retry') limit 1`,
+      [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
+    );
+    return queued.rows[0]?.id ?? null;
+  }
+
+  /** Jobs waiting and running, per kind, for one property or all. */
+  async depth(db: Db, propertyId?: string): Promise<Array<{ kind: JobKind; state: string; count: number }>> {
+    const { rows }: { rows: Array<{ kind: JobKind; state: string; count: number }> } = await db.raw(
+      `select data->>'kind' as kind, state, count(*)::int as count from ${PGBOSS_SCHEMA}.job
+       where name = ? and state in ('created', 'retry', 'active') and (?::text is null or data->>'propertyId' = ?::text)
+       group by 1, 2`,
+      [SYNC_QUEUE, propertyId ?? null, propertyId ?? null],
+    );
+    return rows;
+  }
+
+  async work(handler: SyncJobHandler): Promise<void> {
+    await this.boss.work<SyncJobData>(
+      SYNC_QUEUE,
+      {
+        localConcurrency: this.tuning.localConcurrency,
+        groupConcurrency: 1,
+        batchSize: 1,
+        pollingIntervalSeconds: this.tuning.pollingIntervalSeconds,
+        perJobResults: true,
+      },
+      async (jobs: Job<SyncJobData>[]): Promise<JobResult[]> => {
+        const results: JobResult[] = [];
+        for (const job of jobs) {
+          const verdict = await handler(job.data, job);
+          results.push({ id: job.id, status: verdict === 'retry' ? 'failed' : verdict });
+        }
+        return results;
+      },
+    );
+  }
+
+  async workDeadLetters(handler: (data: SyncJobData, job: Job<SyncJobData>) => Promise<void>): Promise<void> {
+    await this.boss.work<SyncJobData>(DEAD_LETTER_QUEUE, { pollingIntervalSeconds: 2 }, async (jobs: Job<SyncJobData>[]) => {
+      for (const job of jobs) await handler(job.data, job);
+    });
+  }
+
+  /** Stops fetching, lets running jobs finish for up to `timeoutMs`, then closes the pool. */
+  async stop(timeoutMs = 20_000): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+  }
+
+  /** Creates the queue, or brings an existing one's settings up to date (its policy is fixed at creation). */
+  private async ensureQueue(name: string, options: NonNullable<Parameters<PgBoss['createQueue']>[1]>): Promise<void> {
+    if (!(await this.boss.getQueue(name))) {
+      await this.boss.createQueue(name, options);
+      return;
+    }
+    const { policy: _policy, ...changeable } = options;
+    await this.boss.updateQueue(name, changeable);
+  }
+}

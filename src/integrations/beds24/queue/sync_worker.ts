@@ -1,0 +1,69 @@
+import type { Job } from 'pg-boss';
+import type { Knex } from '../../../db.ts';
+import { AppError } from '../../../errors.ts';
+import type { Logger } from '../../../logger.ts';
+import type { PushOptions, PushSummary } from '../beds24_sync_types.ts';
+import { Beds24Error } from '../client/beds24_errors.ts';
+import { recordFailure, resolveFailures } from '../services/sync_failures.ts';
+import { KIND_SETTINGS, type JobKind, type SyncJobData } from './queue_config.ts';
+import type { JobVerdict, SyncQueue } from './sync_queue.ts';
+
+export type KindHandler = (propertyId: string, options: PushOptions) => Promise<PushSummary>;
+
+export interface SyncWorkerDeps {
+  db: Knex;
+  queue: SyncQueue;
+  handlers: Record<JobKind, KindHandler>;
+  logger: Logger;
+}
+
+/**
+ * Runs the property jobs. Transient failures go back to pg-boss for a retry with backoff; a failure that
+ * retrying cannot fix (refused credentials, an unexpected answer), or the last retry, lands in the visible
+ * failed list and the dead-letter queue. A later success of the same kind resolves it.
+ */
+export class SyncWorker {
+  private readonly deps: SyncWorkerDeps;
+
+  constructor(deps: SyncWorkerDeps) {
+    this.deps = deps;
+  }
+
+  async start(): Promise<void> {
+    await this.deps.queue.work((data, job) => this.handle(data, job));
+    await this.deps.queue.workDeadLetters((data, job) => this.handleDeadLetter(data, job));
+  }
+
+  async handle(data: SyncJobData, job: Pick<Job<SyncJobData>, 'id' | 'retryCount'>): Promise<JobVerdict> {
+    const { db, handlers, logger, queue } = this.deps;
+    const started = performance.now();
+    try {
+      const summary = await handlers[data.kind](data.propertyId, { priority: KIND_SETTINGS[data.kind].creditPriority });
+      await resolveFailures(db, data.propertyId, 'job', [data.kind]);
+      logger.info({ kind: data.kind, property_id: data.propertyId, ms: Math.round(performance.now() - started), ...summary }, 'beds24 push done');
+      return 'completed';
+    } catch (error) {
+      const retryable = !(error instanceof Beds24Error) || error.retryable;
+      const final = !retryable || job.retryCount >= queue.tuning.retryLimit;
+      logger.warn({ err: error, kind: data.kind, property_id: data.propertyId, attempt: job.retryCount + 1, final }, 'beds24 push failed');
+      if (!final) return 'retry';
+      await recordFailure(db, { propertyId: data.propertyId, kind: 'job', entityId: data.kind }, describe(error), job.id);
+      return 'deadletter';
+    }
+  }
+
+  /** Jobs that died without our handler seeing their last attempt (a worker killed every time) still get listed. */
+  private async handleDeadLetter(data: SyncJobData, job: Job<SyncJobData>): Promise<void> {
+    await this.deps.db.raw(
+      `insert into beds24_sync_failures (property_id, kind, entity_id, error_code, error_message, job_id)
+       values (?, 'job', ?, 'job_abandoned', 'the job ran out of attempts without finishing (worker stopped or timed out)', ?)
+       on conflict (property_id, kind, entity_id) where state <> 'resolved' do nothing`,
+      [data.propertyId, data.kind, job.id],
+    );
+  }
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (error instanceof AppError) return { code: error.code, message: error.message };
+  return { code: 'internal_error', message: error instanceof Error ? error.message : String(error) };
+}

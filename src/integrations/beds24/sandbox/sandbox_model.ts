@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/** Everything the sandbox stores. Declared with zod because the same shapes are re-read from `persistFile`. */
+
+export const BOOKING_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+const creditStateSchema = z.object({
+  windowStartedAtMs: z.number().nullable(),
+  spentMilli: z.number().int(),
+});
+export type CreditState = z.infer<typeof creditStateSchema>;
+
+export const accountSchema = z.object({
+  id: z.number().int(),
+  creditLimit: z.number().positive(),
+  windowSeconds: z.number().int().positive(),
+  tokenTtlSeconds: z.number().int().positive(),
+  credit: creditStateSchema,
+});
+export type Account = z.infer<typeof accountSchema>;
+
+export const propertySchema = z.object({
+  id: z.number().int(),
+  accountId: z.number().int(),
+  name: z.string(),
+  timezone: z.string(),
+  currency: z.string(),
+});
+export type Property = z.infer<typeof propertySchema>;
+
+export const roomSchema = z.object({
+  id: z.number().int(),
+  accountId: z.number().int(),
+  propertyId: z.number().int(),
+  name: z.string(),
+  qty: z.number().int().min(1),
+});
+export type Room = z.infer<typeof roomSchema>;
+
+export const inviteCodeSchema = z.object({
+  code: z.string(),
+  accountId: z.number().int(),
+  createdAtMs: z.number(),
+  usedAtMs: z.number().nullable(),
+});
+export type InviteCode = z.infer<typeof inviteCodeSchema>;
+
+export const refreshTokenSchema = z.object({
+  token: z.string(),
+  accountId: z.number().int(),
+  deviceName: z.string(),
+  createdAtMs: z.number(),
+  lastUsedAtMs: z.number(),
+  revoked: z.boolean(),
+});
+export type RefreshToken = z.infer<typeof refreshTokenSchema>;
+
+export const accessTokenSchema = z.object({
+  token: z.string(),
+  accountId: z.number().int(),
+  deviceName: z.string(),
+  createdAtMs: z.number(),
+  expiresAtMs: z.number(),
+  revoked: z.boolean(),
+});
+export type AccessToken = z.infer<typeof accessTokenSchema>;
+
+export const infoItemSchema = z.object({
+  id: z.number().int(),
+  bookingId: z.number().int(),
+  code: z.string(),
+  text: z.string(),
+  createTime: z.string(),
+});
+export type InfoItem = z.infer<typeof infoItemSchema>;
+
+export const invoiceItemSchema = z.looseObject({
+  id: z.number().int(),
+  bookingId: z.number().int(),
+  createTime: z.string(),
+});
+export type InvoiceItem = z.infer<typeof invoiceItemSchema>;
+
+export const bookingSchema = z.object({
+  id: z.number().int(),
+  accountId: z.number().int(),
+  propertyId: z.number().int(),
+  roomId: z.number().int(),
+  status: z.enum(BOOKING_STATUSES),
+  arrival: z.string(),
+  departure: z.string(),
+  bookingTime: z.string(),
+  modifiedTime: z.string(),
+  cancelTime: z.string().nullable(),
+  /** Every other writable `newBooking` field the client sent (guest data, customN, price...). */
+  fields: z.record(z.string(), z.unknown()),
+  infoItems: z.array(infoItemSchema),
+  invoiceItems: z.array(invoiceItemSchema),
+});
+export type Booking = z.infer<typeof bookingSchema>;
+
+const channelLimitsSchema = z.record(z.string(), z.object({ maxBookings: z.number() }));
+export type ChannelLimits = z.infer<typeof channelLimitsSchema>;
+
+export const calendarValueSchema = z.union([z.number(), z.string(), channelLimitsSchema]);
+export type CalendarValue = z.infer<typeof calendarValueSchema>;
+
+/** One day of one room: numAvail, minStay, maxStay, multiplier, override, price1..price16, channels. */
+export const dayValuesSchema = z.record(z.string(), calendarValueSchema);
+export type DayValues = z.infer<typeof dayValuesSchema>;
+
+export const idCountersSchema = z.object({
+  account: z.number().int(),
+  property: z.number().int(),
+  room: z.number().int(),
+  booking: z.number().int(),
+  item: z.number().int(),
+});
+export type IdCounters = z.infer<typeof idCountersSchema>;
+
+export const SNAPSHOT_VERSION = 1;
+
+export const snapshotSchema = z.object({
+  version: z.literal(SNAPSHOT_VERSION),
+  ids: idCountersSchema,
+  accounts: z.array(accountSchema),
+  properties: z.array(propertySchema),
+  rooms: z.array(roomSchema),
+  inviteCodes: z.array(inviteCodeSchema),
+  refreshTokens: z.array(refreshTokenSchema),
+  accessTokens: z.array(accessTokenSchema),
+  bookings: z.array(bookingSchema),
+  /** roomId → date → values. */
+  calendar: z.record(z.string(), z.record(z.string(), dayValuesSchema)),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;

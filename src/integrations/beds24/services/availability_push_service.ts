@@ -1,0 +1,236 @@
+import type { Clock } from '../../../clock.ts';
+import type { Knex } from '../../../db.ts';
+import type { Logger } from '../../../logger.ts';
+import { OCCUPYING_STATUSES } from '../../../pms/common_schemas.ts';
+import { addDays, todayIn, type CalendarDate } from '../../../utils/dates.ts';
+import type { Beds24Priority } from '../client/priority.ts';
+import {
+  computeDesiredCalendar,
+  diffCalendar,
+  toCalendarBodies,
+  type AvailabilityInput,
+  type CalendarBodyLimits,
+  type Cell,
+  type ChangedCell,
+  type RememberedCalendar,
+} from '../mappers/availability_mapper.ts';
+import { emptySummary, type Beds24ConfigRow, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
+import { isPushEnabled, loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
+import { recordFailure, resolveFailures } from './sync_failures.ts';
+
+export interface AvailabilityPushServiceDeps {
+  db: Knex;
+  connections: Beds24Connections;
+  clock: Clock;
+  logger: Logger;
+  horizonDays: number;
+  limits?: CalendarBodyLimits;
+}
+
+interface Range {
+  from: CalendarDate;
+  to: CalendarDate;
+}
+
+/**
+ * Keeps every mapped Beds24 room's calendar equal to what the hotel really has. Each run computes the
+ * desired cells for the range, compares them with what Beds24 last accepted (beds24_calendar_state) and
+ * sends only the differences, all rooms of the property in one `POST /inventory/rooms/calendar`.
+ * A run with nothing changed makes no call at all.
+ */
+export class AvailabilityPushService {
+  private readonly deps: AvailabilityPushServiceDeps;
+
+  constructor(deps: AvailabilityPushServiceDeps) {
+    this.deps = deps;
+  }
+
+  async pushRoomAvailability(roomId: string, from?: CalendarDate, to?: CalendarDate): Promise<PushSummary> {
+    const room: { property_id: string } | undefined = await this.deps.db('rooms').where({ id: roomId }).first('property_id');
+    return room ? this.pushAllRoomsAvailability(room.property_id, from, to) : emptySummary();
+  }
+
+  pushAllRoomsAvailability(propertyId: string, from?: CalendarDate, to?: CalendarDate, options: PushOptions = { priority: 'high' }): Promise<PushSummary> {
+    return this.pushRange(propertyId, { from, to }, options);
+  }
+
+  /** Rates travel in the same calendar call as availability; only the priority differs. */
+  async pushRates(roomOrPropertyId: string, from?: CalendarDate, to?: CalendarDate): Promise<PushSummary> {
+    const room: { property_id: string } | undefined = await this.deps.db('rooms').where({ id: roomOrPropertyId }).first('property_id');
+    return this.pushRange(room?.property_id ?? roomOrPropertyId, { from, to }, { priority: 'normal' });
+  }
+
+  /** Forgets what Beds24 is believed to hold over the range, so every cell of it is sent again. */
+  async resync(propertyId: string, from?: CalendarDate, to?: CalendarDate, options: PushOptions = { priority: 'low' }): Promise<PushSummary> {
+    const config = await loadBeds24Config(this.deps.db, propertyId);
+    if (!isPushEnabled(config)) return emptySummary();
+    const range = await this.clip(propertyId, { from, to });
+    await this.deps.db('beds24_calendar_state')
+      .where({ property_id: propertyId })
+      .whereBetween('date', [range.from, range.to])
+      .delete();
+    return this.pushRange(propertyId, range, options);
+  }
+
+  /** Worker entry for availability and rates jobs: one diff run over the horizon clears both outboxes. */
+  async pushPending(propertyId: string, options: PushOptions): Promise<PushSummary> {
+    // With a toggle off the outbox is kept, so nothing is lost; a resync after re-enabling sends it all.
+    if (!isPushEnabled(await loadBeds24Config(this.deps.db, propertyId))) return emptySummary();
+    const pending = await this.pendingVersions(propertyId, ['availability', 'rates']);
+    const summary = await this.pushRange(propertyId, {}, options);
+    await this.clearPending(propertyId, pending);
+    return summary;
+  }
+
+  /** Worker entry for resync jobs: each queued range, in the order asked. */
+  async pushPendingResyncs(propertyId: string, options: PushOptions): Promise<PushSummary> {
+    if (!isPushEnabled(await loadBeds24Config(this.deps.db, propertyId))) return emptySummary();
+    const pending = await this.pendingVersions(propertyId, ['resync']);
+    const total = emptySummary();
+    for (const change of pending) {
+      const [from, to] = change.entity_id.split('..');
+      const summary = await this.resync(propertyId, from, to, options);
+      total.calls += summary.calls;
+      total.updated += summary.updated;
+      total.failed += summary.failed;
+      await this.clearPending(propertyId, [change]);
+    }
+    return total;
+  }
+
+  private async pushRange(propertyId: string, requested: Partial<Range>, options: PushOptions): Promise<PushSummary> {
+    const summary = emptySummary();
+    const config = await loadBeds24Config(this.deps.db, propertyId);
+    if (!isPushEnabled(config)) return summary;
+    const range = await this.clip(propertyId, requested);
+    const remembered = await this.remembered(propertyId, range);
+    const input = await this.loadInput(propertyId, range, remembered);
+    const changed = diffCalendar(computeDesiredCalendar(input), remembered);
+    if (changed.length === 0) return summary;
+    const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
+    await this.send(config, changed, priority, summary);
+    return summary;
+  }
+
+  private async send(config: Beds24ConfigRow, changed: ChangedCell[], priority: Beds24Priority, summary: PushSummary): Promise<void> {
+    const client = this.deps.connections.clientFor(config);
+    const byRoom = Map.groupBy(changed, (cell) => cell.beds24RoomId);
+    for (const body of toCalendarBodies(changed, this.deps.limits)) {
+      summary.calls += 1;
+      const results = await client.postCalendar(body, { priority });
+      await this.deps.db.transaction(async (trx) => {
+        for (const [index, item] of body.entries()) {
+          const result = results[index];
+          if (result?.ok) {
+            const accepted = (byRoom.get(item.roomId) ?? []).filter((cell) => item.calendar.some((r) => r.from <= cell.date && cell.date <= r.to));
+            await this.remember(trx, config.property_id, accepted);
+            await resolveFailures(trx, config.property_id, 'calendar', [String(item.roomId)]);
+            summary.updated += accepted.length;
+          } else if (result) {
+            // The other rooms' ranges still count; this room's cells stay unremembered and go out again next run.
+            await recordFailure(trx, { propertyId: config.property_id, kind: 'calendar', entityId: String(item.roomId) }, result.error);
+            summary.failed += 1;
+          }
+        }
+        await trx('beds24_config').where({ property_id: config.property_id }).update({ last_push_at: this.deps.clock.now() });
+      });
+    }
+  }
+
+  private async clip(propertyId: string, requested: Partial<Range>): Promise<Range> {
+    const { timezone }: { timezone: string } = await this.deps.db('properties').where({ id: propertyId }).first('timezone');
+    const today = todayIn(timezone, this.deps.clock.now());
+    const last = addDays(today, this.deps.horizonDays - 1);
+    const from = requested.from !== undefined && requested.from > today ? requested.from : today;
+    const to = requested.to !== undefined && requested.to < last ? requested.to : last;
+    return { from, to };
+  }
+
+  private async loadInput(propertyId: string, range: Range, remembered: RememberedCalendar): Promise<AvailabilityInput> {
+    const { db } = this.deps;
+    const { timezone }: { timezone: string } = await db('properties').where({ id: propertyId }).first('timezone');
+    const rooms: AvailabilityInput['rooms'] = await db('rooms')
+      .where({ property_id: propertyId })
+      .whereNotNull('beds24_room_id')
+      .select('id', 'beds24_room_id', 'status', 'housekeeping_status', 'base_price');
+    const roomIds = rooms.map((room) => room.id);
+    const [stays, blocks, rates] = await Promise.all([
+      db('reservations')
+        .whereIn('room_id', roomIds)
+        .whereIn('status', OCCUPYING_STATUSES)
+        .where('check_in', '<=', range.to)
+        .where('check_out', '>', range.from)
+        .select('room_id', 'check_in', 'check_out', 'status') as Promise<AvailabilityInput['stays']>,
+      db('maintenance_blocks')
+        .whereIn('room_id', roomIds)
+        .where('start_date', '<=', range.to)
+        .where('end_date', '>', range.from)
+        .select('room_id', 'start_date', 'end_date') as Promise<AvailabilityInput['blocks']>,
+      db('room_rates')
+        .whereIn('room_id', roomIds)
+        .whereBetween('date', [range.from, range.to])
+        .select('room_id', 'date', 'price') as Promise<AvailabilityInput['rates']>,
+    ]);
+    const mappedIds = new Set(rooms.map((room) => room.beds24_room_id));
+    return {
+      ...range,
+      today: todayIn(timezone, this.deps.clock.now()),
+      horizonDays: this.deps.horizonDays,
+      rooms,
+      stays,
+      blocks,
+      rates,
+      formerBeds24RoomIds: [...remembered.keys()].filter((id) => !mappedIds.has(id)),
+    };
+  }
+
+  private async remembered(propertyId: string, range: Range): Promise<RememberedCalendar> {
+    const rows: Array<{ beds24_room_id: number; date: string; num_avail: number; price1: number | null }> = await this.deps.db('beds24_calendar_state')
+      .where({ property_id: propertyId })
+      .whereBetween('date', [range.from, range.to])
+      .select('beds24_room_id', 'date', 'num_avail', 'price1');
+    const remembered: RememberedCalendar = new Map();
+    for (const row of rows) {
+      let byDate = remembered.get(row.beds24_room_id);
+      if (!byDate) remembered.set(row.beds24_room_id, (byDate = new Map<CalendarDate, Cell>()));
+      byDate.set(row.date, { numAvail: row.num_avail, price1: row.price1 });
+    }
+    return remembered;
+  }
+
+  private async remember(trx: Knex.Transaction, propertyId: string, cells: ChangedCell[]): Promise<void> {
+    const now = this.deps.clock.now();
+    for (let i = 0; i < cells.length; i += 2000) {
+      const rows = cells.slice(i, i + 2000).map((cell) => ({
+        property_id: propertyId,
+        beds24_room_id: cell.beds24RoomId,
+        date: cell.date,
+        num_avail: cell.numAvail,
+        price1: cell.price1,
+        pushed_at: now,
+      }));
+      await trx('beds24_calendar_state').insert(rows).onConflict(['property_id', 'beds24_room_id', 'date']).merge(['num_avail', 'price1', 'pushed_at']);
+    }
+  }
+
+  private pendingVersions(propertyId: string, kinds: string[]): Promise<Array<{ kind: string; entity_id: string; version: number }>> {
+    return this.deps.db('beds24_pending_changes')
+      .where({ property_id: propertyId })
+      .whereIn('kind', kinds)
+      .orderBy('first_queued_at')
+      .select('kind', 'entity_id', 'version');
+  }
+
+  private async clearPending(propertyId: string, pending: Array<{ kind: string; entity_id: string; version: number }>): Promise<void> {
+    for (const change of pending) {
+      await this.deps.db('beds24_pending_changes').where({ property_id: propertyId, ...change }).delete();
+    }
+  }
+}
+
+function closesAnything(changed: ChangedCell[], remembered: RememberedCalendar): boolean {
+  return changed.some((cell) => {
+    const before = remembered.get(cell.beds24RoomId)?.get(cell.date);
+    return before !== undefined && cell.numAvail < before.numAvail;
+  });
+}

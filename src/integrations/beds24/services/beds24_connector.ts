@@ -1,0 +1,65 @@
+import type { Clock } from '../../../clock.ts';
+import { ValidationError } from '../../../errors.ts';
+import { Beds24AuthError, Beds24ValidationError } from '../client/beds24_errors.ts';
+import type { Beds24ClientFactory } from '../client/beds24_client_factory.ts';
+import { accountKeyFor } from '../client/beds24_client_factory.ts';
+
+export interface Credentials {
+  inviteCode?: string;
+  refreshToken?: string;
+}
+
+export interface Connection {
+  refreshToken: string;
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  beds24AccountId: number | null;
+}
+
+/**
+ * Turns what an operator pastes (an invite code, or a refresh token made elsewhere) into a working
+ * connection: tokens, the Beds24 account they belong to, and proof that they reach the Beds24 property.
+ */
+export class Beds24Connector {
+  private readonly factory: Beds24ClientFactory;
+  private readonly clock: Clock;
+
+  constructor(factory: Beds24ClientFactory, clock: Clock) {
+    this.factory = factory;
+    this.clock = clock;
+  }
+
+  async connect(propertyId: string, beds24PropertyId: number, credentials: Credentials): Promise<Connection> {
+    const auth = this.factory.authApi(accountKeyFor(propertyId, null), propertyId);
+    const field = credentials.inviteCode !== undefined ? 'invite_code' : 'refresh_token';
+    try {
+      let refreshToken: string;
+      let minted: { token: string; expiresIn?: number };
+      if (credentials.inviteCode !== undefined) {
+        const answer = await auth.setup(credentials.inviteCode);
+        refreshToken = answer.refreshToken;
+        minted = answer;
+      } else {
+        refreshToken = credentials.refreshToken as string;
+        minted = await auth.token(refreshToken);
+      }
+      const details = await auth.details(minted.token);
+      const accountId = details.token?.ownerId ?? null;
+      const properties = await this.factory.forTokenOnce(propertyId, accountId, minted.token).getProperties([beds24PropertyId], { priority: 'critical' });
+      if (!properties.some((p) => p.id === beds24PropertyId)) {
+        throw ValidationError.field('beds24_property_id', `Beds24 property ${beds24PropertyId} is not reachable with these credentials`);
+      }
+      return {
+        refreshToken,
+        accessToken: minted.token,
+        accessTokenExpiresAt: new Date(this.clock.now().getTime() + (minted.expiresIn ?? 86_400) * 1000),
+        beds24AccountId: accountId,
+      };
+    } catch (error) {
+      if (error instanceof Beds24AuthError || error instanceof Beds24ValidationError) {
+        throw ValidationError.field(field, `Beds24 refused it: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+}
