@@ -79,4 +79,10 @@ export interface ReservationRow {
   updated_at: Date;
 }
 
-export type Reservation = ReservationRow & { guest: GuestRow };
+export interface ReservationSyncView {
+  state: 'pending' | 'synced' | 'failed' | 'skipped';
+  last_pushed_at: string | null;
+  last_error: string | null;
+}
+
+export type Reservation = ReservationRow & { guest: GuestRow; beds24_sync: ReservationSyncView | null };

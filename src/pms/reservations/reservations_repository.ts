@@ -5,8 +5,15 @@ import type { ListReservationsFilter, Reservation, ReservationRow } from './rese
 
 const guestJson = `json_build_object(${GUEST_COLUMNS.map((c) => `'${c}', g.${c}`).join(', ')}) as guest`;
 
+// Where the reservation stands with Beds24: null until the sync first looked at it.
+const syncJson = `case when s.reservation_id is null then null else json_build_object(
+  'state', s.state, 'last_pushed_at', s.last_pushed_at, 'last_error', s.last_error) end as beds24_sync`;
+
 function withGuest(db: Db) {
-  return db('reservations').join('guests as g', 'g.id', 'reservations.guest_id').select('reservations.*', db.raw(guestJson));
+  return db('reservations')
+    .join('guests as g', 'g.id', 'reservations.guest_id')
+    .leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'reservations.id')
+    .select('reservations.*', db.raw(guestJson), db.raw(syncJson));
 }
 
 export function findReservation(db: Db, id: string): Promise<Reservation | undefined> {

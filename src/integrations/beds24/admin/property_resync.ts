@@ -27,6 +27,8 @@ export class PropertyResync {
       .where('check_out', '>=', today)
       .select('id');
     await this.jobs.queueReservationSync(trx, propertyId, stays.map((s) => s.id), 'update');
+    // Also flushes availability changes left in the outbox while pushes were switched off.
+    await this.jobs.queueAvailabilitySync(trx, propertyId);
     return this.jobs.queuePropertyResync(trx, propertyId, from ?? today, to ?? addDays(today, this.horizonDays - 1));
   }
 }

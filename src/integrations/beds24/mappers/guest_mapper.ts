@@ -12,19 +12,20 @@ function cut(value: string | null, max: number): string {
 
 /**
  * The guest's fields of a booking. Empty strings (not omitted fields) for what the PMS does not know:
- * a booking update is partial in Beds24, so an omitted field would keep a stale value forever.
+ * a booking update is partial in Beds24, so an omitted field would keep a stale value forever. The
+ * exceptions are fields whose format Beds24 checks (email, lang), which cannot be empty and are omitted.
  */
 export function toBeds24Guest(guest: GuestRow): Beds24GuestFields {
   const fields: Beds24GuestFields = {
     firstName: cut(guest.first_name, LIMITS.firstName),
     lastName: cut(guest.last_name, LIMITS.lastName),
-    email: cut(guest.email, LIMITS.email),
     phone: cut(guest.phone, LIMITS.phone),
     address: cut(guest.address, LIMITS.address),
     city: cut(guest.city, LIMITS.city),
     postcode: cut(guest.postcode, LIMITS.postcode),
     country2: guest.country,
   };
+  if (guest.email !== null) fields.email = cut(guest.email, LIMITS.email);
   if (guest.language !== null) fields.lang = guest.language;
   return fields;
 }

@@ -1,0 +1,112 @@
+import { expect } from 'vitest';
+import { createBeds24Sandbox, type Beds24Sandbox, type SandboxBookingView } from '../../src/integrations/beds24/sandbox/index.ts';
+import { createProperty, createRoom } from './fixtures.ts';
+import { ADMIN_TOKEN, startTestApp, type TestApp, type TestAppOptions } from './test_app.ts';
+import { createTestDatabase, type TestDatabase } from './test_database.ts';
+
+export interface RoomTypeSpec {
+  name: string;
+  /** PMS rooms mapped to this Beds24 room type. */
+  units: number;
+  basePrice?: number;
+  maxOccupancy?: number;
+}
+
+export interface SyncWorld {
+  database: TestDatabase;
+  sandbox: Beds24Sandbox;
+  app: TestApp;
+  accountId: number;
+  propertyId: string;
+  beds24PropertyId: number;
+  /** Beds24 room id per room type, in the order given. */
+  beds24RoomIds: number[];
+  /** PMS room ids per room type. */
+  rooms: string[][];
+  close(): Promise<void>;
+}
+
+/**
+ * A PMS with running sync workers, a local Beds24 sandbox, and one property connected the way an
+ * operator does it: rooms mapped, then `PUT /api/admin/beds24/config` with an invite code.
+ */
+export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestAppOptions & { timezone?: string } = {}): Promise<SyncWorld> {
+  const database = await createTestDatabase();
+  const sandbox = createBeds24Sandbox({});
+  const beds24ApiUrl = await sandbox.listen(0);
+  const app = await startTestApp(database, {
+    beds24ApiUrl,
+    workers: true,
+    tuning: { debounceFactor: 0.3, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, retryDelayMaxSeconds: 2, ...options.tuning },
+    ...options,
+  });
+  const timezone = options.timezone ?? 'UTC';
+  const property = await createProperty(app, { timezone });
+  const account = sandbox.createAccount({
+    properties: [{ name: property.name, timezone, rooms: roomTypes.map((type) => ({ name: type.name, qty: type.units })) }],
+  });
+  const beds24Property = account.properties[0]!;
+  const beds24RoomIds = beds24Property.rooms.map((room) => room.id);
+  const rooms: string[][] = [];
+  for (const [index, type] of roomTypes.entries()) {
+    const ids: string[] = [];
+    for (let unit = 0; unit < type.units; unit += 1) {
+      const room = await createRoom(app, property.id, {
+        number: `${index + 1}${String(unit).padStart(2, '0')}`,
+        room_type: type.name,
+        base_price: type.basePrice ?? 100,
+        max_occupancy: type.maxOccupancy ?? 4,
+        beds24_room_id: beds24RoomIds[index],
+      });
+      ids.push(room.id);
+    }
+    rooms.push(ids);
+  }
+  const connect = await app.request(
+    'PUT',
+    '/api/admin/beds24/config',
+    { property_id: property.id, beds24_property_id: beds24Property.id, invite_code: sandbox.createInviteCode(account.accountId) },
+    ADMIN_TOKEN,
+  );
+  expect(connect.status, JSON.stringify(connect.body)).toBe(200);
+  return {
+    database,
+    sandbox,
+    app,
+    accountId: account.accountId,
+    propertyId: property.id,
+    beds24PropertyId: beds24Property.id,
+    beds24RoomIds,
+    rooms,
+    close: async () => {
+      await app.close();
+      await sandbox.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Waits until the outbox is empty and no sync job is waiting or running. */
+export async function waitForIdle(world: Pick<SyncWorld, 'database'>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await world.database.db('beds24_pending_changes').count({ n: '*' }).first();
+    const jobs = await world.database.db.raw(`select count(*)::int as n from pgboss.job where name = 'beds24-sync' and state in ('created', 'retry', 'active')`);
+    if (Number(pending?.n) === 0 && jobs.rows[0].n === 0) return;
+    if (Date.now() > deadline) {
+      const rows = await world.database.db('beds24_pending_changes').select('*');
+      const failures = await world.database.db('beds24_sync_failures').select('*');
+      throw new Error(`sync not idle after ${timeoutMs} ms: ${JSON.stringify({ rows, failures, jobs: jobs.rows })}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The sandbox's bookings that carry our marker for this PMS reservation. */
+export function bookingsOf(sandbox: Beds24Sandbox, reservationId: string): SandboxBookingView[] {
+  return sandbox.bookings().filter((booking) => booking.custom10 === `PMS:${reservationId}`);
+}
+
+export function callsTo(sandbox: Beds24Sandbox, method: string, path: string): number {
+  return sandbox.requests.filter((r) => r.method === method && r.path === path).length;
+}
