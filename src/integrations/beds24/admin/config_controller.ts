@@ -61,9 +61,15 @@ export function createConfigController({ db, connector, resync, encryptionKey }:
       await trx('beds24_config').insert(row).onConflict('property_id').merge();
       const after = (await loadBeds24Config(trx, input.property_id)) as Beds24ConfigRow;
       const wasPushing = isPushEnabled(before as Beds24ConfigRow | undefined);
-      const firstToken = connection !== undefined && !before?.refresh_token;
-      // Connecting, or switching pushes back on, brings Beds24 up to date: bookings and the whole calendar.
-      if (isPushEnabled(after) && (firstToken || !wasPushing)) await resync.queue(trx, input.property_id);
+      if (connection) {
+        // New credentials are the fix for jobs that gave up on refused ones.
+        await trx('beds24_sync_failures')
+          .where({ property_id: input.property_id, kind: 'job', error_code: 'beds24_auth' })
+          .whereNot({ state: 'resolved' })
+          .update({ state: 'resolved', updated_at: trx.fn.now() });
+      }
+      // Connecting (or reconnecting), or switching pushes back on, brings Beds24 up to date: bookings and calendar.
+      if (isPushEnabled(after) && (connection !== undefined || !wasPushing)) await resync.queue(trx, input.property_id);
       return after;
     });
     res.json(present(config));

@@ -1,4 +1,4 @@
-import { PgBoss, fromKnex, type Job, type JobResult } from 'pg-boss';
+import { PgBoss, fromKnex, type Job, type JobResult, type JobWithMetadata } from 'pg-boss';
 import type { Db } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import {
@@ -119,9 +119,10 @@ export class SyncQueue {
     );
   }
 
-  async workDeadLetters(handler: (data: SyncJobData, job: Job<SyncJobData>) => Promise<void>): Promise<void> {
-    await this.boss.work<SyncJobData>(DEAD_LETTER_QUEUE, { pollingIntervalSeconds: 2 }, async (jobs: Job<SyncJobData>[]) => {
-      for (const job of jobs) await handler(job.data, job);
+  /** `sourceId` is the id of the job that died; the dead-letter copy has an id of its own. */
+  async workDeadLetters(handler: (data: SyncJobData, sourceId: string | null) => Promise<void>): Promise<void> {
+    await this.boss.work<SyncJobData, void, { pollingIntervalSeconds: 2; includeMetadata: true }>(DEAD_LETTER_QUEUE, { pollingIntervalSeconds: 2, includeMetadata: true }, async (jobs: JobWithMetadata<SyncJobData>[]) => {
+      for (const job of jobs) await handler(job.data, job.sourceId);
     });
   }
 

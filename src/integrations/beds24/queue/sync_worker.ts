@@ -31,7 +31,7 @@ export class SyncWorker {
 
   async start(): Promise<void> {
     await this.deps.queue.work((data, job) => this.handle(data, job));
-    await this.deps.queue.workDeadLetters((data, job) => this.handleDeadLetter(data, job));
+    await this.deps.queue.workDeadLetters((data, sourceId) => this.handleDeadLetter(data, sourceId));
   }
 
   async handle(data: SyncJobData, job: Pick<Job<SyncJobData>, 'id' | 'retryCount'>): Promise<JobVerdict> {
@@ -52,13 +52,17 @@ export class SyncWorker {
     }
   }
 
-  /** Jobs that died without our handler seeing their last attempt (a worker killed every time) still get listed. */
-  private async handleDeadLetter(data: SyncJobData, job: Job<SyncJobData>): Promise<void> {
+  /**
+   * Jobs that died without our handler seeing their last attempt (a worker killed every time) are listed
+   * from their dead-letter copy; those our handler already reported (by job id) are not listed twice.
+   */
+  private async handleDeadLetter(data: SyncJobData, sourceId: string | null): Promise<void> {
+    if (sourceId !== null && (await this.deps.db('beds24_sync_failures').where({ job_id: sourceId }).first('id'))) return;
     await this.deps.db.raw(
       `insert into beds24_sync_failures (property_id, kind, entity_id, error_code, error_message, job_id)
        values (?, 'job', ?, 'job_abandoned', 'the job ran out of attempts without finishing (worker stopped or timed out)', ?)
        on conflict (property_id, kind, entity_id) where state <> 'resolved' do nothing`,
-      [data.propertyId, data.kind, job.id],
+      [data.propertyId, data.kind, sourceId],
     );
   }
 }

@@ -105,7 +105,9 @@ export class AvailabilityPushService {
     const range = await this.clip(propertyId, requested);
     const remembered = await this.remembered(propertyId, range);
     const input = await this.loadInput(propertyId, range, remembered);
-    const changed = diffCalendar(computeDesiredCalendar(input), remembered);
+    const desired = computeDesiredCalendar(input);
+    await this.resolveUnmappedRoomFailures(propertyId, [...desired.cells.keys()]);
+    const changed = diffCalendar(desired, remembered);
     if (changed.length === 0) return summary;
     const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
     await this.send(config, changed, priority, summary);
@@ -135,6 +137,15 @@ export class AvailabilityPushService {
         await trx('beds24_config').where({ property_id: config.property_id }).update({ last_push_at: this.deps.clock.now() });
       });
     }
+  }
+
+  /** A refused calendar item of a Beds24 room that nothing maps to any more has nothing left to push. */
+  private async resolveUnmappedRoomFailures(propertyId: string, pushedRoomIds: number[]): Promise<void> {
+    await this.deps.db('beds24_sync_failures')
+      .where({ property_id: propertyId, kind: 'calendar' })
+      .whereNot({ state: 'resolved' })
+      .whereNotIn('entity_id', pushedRoomIds.map(String))
+      .update({ state: 'resolved', updated_at: this.deps.db.fn.now() });
   }
 
   private async clip(propertyId: string, requested: Partial<Range>): Promise<Range> {

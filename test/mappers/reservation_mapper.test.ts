@@ -1,0 +1,372 @@
+import { describe, expect, it } from 'vitest';
+import type { Beds24Booking, BookingWrite } from '../../src/integrations/beds24/client/beds24_schemas.ts';
+import {
+  fromBeds24Referer,
+  fromBeds24Status,
+  markerFor,
+  planBookingPush,
+  reservationIdFromMarker,
+  toBeds24Booking,
+  toBeds24Referer,
+  toBeds24Status,
+  type BookingPlan,
+  type ReservationSnapshot,
+} from '../../src/integrations/beds24/mappers/reservation_mapper.ts';
+import { validateRequestBody, validateRequestBodyItem } from '../../src/integrations/beds24/openapi/openapi_schemas.ts';
+import type { GuestRow } from '../../src/pms/guests/guest_schemas.ts';
+import type { ReservationSource, ReservationStatus } from '../../src/pms/reservations/reservation_schemas.ts';
+
+describe('toBeds24Status', () => {
+  it.each<[ReservationStatus, string]>([
+    ['pending', 'request'],
+    ['confirmed', 'confirmed'],
+    ['checked_in', 'confirmed'],
+    ['checked_out', 'confirmed'],
+    ['cancelled', 'cancelled'],
+    ['no_show', 'cancelled'],
+  ])('%s → %s', (status, expected) => {
+    expect(toBeds24Status(status)).toBe(expected);
+  });
+});
+
+describe('fromBeds24Status', () => {
+  it.each<[string, string | undefined, ReservationStatus | undefined]>([
+    ['confirmed', 'confirmed', 'confirmed'],
+    ['new (an unseen confirmed booking)', 'new', 'confirmed'],
+    ['request', 'request', 'pending'],
+    ['cancelled', 'cancelled', 'cancelled'],
+    ['black (a closure, not a stay)', 'black', undefined],
+    ['inquiry (not a stay)', 'inquiry', undefined],
+    ['missing status', undefined, undefined],
+    ['empty status', '', undefined],
+    ['unknown status', 'tentative', undefined],
+  ])('%s', (_name, status, expected) => {
+    expect(fromBeds24Status(status)).toBe(expected);
+  });
+});
+
+describe('toBeds24Referer', () => {
+  it.each<[ReservationSource, string]>([
+    ['direct', 'PMS direct'],
+    ['phone', 'PMS phone'],
+    ['email', 'PMS email'],
+    ['walk_in', 'PMS walk-in'],
+    ['website', 'PMS website'],
+    ['beds24', 'Beds24'],
+  ])('%s → %s', (source, expected) => {
+    expect(toBeds24Referer(source)).toBe(expected);
+  });
+});
+
+describe('fromBeds24Referer', () => {
+  it.each<[string, string | undefined, ReservationSource]>([
+    ['PMS direct', 'PMS direct', 'direct'],
+    ['PMS phone', 'PMS phone', 'phone'],
+    ['PMS email', 'PMS email', 'email'],
+    ['PMS walk-in', 'PMS walk-in', 'walk_in'],
+    ['PMS website', 'PMS website', 'website'],
+    ['Beds24 itself', 'Beds24', 'beds24'],
+    ['a channel (Booking.com)', 'Booking.com', 'beds24'],
+    ['no referer', undefined, 'beds24'],
+    ['empty referer', '', 'beds24'],
+    ['different case is not ours', 'pms direct', 'beds24'],
+    ['a PMS prefix with an unknown source', 'PMS fax', 'beds24'],
+    ['the source key itself is not a referer', 'walk_in', 'beds24'],
+  ])('%s', (_name, referer, expected) => {
+    expect(fromBeds24Referer(referer)).toBe(expected);
+  });
+});
+
+describe('markerFor / reservationIdFromMarker', () => {
+  it.each<[string, string]>([
+    ['4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f', 'PMS:4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f'],
+    ['r-1', 'PMS:r-1'],
+  ])('markerFor(%s) = %s', (id, marker) => {
+    expect(markerFor(id)).toBe(marker);
+  });
+
+  it.each<[string, Beds24Booking, string | undefined]>([
+    ['our marker in custom10', { id: 1, custom10: 'PMS:4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f' }, '4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f'],
+    ['no custom10', { id: 1 }, undefined],
+    ['custom10 null', { id: 1, custom10: null }, undefined],
+    ['custom10 without the prefix', { id: 1, custom10: '4d1c0f0e' }, undefined],
+    ['lowercase prefix is not ours', { id: 1, custom10: 'pms:4d1c0f0e' }, undefined],
+    ['prefix not at the start', { id: 1, custom10: 'x PMS:4d1c0f0e' }, undefined],
+    ['our marker in another custom field', { id: 1, custom9: 'PMS:4d1c0f0e' }, undefined],
+  ])('reservationIdFromMarker: %s', (_name, booking, expected) => {
+    expect(reservationIdFromMarker(booking)).toBe(expected);
+  });
+});
+
+const RESERVATION_ID = '4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f';
+const MARKER = 'PMS:4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f';
+
+const guestAda: GuestRow = {
+  id: '0b7f3c52-6a43-4a43-9a0e-2f1d6f0c1a11',
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+  email: 'ada@example.com',
+  phone: '+44 20 7946 0000',
+  address: '12 St James Square',
+  city: 'London',
+  postcode: 'SW1Y 4JH',
+  country: 'GB',
+  language: 'en',
+};
+
+const guestBare: GuestRow = {
+  id: '0b7f3c52-6a43-4a43-9a0e-2f1d6f0c1a12',
+  first_name: 'Grace',
+  last_name: 'Hopper',
+  email: null,
+  phone: null,
+  address: null,
+  city: null,
+  postcode: null,
+  country: null,
+  language: null,
+};
+
+const guestAtLimits: GuestRow = {
+  id: '0b7f3c52-6a43-4a43-9a0e-2f1d6f0c1a13',
+  first_name: 'F'.repeat(100),
+  last_name: 'L'.repeat(100),
+  email: `${'e'.repeat(88)}@example.com`,
+  phone: '9'.repeat(100),
+  address: 'A'.repeat(250),
+  city: 'C'.repeat(100),
+  postcode: 'P'.repeat(100),
+  country: 'DE',
+  language: 'de',
+};
+
+type Reservation = ReservationSnapshot['reservation'];
+
+const baseReservation: Reservation = {
+  id: RESERVATION_ID,
+  check_in: '2027-03-10',
+  check_out: '2027-03-13',
+  adults: 2,
+  children: 1,
+  status: 'confirmed',
+  source: 'direct',
+  total_price: 450,
+  notes: 'Late arrival',
+  beds24_booking_id: null,
+};
+
+const snap = (reservation: Partial<Reservation> = {}, beds24RoomId: number | null = 200001, guest: GuestRow = guestAda): ReservationSnapshot => ({
+  reservation: { ...baseReservation, ...reservation },
+  guest,
+  beds24RoomId,
+});
+
+/** The booking Ada's base reservation gives, written out by hand. */
+const adaBooking: BookingWrite = {
+  roomId: 200001,
+  status: 'confirmed',
+  arrival: '2027-03-10',
+  departure: '2027-03-13',
+  numAdult: 2,
+  numChild: 1,
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.com',
+  phone: '+44 20 7946 0000',
+  address: '12 St James Square',
+  city: 'London',
+  postcode: 'SW1Y 4JH',
+  country2: 'GB',
+  lang: 'en',
+  notes: 'Late arrival',
+  refererEditable: 'PMS direct',
+  custom10: MARKER,
+  price: 450,
+};
+
+const { price: _price, ...adaBookingWithoutPrice } = adaBooking;
+
+describe('planBookingPush', () => {
+  it.each<[string, ReservationSnapshot, BookingPlan]>([
+    // Bookings that came from Beds24 are never sent back, whatever their state.
+    ['source beds24, confirmed, mapped, with booking id', snap({ source: 'beds24', beds24_booking_id: 71000001 }), { action: 'skip', reason: 'from_beds24' }],
+    ['source beds24, cancelled, with booking id', snap({ source: 'beds24', status: 'cancelled', beds24_booking_id: 71000001 }), { action: 'skip', reason: 'from_beds24' }],
+    ['source beds24, unmapped room', snap({ source: 'beds24', beds24_booking_id: 71000001 }, null), { action: 'skip', reason: 'from_beds24' }],
+    ['source beds24, no booking id', snap({ source: 'beds24' }), { action: 'skip', reason: 'from_beds24' }],
+
+    // Cancelled or no-show: cancel what exists in Beds24, leave alone what never got there.
+    ['cancelled without booking id', snap({ status: 'cancelled' }), { action: 'skip', reason: 'not_in_beds24' }],
+    ['cancelled with booking id', snap({ status: 'cancelled', beds24_booking_id: 71000001 }), { action: 'cancel', booking: { id: 71000001, status: 'cancelled' } }],
+    ['no_show without booking id', snap({ status: 'no_show' }), { action: 'skip', reason: 'not_in_beds24' }],
+    ['no_show with booking id', snap({ status: 'no_show', beds24_booking_id: 71000002 }), { action: 'cancel', booking: { id: 71000002, status: 'cancelled' } }],
+
+    // A room that is not mapped: same as cancelled.
+    ['unmapped room without booking id', snap({}, null), { action: 'skip', reason: 'not_in_beds24' }],
+    ['unmapped room with booking id (moved away from a mapped room)', snap({ beds24_booking_id: 71000003 }, null), { action: 'cancel', booking: { id: 71000003, status: 'cancelled' } }],
+    ['unmapped room, pending, with booking id', snap({ status: 'pending', beds24_booking_id: 71000003 }, null), { action: 'cancel', booking: { id: 71000003, status: 'cancelled' } }],
+    ['unmapped room and cancelled, with booking id', snap({ status: 'cancelled', beds24_booking_id: 71000003 }, null), { action: 'cancel', booking: { id: 71000003, status: 'cancelled' } }],
+
+    // Create: no booking id yet.
+    ['create: confirmed, every field', snap(), { action: 'create', booking: adaBooking }],
+    ['create: pending is a request', snap({ status: 'pending' }), { action: 'create', booking: { ...adaBooking, status: 'request' } }],
+    ['create: checked_in is confirmed', snap({ status: 'checked_in' }), { action: 'create', booking: adaBooking }],
+    ['create: checked_out is confirmed', snap({ status: 'checked_out' }), { action: 'create', booking: adaBooking }],
+    ['create: moved from an unmapped room to a mapped one', snap({}, 200777), { action: 'create', booking: { ...adaBooking, roomId: 200777 } }],
+    ['create: total_price null sends no price', snap({ total_price: null }), { action: 'create', booking: adaBookingWithoutPrice }],
+    ['create: total_price 0 is a price', snap({ total_price: 0 }), { action: 'create', booking: { ...adaBooking, price: 0 } }],
+    ['create: cents kept', snap({ total_price: 123.45 }), { action: 'create', booking: { ...adaBooking, price: 123.45 } }],
+    ['create: notes null sent empty', snap({ notes: null }), { action: 'create', booking: { ...adaBooking, notes: '' } }],
+    ['create: notes of exactly 2000 kept', snap({ notes: 'n'.repeat(2000) }), { action: 'create', booking: { ...adaBooking, notes: 'n'.repeat(2000) } }],
+    ['create: notes of 2001 cut at 2000', snap({ notes: `${'n'.repeat(2000)}X` }), { action: 'create', booking: { ...adaBooking, notes: 'n'.repeat(2000) } }],
+    ['create: notes of 5000 cut at 2000', snap({ notes: `${'n'.repeat(2000)}${'X'.repeat(3000)}` }), { action: 'create', booking: { ...adaBooking, notes: 'n'.repeat(2000) } }],
+    ['create: phone source referer', snap({ source: 'phone' }), { action: 'create', booking: { ...adaBooking, refererEditable: 'PMS phone' } }],
+    ['create: walk-in source referer', snap({ source: 'walk_in' }), { action: 'create', booking: { ...adaBooking, refererEditable: 'PMS walk-in' } }],
+    ['create: no children', snap({ children: 0, adults: 1 }), { action: 'create', booking: { ...adaBooking, numAdult: 1, numChild: 0 } }],
+    [
+      'create: guest with only names',
+      snap({}, 200001, guestBare),
+      {
+        action: 'create',
+        booking: {
+          roomId: 200001,
+          status: 'confirmed',
+          arrival: '2027-03-10',
+          departure: '2027-03-13',
+          numAdult: 2,
+          numChild: 1,
+          firstName: 'Grace',
+          lastName: 'Hopper',
+          phone: '',
+          address: '',
+          city: '',
+          postcode: '',
+          country2: null,
+          notes: 'Late arrival',
+          refererEditable: 'PMS direct',
+          custom10: MARKER,
+          price: 450,
+        },
+      },
+    ],
+
+    // Update: the booking id is known; every owned field is sent again.
+    ['update: confirmed with booking id', snap({ beds24_booking_id: 71000001 }), { action: 'update', booking: { ...adaBooking, id: 71000001 } }],
+    ['update: pending becomes a request', snap({ status: 'pending', beds24_booking_id: 71000001 }), { action: 'update', booking: { ...adaBooking, status: 'request', id: 71000001 } }],
+    ['update: checked_out stays confirmed', snap({ status: 'checked_out', beds24_booking_id: 71000001 }), { action: 'update', booking: { ...adaBooking, id: 71000001 } }],
+    [
+      'update: a room change moves the booking (new roomId, same id)',
+      snap({ beds24_booking_id: 71000001 }, 200002),
+      { action: 'update', booking: { ...adaBooking, roomId: 200002, id: 71000001 } },
+    ],
+    [
+      'update: new dates',
+      snap({ beds24_booking_id: 71000001, check_in: '2027-04-01', check_out: '2027-04-02' }),
+      { action: 'update', booking: { ...adaBooking, arrival: '2027-04-01', departure: '2027-04-02', id: 71000001 } },
+    ],
+    ['update: total_price null sends no price', snap({ total_price: null, beds24_booking_id: 71000001 }), { action: 'update', booking: { ...adaBookingWithoutPrice, id: 71000001 } }],
+    [
+      'update: notes over 2000 cut',
+      snap({ notes: `${'n'.repeat(2000)}tail`, beds24_booking_id: 71000001 }),
+      { action: 'update', booking: { ...adaBooking, notes: 'n'.repeat(2000), id: 71000001 } },
+    ],
+  ])('%s', (_name, snapshot, expected) => {
+    // toStrictEqual: `price`, `email`, `id` must be absent, not undefined.
+    expect(planBookingPush(snapshot)).toStrictEqual(expected);
+  });
+
+  it.each<[string, ReservationSnapshot]>([
+    ['confirmed', snap()],
+    ['pending', snap({ status: 'pending' })],
+    ['checked_in, phone source', snap({ status: 'checked_in', source: 'phone' })],
+    ['guest with only names', snap({}, 200009, guestBare)],
+    ['no price', snap({ total_price: null })],
+  ])('a create never carries an id and always carries the marker in custom10: %s', (_name, snapshot) => {
+    const plan = planBookingPush(snapshot);
+    expect(plan.action).toBe('create');
+    if (plan.action !== 'create') return;
+    expect(Object.hasOwn(plan.booking, 'id')).toBe(false);
+    expect(plan.booking.custom10).toBe(MARKER);
+  });
+
+  it.each<[string, ReservationSnapshot, number, number]>([
+    ['same room', snap({ beds24_booking_id: 71000001 }), 71000001, 200001],
+    ['room changed within Beds24', snap({ beds24_booking_id: 71000004 }, 200555), 71000004, 200555],
+    ['room changed while checked in', snap({ beds24_booking_id: 71000005, status: 'checked_in' }, 200556), 71000005, 200556],
+  ])('an update keeps the booking id and sends the current roomId, never a cancel: %s', (_name, snapshot, id, roomId) => {
+    const plan = planBookingPush(snapshot);
+    expect(plan).toMatchObject({ action: 'update', booking: { id, roomId, status: 'confirmed' } });
+  });
+});
+
+describe('toBeds24Booking', () => {
+  it.each<[string, ReservationSnapshot & { beds24RoomId: number }, BookingWrite]>([
+    ['a confirmed stay', { ...snap(), beds24RoomId: 200001 }, adaBooking],
+    ['ignores beds24_booking_id: the id is planBookingPush\'s business', { ...snap({ beds24_booking_id: 71000001 }), beds24RoomId: 200001 }, adaBooking],
+    ['a cancelled stay still maps its status', { ...snap({ status: 'cancelled' }), beds24RoomId: 200001 }, { ...adaBooking, status: 'cancelled' }],
+  ])('%s', (_name, snapshot, expected) => {
+    expect(toBeds24Booking(snapshot)).toStrictEqual(expected);
+  });
+});
+
+/** Bodies Beds24's official schema must accept: every kind of plan, varied and at maximum lengths. */
+const schemaCases: Array<[string, ReservationSnapshot, BookingPlan['action']]> = [
+  ['create: every field', snap(), 'create'],
+  ['create: guest with only names (empty strings, country2 null)', snap({}, 200001, guestBare), 'create'],
+  ['create: pending request, no price, no notes', snap({ status: 'pending', total_price: null, notes: null }), 'create'],
+  ['create: price 0', snap({ total_price: 0 }), 'create'],
+  ['create: the highest price Beds24 takes', snap({ total_price: 99_999_999.99 }), 'create'],
+  ['create: 99 adults and 99 children', snap({ adults: 99, children: 99 }), 'create'],
+  ['create: every field at its maximum length', snap({ notes: 'N'.repeat(2000), total_price: 99_999_999.99 }, 200001, guestAtLimits), 'create'],
+  [
+    'create: over-long guest fields and notes (cut)',
+    snap({ notes: 'N'.repeat(2500) }, 200001, {
+      ...guestAtLimits,
+      first_name: 'F'.repeat(180),
+      last_name: 'L'.repeat(101),
+      phone: '9'.repeat(300),
+      address: 'A'.repeat(999),
+      city: 'C'.repeat(101),
+      postcode: 'P'.repeat(120),
+    }),
+    'create',
+  ],
+  ['create: non-ASCII guest', snap({ notes: 'Ankunft spät — Schlüssel beim Nachbarn' }, 200001, { ...guestAda, first_name: 'Zoë', last_name: 'Ørsted', city: 'Köln', country: 'DE', language: 'de' }), 'create'],
+  ['create: walk-in, checked_out', snap({ source: 'walk_in', status: 'checked_out' }), 'create'],
+  ['update: every field', snap({ beds24_booking_id: 71000001 }), 'update'],
+  ['update: room change', snap({ beds24_booking_id: 71000001 }, 200002), 'update'],
+  ['update: every field at its maximum length', snap({ beds24_booking_id: 2_147_483_647, notes: 'N'.repeat(2000), total_price: 99_999_999.99 }, 200001, guestAtLimits), 'update'],
+  ['update: guest with only names, no price', snap({ beds24_booking_id: 71000001, total_price: null }, 200001, guestBare), 'update'],
+  ['cancel: cancelled', snap({ status: 'cancelled', beds24_booking_id: 71000001 }), 'cancel'],
+  ['cancel: no_show', snap({ status: 'no_show', beds24_booking_id: 71000001 }), 'cancel'],
+  ['cancel: moved to an unmapped room', snap({ beds24_booking_id: 71000001 }, null), 'cancel'],
+];
+
+describe('planBookingPush bodies against the official Beds24 schema', () => {
+  it.each(schemaCases)('%s', (_name, snapshot, action) => {
+    const plan = planBookingPush(snapshot);
+    expect(plan.action).toBe(action);
+    if (plan.action === 'skip') return;
+    expect(validateRequestBodyItem('POST', '/bookings', plan.booking)).toEqual({ ok: true });
+  });
+
+  it('all of them together form one valid POST /bookings body', () => {
+    const body = schemaCases.map(([, snapshot]) => planBookingPush(snapshot)).flatMap((plan) => (plan.action === 'skip' ? [] : [plan.booking]));
+    expect(body).toHaveLength(schemaCases.length);
+    expect(validateRequestBody('POST', '/bookings', body)).toEqual({ ok: true });
+  });
+
+  // BUG: toBeds24Guest cuts an over-long email to 100 characters like a name. An email cut short is no
+  // longer an email (here `…@exam`, no top-level domain), so Beds24's format check refuses the whole
+  // booking instead of the value being "cut rather than refused" as the guest mapper promises. The email
+  // column has no length limit in the database (only the API caps it at 100). An email that does not fit
+  // should be omitted, as a null email is.
+  it.fails.each<[string, string]>([
+    ['domain cut mid-way', `${'a'.repeat(95)}@example.com`],
+    ['cut right after the @', `${'a'.repeat(99)}@example.com`],
+  ])('an over-long email still gives a booking Beds24 accepts: %s', (_name, email) => {
+    const plan = planBookingPush(snap({}, 200001, { ...guestAda, email }));
+    expect(plan.action).toBe('create');
+    if (plan.action === 'skip') return;
+    expect(validateRequestBodyItem('POST', '/bookings', plan.booking)).toEqual({ ok: true });
+  });
+});
