@@ -77,12 +77,13 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     closers.push(() => stopAccepting(server));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    process.stdout.write(`PMS backend listening on ${url}\n`);
-    process.stdout.write(sandbox ? `Beds24: demo mode, local sandbox at ${beds24ApiUrl}\n` : `Beds24: ${beds24ApiUrl}\n`);
+    // One write, so whoever reads the banner gets the URL and the tokens together.
+    const banner = [`PMS backend listening on ${url}`, sandbox ? `Beds24: demo mode, local sandbox at ${beds24ApiUrl}` : `Beds24: ${beds24ApiUrl}`];
     for (const name of secrets.generated) {
-      if (name === 'ENCRYPTION_KEY') process.stdout.write(`ENCRYPTION_KEY generated into ${env.DATA_DIR}/dev-secrets.json\n`);
-      else process.stdout.write(`${name} (generated for development): ${name === 'API_TOKEN' ? secrets.apiToken : secrets.adminToken}\n`);
+      if (name === 'ENCRYPTION_KEY') banner.push(`ENCRYPTION_KEY generated into ${env.DATA_DIR}/dev-secrets.json`);
+      else banner.push(`${name} (generated for development): ${name === 'API_TOKEN' ? secrets.apiToken : secrets.adminToken}`);
     }
+    process.stdout.write(`${banner.join('\n')}\n`);
 
     let closing: Promise<void> | undefined;
     return {

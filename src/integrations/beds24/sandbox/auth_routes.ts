@@ -19,7 +19,7 @@ function byRefreshToken(ctx: ApiContext): AuthOutcome {
 }
 
 function secondsLeft(ctx: ApiContext, expiresAtMs: number): number {
-  return Math.max(0, Math.floor((expiresAtMs - ctx.state.now().getTime()) / 1000));
+  return Math.max(0, Math.ceil((expiresAtMs - ctx.state.now().getTime()) / 1000));
 }
 
 /** The authenticators above ran in the same tick, so the looked-up credential is still there. */
