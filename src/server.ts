@@ -9,7 +9,6 @@ import { openDatabase } from './db/open_database.ts';
 import { resolveSecrets } from './dev_secrets.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { PropertyResync } from './integrations/beds24/admin/property_resync.ts';
 import { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
 import { ensureDemoConnection } from './integrations/beds24/demo/demo_connection.ts';
 import { createBeds24Sandbox, type Beds24Sandbox } from './integrations/beds24/sandbox/index.ts';
@@ -66,7 +65,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
         db: database.db,
         sandbox,
         connector: new Beds24Connector(sync.factory, systemClock),
-        resync: new PropertyResync(sync.jobs, systemClock, env.SYNC_HORIZON_DAYS),
+        resync: sync.resync,
         encryptionKey: secrets.encryptionKey,
         logger,
       });

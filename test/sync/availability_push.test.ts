@@ -115,6 +115,17 @@ describe('availability and rates', () => {
   });
 });
 
+describe('daily resync', () => {
+  it('is scheduled off-peak in the property time zone, and repairs drift when it runs', async () => {
+    const schedules = await world.app.sync.queue.scheduledDailyResyncs();
+    expect(schedules).toContainEqual({ key: world.propertyId, tz: TZ });
+    world.sandbox.editCalendar(world.beds24RoomIds[1]!, [{ from: day(40), to: day(41), numAvail: 7 }]);
+    await world.app.sync.dailyResync(world.propertyId);
+    await waitForIdle(world);
+    await expectBeds24MatchesRule();
+  });
+});
+
 describe('unmapped rooms', () => {
   it('are ignored', async () => {
     world.sandbox.resetRequestLog();

@@ -9,7 +9,8 @@ import { SyncJobs } from './queue/sync_jobs.ts';
 import { SyncQueue } from './queue/sync_queue.ts';
 import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
-import { Beds24Connections } from './services/beds24_connections.ts';
+import { Beds24Connections, isPushEnabled, loadBeds24Config } from './services/beds24_connections.ts';
+import { PropertyResync } from './services/property_resync.ts';
 import { ReservationPushService } from './services/reservation_push_service.ts';
 
 export interface Beds24SyncOptions {
@@ -39,6 +40,7 @@ export class Beds24Sync {
   readonly availability: AvailabilityPushService;
   readonly worker: SyncWorker;
   readonly sweeper: OutboxSweeper;
+  readonly resync: PropertyResync;
   readonly options: Beds24SyncOptions;
   private workersRunning = false;
 
@@ -71,6 +73,7 @@ export class Beds24Sync {
       },
     });
     this.sweeper = new OutboxSweeper({ db, jobs: this.jobs, logger, intervalMs: options.sweepIntervalMs });
+    this.resync = new PropertyResync(this.jobs, clock, options.horizonDays);
   }
 
   /** The queue is needed to accept edits; workers are optional so a process can serve HTTP only. */
@@ -78,9 +81,25 @@ export class Beds24Sync {
     await this.queue.start();
     if (workers) {
       await this.worker.start();
+      await this.queue.workDailyResync((propertyId) => this.dailyResync(propertyId));
+      await this.scheduleDailyResyncs();
       this.sweeper.start();
       this.workersRunning = true;
     }
+  }
+
+  /** Every connected property gets its nightly resync: the horizon moves forward and drift is repaired. */
+  async scheduleDailyResyncs(propertyId?: string): Promise<void> {
+    const query = this.options.db('beds24_config as c').join('properties as p', 'p.id', 'c.property_id').whereNotNull('c.refresh_token');
+    if (propertyId !== undefined) query.where('c.property_id', propertyId);
+    const rows: Array<{ property_id: string; timezone: string }> = await query.select('c.property_id', 'p.timezone');
+    for (const row of rows) await this.queue.scheduleDailyResync(row.property_id, row.timezone);
+  }
+
+  async dailyResync(propertyId: string): Promise<void> {
+    await this.options.db.transaction(async (trx) => {
+      if (isPushEnabled(await loadBeds24Config(trx, propertyId))) await this.resync.queue(trx, propertyId);
+    });
   }
 
   async stop(timeoutMs?: number): Promise<void> {

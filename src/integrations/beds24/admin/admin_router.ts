@@ -5,7 +5,6 @@ import type { Beds24Sync } from '../beds24_sync.ts';
 import { Beds24Connector } from '../services/beds24_connector.ts';
 import { createConfigController } from './config_controller.ts';
 import { createJobsController } from './jobs_controller.ts';
-import { PropertyResync } from './property_resync.ts';
 import { createResyncController } from './resync_controller.ts';
 import { createStatusController } from './status_controller.ts';
 
@@ -17,12 +16,13 @@ export interface AdminDeps {
 
 /** The Beds24 admin routes, mounted under /api/admin/beds24 behind the admin token. */
 export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router {
-  const resync = new PropertyResync(sync.jobs, clock, sync.options.horizonDays);
+  const resync = sync.resync;
   const config = createConfigController({
     db,
     connector: new Beds24Connector(sync.factory, clock),
     resync,
     encryptionKey: sync.options.encryptionKey,
+    scheduleDailyResync: (propertyId) => sync.scheduleDailyResyncs(propertyId),
   });
   const status = createStatusController({ db, queue: sync.queue, gate: sync.factory.gate });
   const jobs = createJobsController({ db, jobs: sync.jobs });

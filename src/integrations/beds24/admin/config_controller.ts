@@ -7,7 +7,7 @@ import { encrypt } from '../../../utils/encryption.ts';
 import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
 import { isPushEnabled, loadBeds24Config } from '../services/beds24_connections.ts';
 import type { Beds24Connector, Connection } from '../services/beds24_connector.ts';
-import type { PropertyResync } from './property_resync.ts';
+import type { PropertyResync } from '../services/property_resync.ts';
 import { ConfigBody, PropertyIdParams } from './admin_schemas.ts';
 
 export interface ConfigControllerDeps {
@@ -15,6 +15,7 @@ export interface ConfigControllerDeps {
   connector: Beds24Connector;
   resync: PropertyResync;
   encryptionKey: string;
+  scheduleDailyResync: (propertyId: string) => Promise<void>;
 }
 
 /** Never the tokens: only whether there is one. */
@@ -28,7 +29,7 @@ function present(config: Beds24ConfigRow) {
   };
 }
 
-export function createConfigController({ db, connector, resync, encryptionKey }: ConfigControllerDeps) {
+export function createConfigController({ db, connector, resync, encryptionKey, scheduleDailyResync }: ConfigControllerDeps) {
   const putConfigHandler: RequestHandler = async (req, res) => {
     const input = parse(ConfigBody, req.body);
     if (!(await findProperty(db, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
@@ -72,6 +73,7 @@ export function createConfigController({ db, connector, resync, encryptionKey }:
       if (isPushEnabled(after) && (connection !== undefined || !wasPushing)) await resync.queue(trx, input.property_id);
       return after;
     });
+    if (connection) await scheduleDailyResync(config.property_id);
     res.json(present(config));
   };
 

@@ -4,7 +4,7 @@ import { ConflictError, ValidationError } from '../../../errors.ts';
 import { parse } from '../../../http/validate.ts';
 import { isPushEnabled, loadBeds24Config } from '../services/beds24_connections.ts';
 import { ResyncBody } from './admin_schemas.ts';
-import type { PropertyResync } from './property_resync.ts';
+import type { PropertyResync } from '../services/property_resync.ts';
 
 export interface ResyncControllerDeps {
   db: Knex;

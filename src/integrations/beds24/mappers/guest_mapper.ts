@@ -6,14 +6,16 @@ export type Beds24GuestFields = Pick<BookingWrite, 'firstName' | 'lastName' | 'e
 /** Beds24's own field limits (newBooking): longer values are cut rather than refused. */
 const LIMITS = { firstName: 100, lastName: 100, email: 100, phone: 100, address: 250, city: 100, postcode: 100 } as const;
 
+/** Cuts at a character (code point) boundary, as Beds24 counts length: never half an emoji. */
 function cut(value: string | null, max: number): string {
-  return (value ?? '').slice(0, max);
+  const text = value ?? '';
+  return text.length <= max ? text : Array.from(text).slice(0, max).join('');
 }
 
 /**
  * The guest's fields of a booking. Empty strings (not omitted fields) for what the PMS does not know:
  * a booking update is partial in Beds24, so an omitted field would keep a stale value forever. The
- * exceptions are fields whose format Beds24 checks (email, lang), which cannot be empty and are omitted.
+ * exceptions are fields whose format Beds24 checks (email, lang), which cannot be empty or cut and are omitted.
  */
 export function toBeds24Guest(guest: GuestRow): Beds24GuestFields {
   const fields: Beds24GuestFields = {
@@ -25,7 +27,8 @@ export function toBeds24Guest(guest: GuestRow): Beds24GuestFields {
     postcode: cut(guest.postcode, LIMITS.postcode),
     country2: guest.country,
   };
-  if (guest.email !== null) fields.email = cut(guest.email, LIMITS.email);
+  // An email cut short is no email at all, and Beds24 would refuse the whole booking for it.
+  if (guest.email !== null && Array.from(guest.email).length <= LIMITS.email) fields.email = guest.email;
   if (guest.language !== null) fields.lang = guest.language;
   return fields;
 }

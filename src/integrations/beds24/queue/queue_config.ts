@@ -2,6 +2,9 @@ import type { Beds24Priority } from '../client/priority.ts';
 
 export const SYNC_QUEUE = 'beds24-sync';
 export const DEAD_LETTER_QUEUE = 'beds24-sync-dead';
+export const DAILY_RESYNC_QUEUE = 'beds24-daily-resync';
+/** Off-peak in the property's own time zone: 03:15 local, when few guests book and staff edit little. */
+export const DAILY_RESYNC_CRON = '15 3 * * *';
 
 /**
  * A job says what to bring up to date for one property, never the data: the worker reads the current

@@ -2,6 +2,8 @@ import { PgBoss, fromKnex, type Job, type JobResult, type JobWithMetadata } from
 import type { Db } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import {
+  DAILY_RESYNC_CRON,
+  DAILY_RESYNC_QUEUE,
   DEAD_LETTER_QUEUE,
   DEFAULT_TUNING,
   KIND_SETTINGS,
@@ -50,6 +52,7 @@ export class SyncQueue {
   async start(): Promise<void> {
     await this.boss.start();
     await this.ensureQueue(DEAD_LETTER_QUEUE, { policy: 'standard', retryLimit: 0 });
+    await this.ensureQueue(DAILY_RESYNC_QUEUE, { policy: 'stately', retryLimit: 3, retryDelay: 60 });
     await this.ensureQueue(SYNC_QUEUE, {
       policy: 'stately',
       deadLetter: DEAD_LETTER_QUEUE,
@@ -123,6 +126,26 @@ export class SyncQueue {
   async workDeadLetters(handler: (data: SyncJobData, sourceId: string | null) => Promise<void>): Promise<void> {
     await this.boss.work<SyncJobData, void, { pollingIntervalSeconds: 2; includeMetadata: true }>(DEAD_LETTER_QUEUE, { pollingIntervalSeconds: 2, includeMetadata: true }, async (jobs: JobWithMetadata<SyncJobData>[]) => {
       for (const job of jobs) await handler(job.data, job.sourceId);
+    });
+  }
+
+  /** One schedule per property, in its time zone; scheduling again replaces the previous one. */
+  async scheduleDailyResync(propertyId: string, timeZone: string): Promise<void> {
+    await this.boss.schedule(DAILY_RESYNC_QUEUE, DAILY_RESYNC_CRON, { propertyId }, { tz: timeZone, key: propertyId, singletonKey: propertyId });
+  }
+
+  async unscheduleDailyResync(propertyId: string): Promise<void> {
+    await this.boss.unschedule(DAILY_RESYNC_QUEUE, propertyId);
+  }
+
+  async scheduledDailyResyncs(): Promise<Array<{ key: string; tz: string | null }>> {
+    const schedules = await this.boss.getSchedules(DAILY_RESYNC_QUEUE);
+    return schedules.map((s) => ({ key: s.key, tz: s.options?.tz ?? null }));
+  }
+
+  async workDailyResync(handler: (propertyId: string) => Promise<void>): Promise<void> {
+    await this.boss.work<{ propertyId: string }>(DAILY_RESYNC_QUEUE, { pollingIntervalSeconds: 10 }, async (jobs: Job<{ propertyId: string }>[]) => {
+      for (const job of jobs) await handler(job.data.propertyId);
     });
   }
 
