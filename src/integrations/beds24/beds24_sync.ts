@@ -57,7 +57,7 @@ export class Beds24Sync {
     });
     this.connections = new Beds24Connections(this.factory);
     this.queue = new SyncQueue({ connectionString: options.databaseUrl, logger, tuning: options.tuning });
-    this.jobs = new SyncJobs(this.queue);
+    this.jobs = new SyncJobs(this.queue, db, logger);
     this.hooks = createSyncHooks(this.jobs);
     this.reservations = new ReservationPushService({ db, connections: this.connections, clock, logger });
     this.availability = new AvailabilityPushService({ db, connections: this.connections, clock, logger, horizonDays: options.horizonDays });

@@ -1,8 +1,7 @@
 import type { Knex } from '../../../db.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { RoomRow } from '../../../pms/rooms/room_schemas.ts';
-import type { SyncJobs } from '../queue/sync_jobs.ts';
-import { isPushEnabled, loadBeds24Config } from '../services/beds24_connections.ts';
+import type { Change, SyncJobs } from '../queue/sync_jobs.ts';
 
 type Trx = Knex.Transaction;
 
@@ -10,6 +9,7 @@ type Trx = Knex.Transaction;
  * What the PMS controllers call, inside the transaction of the edit. Each hook decides whether the edit
  * can change what Beds24 shows and, if so, records it; the worker re-checks everything when it runs
  * (toggles flipped in SQL meanwhile, mappings changed), so a hook may err on the side of queueing.
+ * A hook costs the edit two short statements: one look-up, one outbox write.
  */
 export interface SyncHooks {
   queueReservationSyncHook(trx: Trx, reservation: ReservationRow, previous?: ReservationRow): Promise<void>;
@@ -20,9 +20,26 @@ export interface SyncHooks {
   queueGuestSyncHook(trx: Trx, guestId: string): Promise<void>;
 }
 
+interface Probe {
+  enabled: boolean;
+  /** Room id → its Beds24 room id (null when unmapped), for the rooms asked about. */
+  mapping: Record<string, number | null>;
+}
+
 const mapped = (room: Pick<RoomRow, 'beds24_room_id'> | undefined): boolean => room?.beds24_room_id != null;
 
-/** Reservations of these rooms (or this guest) whose stay is not over: the ones Beds24 still cares about. */
+/** The property's push toggles and the mapping of the given rooms, in one round trip. */
+async function probe(trx: Trx, propertyId: string, roomIds: string[] = []): Promise<Probe> {
+  const { rows }: { rows: Array<{ enabled: boolean; mapping: Record<string, number | null> }> } = await trx.raw(
+    `select c.sync_enabled and c.push_sync_enabled and c.refresh_token is not null as enabled,
+            coalesce((select json_object_agg(r.id, r.beds24_room_id) from rooms r where r.id = any(?::uuid[])), '{}'::json) as mapping
+     from beds24_config c where c.property_id = ?`,
+    [roomIds, propertyId],
+  );
+  return rows[0] ?? { enabled: false, mapping: {} };
+}
+
+/** Reservations whose stay is not over and that we own: the ones Beds24 still cares about. */
 function currentAndFuture(trx: Trx) {
   return trx('reservations')
     .whereNot({ source: 'beds24' })
@@ -31,66 +48,50 @@ function currentAndFuture(trx: Trx) {
 }
 
 export function createSyncHooks(jobs: SyncJobs): SyncHooks {
-  async function enabled(trx: Trx, propertyId: string): Promise<boolean> {
-    return isPushEnabled(await loadBeds24Config(trx, propertyId));
+  async function reservationChanges(trx: Trx, reservation: ReservationRow, previous: ReservationRow | undefined): Promise<void> {
+    const roomIds = previous && previous.room_id !== reservation.room_id ? [reservation.room_id, previous.room_id] : [reservation.room_id];
+    const { enabled, mapping } = await probe(trx, reservation.property_id, roomIds);
+    if (!enabled) return;
+    const touchesMappedRoom = roomIds.some((id) => mapping[id] != null);
+    const changes: Change[] = [];
+    if (touchesMappedRoom) changes.push({ kind: 'availability', entityId: 'calendar' });
+    if (reservation.source !== 'beds24' && (touchesMappedRoom || reservation.beds24_booking_id !== null)) {
+      changes.push({ kind: 'reservation', entityId: reservation.id });
+    }
+    await jobs.record(trx, reservation.property_id, changes);
   }
 
-  async function roomsById(trx: Trx, ids: string[]): Promise<Map<string, Pick<RoomRow, 'id' | 'beds24_room_id'>>> {
-    const rows: Array<Pick<RoomRow, 'id' | 'beds24_room_id'>> = await trx('rooms').whereIn('id', ids).select('id', 'beds24_room_id');
-    return new Map(rows.map((row) => [row.id, row]));
-  }
+  return {
+    queueReservationSyncHook: (trx, reservation, previous) => reservationChanges(trx, reservation, previous),
 
-  const hooks: SyncHooks = {
-    async queueReservationSyncHook(trx, reservation, previous) {
-      if (!(await enabled(trx, reservation.property_id))) return;
-      const rooms = await roomsById(trx, [reservation.room_id, previous?.room_id ?? reservation.room_id]);
-      const touchesMappedRoom = mapped(rooms.get(reservation.room_id)) || (previous !== undefined && mapped(rooms.get(previous.room_id)));
-      if (touchesMappedRoom) await jobs.queueAvailabilitySync(trx, reservation.property_id);
-      if (reservation.source === 'beds24') return;
-      if (touchesMappedRoom || reservation.beds24_booking_id !== null) {
-        await jobs.queueReservationSync(trx, reservation.property_id, [reservation.id], previous ? 'update' : 'create');
-      }
-    },
-
-    async queueReservationCancelHook(trx, reservation) {
-      if (!(await enabled(trx, reservation.property_id))) return;
-      const rooms = await roomsById(trx, [reservation.room_id]);
-      if (mapped(rooms.get(reservation.room_id))) await jobs.queueAvailabilitySync(trx, reservation.property_id);
-      if (reservation.source !== 'beds24') {
-        await jobs.queueReservationSync(trx, reservation.property_id, [reservation.id], 'cancel');
-      }
-    },
+    queueReservationCancelHook: (trx, reservation) => reservationChanges(trx, reservation, undefined),
 
     async queueRoomAvailabilitySyncHook(trx, room, previous) {
-      if (!(await enabled(trx, room.property_id))) return;
       if (!mapped(room) && !mapped(previous)) return;
-      await jobs.queueAvailabilitySync(trx, room.property_id);
+      if (!(await probe(trx, room.property_id)).enabled) return;
+      const changes: Change[] = [{ kind: 'availability', entityId: 'calendar' }];
       if (previous !== undefined && previous.beds24_room_id !== room.beds24_room_id) {
         // The room's bookings move with its mapping: to the new Beds24 room, or cancelled when unmapped.
         const stays: Array<{ id: string }> = await currentAndFuture(trx).where({ room_id: room.id });
-        await jobs.queueReservationSync(trx, room.property_id, stays.map((s) => s.id), 'update');
+        for (const stay of stays) changes.push({ kind: 'reservation', entityId: stay.id });
       }
+      await jobs.record(trx, room.property_id, changes);
     },
 
     async queueRoomRatesSyncHook(trx, room, previous) {
-      if (!(await enabled(trx, room.property_id))) return;
-      if (mapped(room) || mapped(previous)) await jobs.queueRatesSync(trx, room.property_id);
+      if (!mapped(room) && !mapped(previous)) return;
+      if ((await probe(trx, room.property_id)).enabled) await jobs.queueRatesSync(trx, room.property_id);
     },
 
     async queueAllRoomsAvailabilitySyncHook(trx, propertyId, from, to) {
-      if (!(await enabled(trx, propertyId))) return;
-      await jobs.queuePropertyResync(trx, propertyId, from, to);
+      if ((await probe(trx, propertyId)).enabled) await jobs.queuePropertyResync(trx, propertyId, from, to);
     },
 
     async queueGuestSyncHook(trx, guestId) {
       const stays: Array<{ id: string; property_id: string }> = await currentAndFuture(trx).where({ guest_id: guestId });
-      const byProperty = Map.groupBy(stays, (stay) => stay.property_id);
-      for (const [propertyId, list] of byProperty) {
-        if (await enabled(trx, propertyId)) {
-          await jobs.queueReservationSync(trx, propertyId, list.map((s) => s.id), 'update');
-        }
+      for (const [propertyId, list] of Map.groupBy(stays, (stay) => stay.property_id)) {
+        if ((await probe(trx, propertyId)).enabled) await jobs.queueReservationSync(trx, propertyId, list.map((s) => s.id), 'update');
       }
     },
   };
-  return hooks;
 }

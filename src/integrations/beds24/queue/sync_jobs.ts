@@ -1,11 +1,17 @@
-import type { Db } from '../../../db.ts';
+import type { Db, Knex } from '../../../db.ts';
+import type { Logger } from '../../../logger.ts';
 import type { ReservationAction } from '../beds24_sync_types.ts';
 import type { JobKind } from './queue_config.ts';
 import type { SyncQueue } from './sync_queue.ts';
 
-type ChangeKind = 'reservation' | 'availability' | 'rates' | 'resync';
+export type ChangeKind = 'reservation' | 'availability' | 'rates' | 'resync';
 
-const JOB_FOR_CHANGE: Record<ChangeKind, JobKind> = {
+export interface Change {
+  kind: ChangeKind;
+  entityId: string;
+}
+
+export const JOB_FOR_CHANGE: Record<ChangeKind, JobKind> = {
   reservation: 'reservations',
   availability: 'availability',
   rates: 'rates',
@@ -13,50 +19,76 @@ const JOB_FOR_CHANGE: Record<ChangeKind, JobKind> = {
 };
 
 /**
- * The Phase 2 queue functions, made durable: each records what changed in the outbox
- * (beds24_pending_changes) and queues the property's job, both inside the caller's transaction, so a
- * committed edit always has its push and a rolled-back one never does.
+ * The Phase 2 queue functions, made durable. Each records what changed in the outbox
+ * (beds24_pending_changes) inside the caller's transaction: that row is what guarantees a committed
+ * edit is pushed and a rolled-back one never is. The pg-boss job that wakes a worker for the property is
+ * sent right after the commit, off the request's path (pg-boss's insert costs about 2 ms); if the process
+ * dies in between, the outbox sweeper sends it.
  */
 export class SyncJobs {
   private readonly queue: SyncQueue;
+  private readonly db: Knex;
+  private readonly logger: Logger;
 
-  constructor(queue: SyncQueue) {
+  constructor(queue: SyncQueue, db: Knex, logger: Logger) {
     this.queue = queue;
+    this.db = db;
+    this.logger = logger;
   }
 
   /** `action` is informational: the worker decides from the reservation's state when it runs. */
   async queueReservationSync(db: Db, propertyId: string, reservationIds: string[], _action: ReservationAction): Promise<void> {
-    await this.record(db, propertyId, 'reservation', reservationIds);
+    await this.record(db, propertyId, reservationIds.map((entityId) => ({ kind: 'reservation', entityId })));
   }
 
   async queueAvailabilitySync(db: Db, propertyId: string): Promise<void> {
-    await this.record(db, propertyId, 'availability', ['calendar']);
+    await this.record(db, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
   }
 
   async queueRatesSync(db: Db, propertyId: string): Promise<void> {
-    await this.record(db, propertyId, 'rates', ['calendar']);
+    await this.record(db, propertyId, [{ kind: 'rates', entityId: 'calendar' }]);
   }
 
-  /** A full resync of [from, to] (inclusive): the worker forgets what it remembers there and sends it all. */
-  queuePropertyResync(db: Db, propertyId: string, from: string, to: string): Promise<string | null> {
-    return this.record(db, propertyId, 'resync', [`${from}..${to}`]);
+  /**
+   * A full resync of [from, to] (inclusive): the worker forgets what it remembers there and sends it all.
+   * Its job is sent inside the transaction, since the caller answers with the job's id.
+   */
+  async queuePropertyResync(db: Db, propertyId: string, from: string, to: string): Promise<string | null> {
+    await this.insertChanges(db, propertyId, [{ kind: 'resync', entityId: `${from}..${to}` }]);
+    return this.queue.send(db, 'resync', propertyId, { wantId: true });
   }
 
-  /** Sends the job only: used to restart work whose outbox rows are already there (retries, sweeps). */
+  /** Several changes of one property in one statement (what a single edit usually causes). */
+  async record(db: Db, propertyId: string, changes: Change[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.insertChanges(db, propertyId, changes);
+    const kinds = new Set(changes.map((change) => JOB_FOR_CHANGE[change.kind]));
+    for (const kind of kinds) this.afterCommit(db, () => this.kick(this.db, kind, propertyId));
+  }
+
+  /** Sends the job only: restarts work whose outbox rows are already there (retries, sweeps). */
   async kick(db: Db, kind: JobKind, propertyId: string): Promise<void> {
     await this.queue.send(db, kind, propertyId);
   }
 
-  /** Returns the id of the job that will do the work: the one just queued, or the queued one it joined. */
-  private async record(db: Db, propertyId: string, kind: ChangeKind, entityIds: string[]): Promise<string | null> {
-    if (entityIds.length === 0) return null;
+  private async insertChanges(db: Db, propertyId: string, changes: Change[]): Promise<void> {
     await db.raw(
       `insert into beds24_pending_changes (property_id, kind, entity_id)
-       select ?, ?, unnest(?::text[])
+       select ?, c.kind, c.entity_id from unnest(?::text[], ?::text[]) as c(kind, entity_id)
        on conflict (property_id, kind, entity_id)
        do update set version = nextval('beds24_change_version_seq'), last_queued_at = now()`,
-      [propertyId, kind, entityIds],
+      [propertyId, changes.map((c) => c.kind), changes.map((c) => c.entityId)],
     );
-    return this.queue.send(db, JOB_FOR_CHANGE[kind], propertyId);
+  }
+
+  private afterCommit(db: Db, action: () => Promise<void>): void {
+    const run = (): void => {
+      action().catch((error: unknown) => this.logger.warn({ err: error }, 'could not queue a sync job after commit; the outbox sweeper will'));
+    };
+    if ('executionPromise' in db && db.isTransaction) {
+      (db as Knex.Transaction).executionPromise.then(run, () => undefined);
+    } else {
+      run();
+    }
   }
 }

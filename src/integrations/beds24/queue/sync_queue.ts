@@ -70,9 +70,9 @@ export class SyncQueue {
   /**
    * Queues "bring this kind of thing up to date for this property", inside the caller's transaction when
    * `db` is one. With the stately policy a second send while one job of the key is queued is a no-op:
-   * that is the coalescing.
+   * that is the coalescing. `wantId` then looks up the id of the queued job that absorbed it.
    */
-  async send(db: Db, kind: JobKind, propertyId: string): Promise<string | null> {
+  async send(db: Db, kind: JobKind, propertyId: string, { wantId = false }: { wantId?: boolean } = {}): Promise<string | null> {
     const settings = KIND_SETTINGS[kind];
     const debounce = settings.debounceSeconds * this.tuning.debounceFactor;
     const id = await this.boss.send(SYNC_QUEUE, { kind, propertyId } satisfies SyncJobData, {
@@ -82,7 +82,7 @@ export class SyncQueue {
       priority: settings.queuePriority,
       startAfter: debounce > 0 ? new Date(Date.now() + debounce * 1000) : undefined,
     });
-    if (id !== null) return id;
+    if (id !== null || !wantId) return id;
     const queued: { rows: Array<{ id: string }> } = await db.raw(
       `select id from ${PGBOSS_SCHEMA}.job where name = ? and singleton_key = ? and state in ('created', 'retry') limit 1`,
       [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
