@@ -40,4 +40,12 @@ export function optionalText(max: number) {
     .optional();
 }
 
+/** A PATCH body: any of the fields, unknown ones refused, and at least one of them. */
+export function patchOf<T extends z.core.$ZodLooseShape>(fields: T) {
+  return z
+    .strictObject(fields)
+    .partial()
+    .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+}
+
 export const OCCUPYING_STATUSES = ['pending', 'confirmed', 'checked_in'] as const;

@@ -11,19 +11,25 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
-/** `node src/server.ts` as a child process, exactly as `npm start` runs it, resolved once it listens. */
-export async function spawnServer(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
+/** The server entry under the test's environment (undefined values removed), with its output collected. */
+function startChild(env: Record<string, string | undefined>): { child: ChildProcess; output: () => string } {
   const childEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value;
   const child = spawn(process.execPath, [SERVER_ENTRY], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+/** `node src/server.ts` as a child process, exactly as `npm start` runs it, resolved once it listens. */
+export async function spawnServer(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
+  const { child, output: read } = startChild(env);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${read()}`)), timeoutMs);
     const check = (): void => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (http:\/\/\S+)/.exec(read());
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -32,19 +38,14 @@ export async function spawnServer(env: Record<string, string | undefined>, timeo
     child.stdout?.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${output}`));
+      reject(new Error(`server exited (${code}) before listening:\n${read()}`));
     });
   });
-  return { child, url, output: () => output, exited };
+  return { child, url, output: read, exited };
 }
 
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
 export function runServerToExit(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
-  const childEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value;
-  const child = spawn(process.execPath, [SERVER_ENTRY], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+  const { child, output } = startChild(env);
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output: output() })));
 }

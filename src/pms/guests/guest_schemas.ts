@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, text } from '../common_schemas.ts';
+import { optionalText, patchOf, text } from '../common_schemas.ts';
 
 // Lengths follow Beds24's booking fields, so whatever the PMS accepts can be pushed unchanged.
 const guestFields = {
@@ -31,10 +31,7 @@ const guestFields = {
 export const CreateGuestBody = z.strictObject(guestFields);
 export type CreateGuestInput = z.infer<typeof CreateGuestBody>;
 
-export const UpdateGuestBody = z
-  .strictObject(guestFields)
-  .partial()
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+export const UpdateGuestBody = patchOf(guestFields);
 export type UpdateGuestInput = z.infer<typeof UpdateGuestBody>;
 
 export const GUEST_COLUMNS = ['id', 'first_name', 'last_name', 'email', 'phone', 'address', 'city', 'postcode', 'country', 'language'] as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PaginationQuery } from '../../http/pagination.ts';
-import { Beds24Id, CalendarDateSchema, Id, Money, optionalText } from '../common_schemas.ts';
+import { Beds24Id, CalendarDateSchema, Id, Money, optionalText, patchOf } from '../common_schemas.ts';
 import { CreateGuestBody, type GuestRow } from '../guests/guest_schemas.ts';
 
 export const RESERVATION_STATUSES = ['pending', 'confirmed', 'checked_in', 'checked_out', 'cancelled', 'no_show'] as const;
@@ -43,10 +43,7 @@ export const CreateReservationBody = z
   });
 export type CreateReservationInput = z.infer<typeof CreateReservationBody>;
 
-export const UpdateReservationBody = z
-  .strictObject(reservationFields)
-  .partial()
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+export const UpdateReservationBody = patchOf(reservationFields);
 export type UpdateReservationInput = z.infer<typeof UpdateReservationBody>;
 
 export const ListReservationsQuery = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PaginationQuery } from '../../http/pagination.ts';
-import { Beds24Id, Id, Money, optionalText, text } from '../common_schemas.ts';
+import { Beds24Id, Id, Money, optionalText, patchOf, text } from '../common_schemas.ts';
 
 export const ROOM_STATUSES = ['active', 'inactive'] as const;
 export const HOUSEKEEPING_STATUSES = ['clean', 'dirty', 'inspected', 'out_of_order'] as const;
@@ -23,10 +23,7 @@ export const CreateRoomBody = z.strictObject({
 });
 export type CreateRoomInput = z.infer<typeof CreateRoomBody>;
 
-export const UpdateRoomBody = z
-  .strictObject(roomFields)
-  .partial()
-  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+export const UpdateRoomBody = patchOf(roomFields);
 export type UpdateRoomInput = z.infer<typeof UpdateRoomBody>;
 
 export const UpdateHousekeepingBody = z.strictObject({ housekeeping_status: z.enum(HOUSEKEEPING_STATUSES) });
