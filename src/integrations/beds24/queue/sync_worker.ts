@@ -38,7 +38,9 @@ export class SyncWorker {
     const { db, handlers, logger, queue } = this.deps;
     const started = performance.now();
     try {
-      const summary = await handlers[data.kind](data.propertyId, { priority: KIND_SETTINGS[data.kind].creditPriority });
+      const summary = await this.oneAtATime(data.propertyId, () =>
+        handlers[data.kind](data.propertyId, { priority: KIND_SETTINGS[data.kind].creditPriority }),
+      );
       await resolveFailures(db, data.propertyId, 'job', [data.kind]);
       logger.info({ kind: data.kind, property_id: data.propertyId, ms: Math.round(performance.now() - started), ...summary }, 'beds24 push done');
       return 'completed';
@@ -50,6 +52,19 @@ export class SyncWorker {
       await recordFailure(db, { propertyId: data.propertyId, kind: 'job', entityId: data.kind }, describe(error), job.id);
       return 'deadletter';
     }
+  }
+
+  /**
+   * One push per property in flight, across kinds and processes. pg-boss's group concurrency filters on
+   * "no active job in the group" without serialising two workers that fetch at the same instant, so the
+   * guarantee comes from a transaction-scoped advisory lock held while the job runs (released with the
+   * connection if the process dies). A second job of the property waits here for the first to finish.
+   */
+  private oneAtATime<T>(propertyId: string, push: () => Promise<T>): Promise<T> {
+    return this.deps.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`beds24-property-push:${propertyId}`]);
+      return push();
+    });
   }
 
   /**
