@@ -158,6 +158,22 @@ describe('credits', () => {
   });
 });
 
+describe('lost answers and the meter', () => {
+  it('assumes a call whose answer was lost was charged', async () => {
+    nock(HOST).get('/v2/bookings').query(true).reply(200, { success: true, data: [] }, meter(10, 200, 1));
+    await client.getBookings({});
+    nock(HOST).post('/v2/inventory/rooms/calendar').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    nock(HOST).post('/v2/inventory/rooms/calendar').reply(201, [{ success: true }], meter(8, 190, 1));
+    await client.postCalendar([{ roomId: 1, calendar: [{ from: '2030-01-01', to: '2030-01-01', numAvail: 1 }] }]);
+    const rows = await database.db('beds24_sync_log').orderBy('id', 'desc').limit(2).select('outcome');
+    expect(rows.map((r: { outcome: string }) => r.outcome)).toEqual(['ok', 'transient']);
+    nock(HOST).post('/v2/bookings').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    await client.postBookings([{ roomId: 1, arrival: '2030-01-01', departure: '2030-01-02' }]).catch(() => undefined);
+    const meterRow = await database.db('beds24_credit_meter').where({ account_key: 'account:777' }).first();
+    expect(meterRow.remaining).toBe(7);
+  });
+});
+
 describe('transient failures', () => {
   it('retries a 5xx HTML page and a timeout, then succeeds', async () => {
     nock(HOST).get('/v2/properties').query(true).reply(502, '<html><body>Bad Gateway</body></html>', { 'content-type': 'text/html' });

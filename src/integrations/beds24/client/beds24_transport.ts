@@ -176,7 +176,8 @@ export class Beds24Transport {
         answer = { json: false, meter: {}, networkCode: networkCode(error), durationMs: performance.now() - started };
       }
       if (answer.meter.cost !== undefined && answer.meter.cost > 0) this.costEstimates.set(key, answer.meter.cost);
-      return { meter: answer.meter, rateLimited: answer.status === 429, value: answer };
+      const lostAfterSending = answer.status === undefined && !(answer.networkCode !== undefined && UNSENT_CODES.has(answer.networkCode));
+      return { meter: answer.meter, rateLimited: answer.status === 429, assumedCost: lostAfterSending ? estimate : undefined, value: answer };
     });
   }
 

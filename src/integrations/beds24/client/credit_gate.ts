@@ -14,6 +14,8 @@ export interface MeterReading {
 export interface GatedOutcome<T> {
   meter: MeterReading;
   rateLimited: boolean;
+  /** Credits to assume spent when the answer (and its meter headers) was lost after the request left. */
+  assumedCost?: number;
   value: T;
 }
 
@@ -106,6 +108,12 @@ export class CreditGate {
     let next: { remaining: number; resets_at: Date } | undefined;
     if (remaining !== undefined && resetsInSeconds !== undefined) {
       next = { remaining, resets_at: new Date(now + resetsInSeconds * 1000) };
+    } else if (outcome.assumedCost !== undefined) {
+      // Beds24 may have charged a call whose answer we never saw: keep the meter on the safe side.
+      await trx('beds24_credit_meter')
+        .where({ account_key: accountKey })
+        .whereNotNull('remaining')
+        .update({ remaining: trx.raw('greatest(0, remaining - ?)', [outcome.assumedCost]), updated_at: new Date(now) });
     }
     if (outcome.rateLimited) {
       next = { remaining: 0, resets_at: new Date(now + (resetsInSeconds ?? this.fallbackResetSeconds) * 1000) };
