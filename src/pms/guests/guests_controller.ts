@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { inTransaction } from '../../db/transaction.ts';
 import type { Knex } from '../../db.ts';
 import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError } from '../../errors.ts';
@@ -28,7 +29,7 @@ export function createGuestsController({ db, hooks }: GuestsControllerDeps) {
   const updateGuestHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
     const changes = parse(UpdateGuestBody, req.body);
-    const guest = await db.transaction(async (trx) => {
+    const guest = await inTransaction(db, async (trx) => {
       if (!(await lockGuest(trx, id))) throw new NotFoundError('guest', id);
       const updated = await updateGuest(trx, id, changes);
       await hooks.queueGuestSyncHook(trx, id);

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { inTransaction } from '../../db/transaction.ts';
 import type { Knex } from '../../db.ts';
 import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError } from '../../errors.ts';
@@ -18,7 +19,7 @@ export function createMaintenanceController({ db, hooks }: MaintenanceController
   const createMaintenanceHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
     const input = parse(CreateMaintenanceBody, req.body);
-    const block = await db.transaction(async (trx) => {
+    const block = await inTransaction(db, async (trx) => {
       const room = await lockRoom(trx, id);
       if (!room) throw new NotFoundError('room', id);
       await assertNoOccupyingReservation(trx, room, { start: input.start_date, end: input.end_date });
@@ -38,7 +39,7 @@ export function createMaintenanceController({ db, hooks }: MaintenanceController
 
   const deleteMaintenanceHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
-    await db.transaction(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const block = await findMaintenance(trx, id);
       if (!block) throw new NotFoundError('maintenance block', id);
       const room = await lockRoom(trx, block.room_id);

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { inTransaction } from '../../db/transaction.ts';
 import type { Knex } from '../../db.ts';
 import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError } from '../../errors.ts';
@@ -17,7 +18,7 @@ export function createRatesController({ db, hooks }: RatesControllerDeps) {
   const setRoomRatesHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
     const input = parse(SetRatesBody, req.body);
-    await db.transaction(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const room = await lockRoom(trx, id);
       if (!room) throw new NotFoundError('room', id);
       await upsertRates(trx, id, input);

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { inTransaction } from '../../db/transaction.ts';
 import type { Knex } from '../../db.ts';
 import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
@@ -53,7 +54,7 @@ export function createReservationsController({ db, hooks }: ReservationsControll
 
   const createReservationHandler: RequestHandler = async (req, res) => {
     const input = parse(CreateReservationBody, req.body);
-    const reservation = await db.transaction(async (trx) => {
+    const reservation = await inTransaction(db, async (trx) => {
       const room = await lockBodyRoom(trx, input.room_id);
       assertStayRules(input, room.max_occupancy);
       if (isOccupying(input.status)) {
@@ -96,7 +97,7 @@ export function createReservationsController({ db, hooks }: ReservationsControll
   const updateReservationHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
     const changes = parse(UpdateReservationBody, req.body);
-    const reservation = await db.transaction(async (trx) => {
+    const reservation = await inTransaction(db, async (trx) => {
       const current = await lockReservation(trx, id);
       if (!current) throw new NotFoundError('reservation', id);
       const room = await lockBodyRoom(trx, changes.room_id ?? current.room_id);
@@ -121,7 +122,7 @@ export function createReservationsController({ db, hooks }: ReservationsControll
 
   const deleteReservationHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
-    const reservation = await db.transaction(async (trx) => {
+    const reservation = await inTransaction(db, async (trx) => {
       const current = await lockReservation(trx, id);
       if (!current) throw new NotFoundError('reservation', id);
       if (current.status === 'cancelled') return reload(trx, id);

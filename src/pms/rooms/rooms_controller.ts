@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { inTransaction } from '../../db/transaction.ts';
 import type { Knex } from '../../db.ts';
 import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
@@ -16,7 +17,7 @@ export interface RoomsControllerDeps {
 export function createRoomsController({ db, hooks }: RoomsControllerDeps) {
   const createRoomHandler: RequestHandler = async (req, res) => {
     const input = parse(CreateRoomBody, req.body);
-    const room = await db.transaction(async (trx) => {
+    const room = await inTransaction(db, async (trx) => {
       if (!(await findProperty(trx, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
       const created = await insertRoom(trx, input);
       await hooks.queueRoomAvailabilitySyncHook(trx, created);
@@ -40,7 +41,7 @@ export function createRoomsController({ db, hooks }: RoomsControllerDeps) {
   const updateRoomHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
     const changes = parse(UpdateRoomBody, req.body);
-    const room = await db.transaction(async (trx) => {
+    const room = await inTransaction(db, async (trx) => {
       const current = await lockRoom(trx, id);
       if (!current) throw new NotFoundError('room', id);
       const updated = await updateRoom(trx, current, changes);
@@ -58,7 +59,7 @@ export function createRoomsController({ db, hooks }: RoomsControllerDeps) {
   const updateRoomHousekeepingHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
     const changes = parse(UpdateHousekeepingBody, req.body);
-    const room = await db.transaction(async (trx) => {
+    const room = await inTransaction(db, async (trx) => {
       const current = await lockRoom(trx, id);
       if (!current) throw new NotFoundError('room', id);
       const updated = await updateRoom(trx, current, changes);

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { inTransaction } from '../../../db/transaction.ts';
 import type { Knex } from '../../../db.ts';
 import { NotFoundError, ValidationError } from '../../../errors.ts';
 import { parse } from '../../../http/validate.ts';
@@ -42,7 +43,7 @@ export function createConfigController({ db, connector, resync, encryptionKey, s
       });
     }
 
-    const config = await db.transaction(async (trx) => {
+    const config = await inTransaction(db, async (trx) => {
       const before = await trx('beds24_config').where({ property_id: input.property_id }).forUpdate().first();
       const row: Record<string, unknown> = {
         property_id: input.property_id,

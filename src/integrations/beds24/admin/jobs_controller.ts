@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { inTransaction } from '../../../db/transaction.ts';
 import type { Knex } from '../../../db.ts';
 import { ConflictError, NotFoundError } from '../../../errors.ts';
 import { applyCursor, toPage } from '../../../http/pagination.ts';
@@ -41,7 +42,7 @@ export function createJobsController({ db, jobs }: JobsControllerDeps) {
   /** Puts the failed thing back in the outbox and queues its property's job. */
   const retryJobHandler: RequestHandler = async (req, res) => {
     const { id } = parse(JobIdParams, req.params, 'path');
-    const row = await db.transaction(async (trx) => {
+    const row = await inTransaction(db, async (trx) => {
       const failure: FailureRow | undefined = await trx('beds24_sync_failures').where({ id }).forUpdate().first();
       if (!failure) throw new NotFoundError('failed job', id);
       if (failure.state !== 'failed') throw new ConflictError(`job ${id} is ${failure.state}, not failed`);

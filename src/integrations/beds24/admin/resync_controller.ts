@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { inTransaction } from '../../../db/transaction.ts';
 import type { Knex } from '../../../db.ts';
 import { ConflictError, ValidationError } from '../../../errors.ts';
 import { parse } from '../../../http/validate.ts';
@@ -14,7 +15,7 @@ export interface ResyncControllerDeps {
 export function createResyncController({ db, resync }: ResyncControllerDeps) {
   const resyncHandler: RequestHandler = async (req, res) => {
     const input = parse(ResyncBody, req.body);
-    const jobId = await db.transaction(async (trx) => {
+    const jobId = await inTransaction(db, async (trx) => {
       if (!(await trx('properties').where({ id: input.property_id }).first('id'))) {
         throw ValidationError.field('property_id', 'no property with this id');
       }

@@ -71,10 +71,12 @@ export class SyncJobs {
     await this.queue.send(db, kind, propertyId);
   }
 
+  /** Rows are written in key order, the order every other writer uses too, so writers cannot deadlock. */
   private async insertChanges(db: Db, propertyId: string, changes: Change[]): Promise<void> {
     await db.raw(
       `insert into beds24_pending_changes (property_id, kind, entity_id)
        select ?, c.kind, c.entity_id from unnest(?::text[], ?::text[]) as c(kind, entity_id)
+       order by c.kind, c.entity_id
        on conflict (property_id, kind, entity_id)
        do update set version = nextval('beds24_change_version_seq'), last_queued_at = now()`,
       [propertyId, changes.map((c) => c.kind), changes.map((c) => c.entityId)],

@@ -104,7 +104,7 @@ export class ReservationPushService {
     const loaded = await this.load(pending.map((p) => p.entity_id));
     const versions = new Map(pending.map((p) => [p.entity_id, p.version]));
     const vanished = pending.filter((p) => !loaded.some((l) => l.reservation.id === p.entity_id));
-    await this.clearOutbox(this.db, config.property_id, vanished, versions);
+    await this.clearOutbox(config.property_id, vanished.map((p) => p.entity_id), versions);
 
     await this.adoptLostCreates(client, config, loaded, options, summary);
 
@@ -118,8 +118,8 @@ export class ReservationPushService {
     await this.db.transaction(async (trx) => {
       await this.setSyncState(trx, skipped, { state: 'skipped' });
       await resolveFailures(trx, config.property_id, 'reservation', skipped);
-      await this.clearOutbox(trx, config.property_id, skipped.map((id) => ({ entity_id: id })), versions);
     });
+    await this.clearOutbox(config.property_id, skipped, versions);
     summary.skipped += skipped.length;
     if (sendable.length === 0) return;
 
@@ -146,6 +146,7 @@ export class ReservationPushService {
     summary: PushSummary,
   ): Promise<void> {
     const now = this.clock.now();
+    const done: string[] = [];
     await this.db.transaction(async (trx) => {
       for (const [index, { snapshot, plan }] of sendable.entries()) {
         const result = results[index] as ItemResult;
@@ -166,10 +167,11 @@ export class ReservationPushService {
           await recordFailure(trx, { propertyId: config.property_id, kind: 'reservation', entityId: id }, result.error);
           summary.failed += 1;
         }
-        await this.clearOutbox(trx, config.property_id, [{ entity_id: id }], versions);
+        done.push(id);
       }
       await trx('beds24_config').where({ property_id: config.property_id }).update({ last_push_at: now });
     });
+    await this.clearOutbox(config.property_id, done, versions);
   }
 
   /** Creates that may have reached Beds24 without us hearing back: find them by our marker and take their ids. */
@@ -231,12 +233,19 @@ export class ReservationPushService {
     await db('beds24_reservation_sync').insert(rows).onConflict('reservation_id').merge(Object.keys({ ...fields, updated_at: 0 }));
   }
 
-  private async clearOutbox(db: Knex | Knex.Transaction, propertyId: string, items: Array<{ entity_id: string }>, versions: Map<string, number>): Promise<void> {
-    for (const { entity_id } of items) {
-      await db('beds24_pending_changes')
-        .where({ property_id: propertyId, kind: 'reservation', entity_id, version: versions.get(entity_id) ?? -1 })
-        .delete();
-    }
+  /**
+   * Clears what was pushed, unless it changed again meanwhile (its version moved on). One statement, after
+   * the results are recorded and outside their transaction: holding outbox rows while waiting for other
+   * rows is how edits and the worker deadlock. A crash before it only means one harmless push again.
+   */
+  private async clearOutbox(propertyId: string, ids: string[], versions: Map<string, number>): Promise<void> {
+    if (ids.length === 0) return;
+    const sorted = [...ids].sort();
+    await this.db.raw(
+      `delete from beds24_pending_changes p
+       using unnest(?::text[], ?::bigint[]) as done(entity_id, version)
+       where p.property_id = ? and p.kind = 'reservation' and p.entity_id = done.entity_id and p.version = done.version`,
+      [sorted, sorted.map((id) => versions.get(id) ?? -1), propertyId],
+    );
   }
 }
-
