@@ -9,6 +9,7 @@ interface HttpishError {
   status?: number;
   code?: string;
   constraint?: string;
+  message?: string;
 }
 
 export function notFoundHandler(): RequestHandler {
@@ -38,6 +39,12 @@ function toAppError(error: unknown): AppError | undefined {
   if (e.type === 'entity.parse.failed') return ValidationError.field('body', 'request body is not valid JSON');
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
     return ValidationError.field('body', 'unsupported body encoding');
+  }
+  // Express and body-parser mark client faults with a 4xx status: a bad %-escape in the path (URIError),
+  // a body whose Content-Encoding does not match its bytes (zlib errors), an unsupported media type.
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    const where = error instanceof URIError ? 'path' : 'body';
+    return ValidationError.field(where, where === 'path' ? 'is not a valid URL encoding' : 'request body cannot be read');
   }
   // The database constraints back up the checks done in code; under a race they are what fires.
   if (e.code === '23P01') return new ConflictError('the stay overlaps another reservation of this room');

@@ -39,9 +39,11 @@ export function toPage<R extends { id: string }, T>(rows: R[], limit: number, pr
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  // Only the exact form toPage writes: Date.parse alone accepts strings PostgreSQL's timestamptz refuses.
   if (
     createdAt === undefined ||
     id === undefined ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(createdAt) ||
     Number.isNaN(Date.parse(createdAt)) ||
     !z.uuid().safeParse(id).success
   ) {

@@ -26,8 +26,12 @@ export const Currency = z
   .transform((value) => value.toUpperCase())
   .refine((value) => CURRENCIES.has(value), 'must be an ISO 4217 currency code such as EUR');
 
+// PostgreSQL text cannot hold a NUL character: refuse it here rather than fail in the database.
+const noNul = (value: string): boolean => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain the NUL character';
+
 export function text(max: number) {
-  return z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  return z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(noNul, NUL_MESSAGE);
 }
 
 export function optionalText(max: number) {
@@ -35,6 +39,7 @@ export function optionalText(max: number) {
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
+    .refine(noNul, NUL_MESSAGE)
     .transform((value) => (value === '' ? null : value))
     .nullable()
     .optional();

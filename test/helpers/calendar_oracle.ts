@@ -1,5 +1,10 @@
 import { addDays, todayIn } from '../../src/utils/dates.ts';
-import type { TestApp } from './test_app.ts';
+import type { ApiResponse } from './test_app.ts';
+
+/** Anything that can call the REST API: the in-process test app, or a server running as a child process. */
+export interface ApiClient {
+  request(method: string, path: string, body?: unknown): Promise<ApiResponse>;
+}
 
 export interface OracleCell {
   date: string;
@@ -11,7 +16,7 @@ export interface OracleCell {
  * The contract's availability rule computed the slow, obvious way from what the REST API returns:
  * night by night, room by room. It shares no code with the sync, so the two can disagree.
  */
-export async function expectedCalendar(app: TestApp, propertyId: string, beds24RoomId: number, timezone: string, nights: number): Promise<OracleCell[]> {
+export async function expectedCalendar(app: ApiClient, propertyId: string, beds24RoomId: number, timezone: string, nights: number): Promise<OracleCell[]> {
   const rooms = (await app.request('GET', `/api/rooms?property_id=${propertyId}&limit=500`)).body.data.filter(
     (room: { beds24_room_id: number | null }) => room.beds24_room_id === beds24RoomId,
   );

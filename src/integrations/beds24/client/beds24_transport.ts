@@ -19,7 +19,7 @@ export type QueryValue = string | number | boolean | undefined | Array<string | 
 
 export interface TokenSource {
   get(): Promise<string>;
-  refreshAfterRejection(rejected: string): Promise<string>;
+  refreshAfterRejection(rejected: string): Promise<{ token: string; minted: boolean }>;
 }
 
 export interface CallSpec<S extends z.ZodType> {
@@ -107,9 +107,12 @@ export class Beds24Transport {
   private async attempt<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>> {
     let token = spec.authHeaders ? undefined : await this.requireTokens().get();
     let answer = await this.send(spec, token);
-    if (answer.status === 401 && token !== undefined) {
-      await this.log(spec, answer, 'auth', 'access token rejected; refreshing once');
-      token = await this.requireTokens().refreshAfterRejection(token);
+    // One refresh per 401; a second only when the first gave a stored token (another process's) rather
+    // than a freshly minted one, as that token may have been revoked as well.
+    let minted = false;
+    for (let round = 0; answer.status === 401 && token !== undefined && !minted && round < 2; round += 1) {
+      await this.log(spec, answer, 'auth', 'access token rejected; refreshing');
+      ({ token, minted } = await this.requireTokens().refreshAfterRejection(token));
       answer = await this.send(spec, token);
     }
     try {

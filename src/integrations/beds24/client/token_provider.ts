@@ -32,32 +32,35 @@ export class AccessTokenProvider {
   private readonly options: TokenProviderOptions;
   private readonly marginMs: number;
   private cached: { token: string; expiresAt: number } | undefined;
-  private inflight: Promise<string> | undefined;
+  private inflight: Promise<{ token: string; minted: boolean }> | undefined;
 
   constructor(options: TokenProviderOptions) {
     this.options = options;
     this.marginMs = (options.marginSeconds ?? 300) * 1000;
   }
 
-  async get(): Promise<string> {
-    if (this.cached && this.cached.expiresAt - this.marginMs > this.options.clock.now().getTime()) return this.cached.token;
-    return this.singleFlight(undefined);
-  }
-
-  /** After a 401: a token other than the rejected one (someone refreshed already), or a fresh one. */
-  refreshAfterRejection(rejected: string): Promise<string> {
+  /**
+   * After a 401: the stored token when it is another one than the rejected (someone refreshed already),
+   * else a freshly minted one. `minted` tells the caller whether a second 401 can still be worth a refresh.
+   */
+  async refreshAfterRejection(rejected: string): Promise<{ token: string; minted: boolean }> {
     if (this.cached?.token === rejected) this.cached = undefined;
     return this.singleFlight(rejected);
   }
 
-  private singleFlight(rejected: string | undefined): Promise<string> {
+  async get(): Promise<string> {
+    if (this.cached && this.cached.expiresAt - this.marginMs > this.options.clock.now().getTime()) return this.cached.token;
+    return (await this.singleFlight(undefined)).token;
+  }
+
+  private singleFlight(rejected: string | undefined): Promise<{ token: string; minted: boolean }> {
     this.inflight ??= this.loadOrMint(rejected).finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
   }
 
-  private loadOrMint(rejected: string | undefined): Promise<string> {
+  private loadOrMint(rejected: string | undefined): Promise<{ token: string; minted: boolean }> {
     const { db, propertyId, encryptionKey, clock, mint } = this.options;
     return db.transaction(async (trx) => {
       const row: TokenRow | undefined = await trx('beds24_config')
@@ -70,7 +73,7 @@ export class AccessTokenProvider {
         const stored = decrypt(row.access_token, encryptionKey);
         if (stored !== rejected) {
           this.cached = { token: stored, expiresAt: row.access_token_expires_at.getTime() };
-          return stored;
+          return { token: stored, minted: false };
         }
       }
       const answer = await mint(decrypt(row.refresh_token, encryptionKey));
@@ -79,7 +82,7 @@ export class AccessTokenProvider {
         .where({ property_id: propertyId })
         .update({ access_token: encrypt(answer.token, encryptionKey), access_token_expires_at: new Date(expiresAt) });
       this.cached = { token: answer.token, expiresAt };
-      return answer.token;
+      return { token: answer.token, minted: true };
     });
   }
 }
