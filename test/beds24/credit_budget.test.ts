@@ -5,6 +5,7 @@ import { Beds24ClientFactory } from '../../src/integrations/beds24/client/index.
 import { createBeds24Sandbox, type Beds24Sandbox } from '../../src/integrations/beds24/sandbox/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { encrypt } from '../../src/utils/encryption.ts';
+import { expectWithinCreditWindows } from '../helpers/credit_windows.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
 const KEY = '5e'.repeat(32);
@@ -71,13 +72,6 @@ describe('one Beds24 account shared by two processes', () => {
     expect(charged.length).toBe(2 * calls + 2);
     // 42 credits at 12 per 2-second window cannot be spent in fewer than 3 full windows.
     expect(elapsed).toBeGreaterThanOrEqual(3 * WINDOW_SECONDS * 1000);
-    const windows = new Map<number, number>();
-    let windowStart = Date.parse(charged[0]!.time);
-    for (const entry of charged) {
-      const at = Date.parse(entry.time);
-      if (at >= windowStart + WINDOW_SECONDS * 1000) windowStart = at;
-      windows.set(windowStart, (windows.get(windowStart) ?? 0) + entry.cost);
-    }
-    for (const spent of windows.values()) expect(spent).toBeLessThanOrEqual(LIMIT);
+    expectWithinCreditWindows(charged, LIMIT, WINDOW_SECONDS);
   }, 60_000);
 });

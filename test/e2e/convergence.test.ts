@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectWithinCreditWindows } from '../helpers/credit_windows.ts';
 import { burst, connectedProperty, expectConverged, startE2eWorld, waitConverged, type E2eServer, type E2eWorld } from './e2e_harness.ts';
 
 let world: E2eWorld;
@@ -41,18 +42,7 @@ describe('end to end, the server as a child process', () => {
     expect(requests.filter((r) => r.fault === 'error').length).toBeGreaterThan(0);
     expect(requests.filter((r) => r.dropped).length).toBeGreaterThan(0);
     expect(requests.filter((r) => r.status === 429)).toEqual([]);
-    const charged = requests.filter((r) => r.cost > 0);
-    let windowStart = Date.parse(charged[0]!.time);
-    let spent = 0;
-    for (const request of charged) {
-      const at = Date.parse(request.time);
-      if (at >= windowStart + 30_000) {
-        windowStart = at;
-        spent = 0;
-      }
-      spent += request.cost;
-      expect(spent).toBeLessThanOrEqual(40);
-    }
+    expectWithinCreditWindows(requests, 40, 30);
   }, 300_000);
 
   it('catches up on its own after Beds24 was down (connection refused)', async () => {

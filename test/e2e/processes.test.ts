@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectWithinCreditWindows } from '../helpers/credit_windows.ts';
 import { burst, connectedProperty, expectConverged, startE2eWorld, waitConverged, type E2eWorld } from './e2e_harness.ts';
 
 let world: E2eWorld;
@@ -48,17 +49,7 @@ describe('processes', () => {
     for (let i = 1; i < charged.length; i += 1) {
       expect(Date.parse(charged[i]!.time) - Date.parse(charged[i - 1]!.time)).toBeGreaterThanOrEqual(39);
     }
-    let windowStart = Date.parse(charged[0]!.time);
-    let spent = 0;
-    for (const request of charged) {
-      const at = Date.parse(request.time);
-      if (at >= windowStart + 20_000) {
-        windowStart = at;
-        spent = 0;
-      }
-      spent += request.cost;
-      expect(spent).toBeLessThanOrEqual(40);
-    }
+    expectWithinCreditWindows(charged, 40, 20);
     await a.stop();
     await b.stop();
   }, 240_000);
