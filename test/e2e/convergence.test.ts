@@ -33,6 +33,12 @@ describe('end to end, the server as a child process', () => {
     world.sandbox.setFaults({ errorRate: 0.15, dropRate: 0.1 });
     world.sandbox.resetRequestLog();
     await burst([server], property, 300, 8, 22);
+    // Coalescing makes a burst cost few Beds24 calls: more rounds until both faults really happened.
+    const seen = (fault: 'error' | 'drop'): boolean => world.sandbox.requests.some((r) => r.fault === fault);
+    for (let round = 0; round < 20 && !(seen('error') && seen('drop')); round += 1) {
+      await waitConverged(server, property.propertyId, 240_000);
+      await burst([server], property, 20, 4, 100 + round);
+    }
     await waitConverged(server, property.propertyId, 240_000);
     world.sandbox.clearFaults();
     await expectConverged(world, server, property);
