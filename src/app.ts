@@ -32,6 +32,10 @@ export function createApp({ db, logger, apiToken, adminToken, sync, clock }: App
     }
   });
 
+  app.get('/metrics', requireBearer([adminToken]), async (_req, res) => {
+    res.type(sync.metrics.registry.contentType).send(await sync.metrics.registry.metrics());
+  });
+
   // Auth runs before the body is read, so an anonymous caller cannot make us parse a megabyte.
   app.use('/api', requireBearer([apiToken, adminToken]));
   app.use('/api/admin', requireBearer([adminToken]));

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { Knex } from '../../db.ts';
 import type { Logger } from '../../logger.ts';
 import { Beds24ClientFactory, type Beds24ClientFactoryOptions } from './client/beds24_client_factory.ts';
+import { SyncMetrics } from './metrics/sync_metrics.ts';
 import { createSyncHooks, type SyncHooks } from './hooks/sync_hooks.ts';
 import { OutboxSweeper } from './queue/outbox_sweeper.ts';
 import type { QueueTuning } from './queue/queue_config.ts';
@@ -41,13 +42,16 @@ export class Beds24Sync {
   readonly worker: SyncWorker;
   readonly sweeper: OutboxSweeper;
   readonly resync: PropertyResync;
+  readonly metrics: SyncMetrics;
   readonly options: Beds24SyncOptions;
   private workersRunning = false;
 
   constructor(options: Beds24SyncOptions) {
     this.options = options;
     const { db, logger, clock } = options;
+    this.metrics = new SyncMetrics(db);
     this.factory = new Beds24ClientFactory({
+      counters: this.metrics,
       db,
       baseUrl: options.beds24ApiUrl,
       encryptionKey: options.encryptionKey,
@@ -65,6 +69,7 @@ export class Beds24Sync {
       db,
       queue: this.queue,
       logger,
+      latency: this.metrics.pushLatency,
       handlers: {
         reservations: (propertyId, opts) => this.reservations.pushPending(propertyId, opts),
         availability: (propertyId, opts) => this.availability.pushPending(propertyId, opts),

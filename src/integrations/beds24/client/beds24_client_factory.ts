@@ -5,7 +5,7 @@ import { Beds24AuthApi, Beds24Client } from './beds24_client.ts';
 import { Beds24Transport, type TokenSource, type TransportOptions } from './beds24_transport.ts';
 import { CreditGate } from './credit_gate.ts';
 import type { Beds24Priority } from './priority.ts';
-import { SyncLog } from './sync_log.ts';
+import { SyncLog, type CallCounters } from './sync_log.ts';
 import { AccessTokenProvider } from './token_provider.ts';
 
 export interface Beds24ClientFactoryOptions {
@@ -16,6 +16,7 @@ export interface Beds24ClientFactoryOptions {
   clock: Clock;
   reserves?: Record<Beds24Priority, number>;
   transport?: Pick<TransportOptions, 'timeoutMs' | 'retries' | 'minRetryDelayMs' | 'maxRetryDelayMs'>;
+  counters?: CallCounters;
 }
 
 /** The credit meter is per Beds24 account (its owner id); before we know it, per PMS property. */
@@ -32,7 +33,7 @@ export class Beds24ClientFactory {
   constructor(options: Beds24ClientFactoryOptions) {
     this.options = options;
     this.gate = new CreditGate({ db: options.db, clock: options.clock, logger: options.logger, reserves: options.reserves });
-    this.syncLog = new SyncLog(options.db, options.logger);
+    this.syncLog = new SyncLog(options.db, options.logger, options.counters);
   }
 
   authApi(accountKey: string, propertyId?: string): Beds24AuthApi {

@@ -48,13 +48,20 @@ export function trimForLog(value: unknown, depth = 0): unknown {
 }
 
 /** Every Beds24 call, one row in beds24_sync_log and one log line: endpoint, status, cost, duration, outcome. */
+export interface CallCounters {
+  calls: { inc(labels: { endpoint: string; outcome: string }): void };
+  credits: { inc(labels: { endpoint: string }, value: number): void };
+}
+
 export class SyncLog {
   private readonly db: Knex;
   private readonly logger: Logger;
+  private readonly counters: CallCounters | undefined;
 
-  constructor(db: Knex, logger: Logger) {
+  constructor(db: Knex, logger: Logger, counters?: CallCounters) {
     this.db = db;
     this.logger = logger;
+    this.counters = counters;
   }
 
   async record(entry: SyncLogEntry): Promise<void> {
@@ -68,6 +75,8 @@ export class SyncLog {
       duration_ms: entry.durationMs,
       outcome: entry.outcome,
     };
+    this.counters?.calls.inc({ endpoint: line.endpoint, outcome: entry.outcome });
+    if (entry.cost !== undefined && entry.cost > 0) this.counters?.credits.inc({ endpoint: line.endpoint }, entry.cost);
     if (entry.outcome === 'ok') this.logger.debug(line, 'beds24 call');
     else this.logger.warn({ ...line, error: entry.error }, 'beds24 call failed');
     try {

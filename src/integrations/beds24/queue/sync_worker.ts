@@ -15,7 +15,16 @@ export interface SyncWorkerDeps {
   queue: SyncQueue;
   handlers: Record<JobKind, KindHandler>;
   logger: Logger;
+  /** Observes, per kind, how long the oldest change a push carried had waited. */
+  latency?: { observe(labels: { kind: string }, seconds: number): void };
 }
+
+const CHANGES_OF_JOB: Record<JobKind, string[]> = {
+  reservations: ['reservation'],
+  availability: ['availability', 'rates'],
+  rates: ['availability', 'rates'],
+  resync: ['resync'],
+};
 
 /**
  * Runs the property jobs. Transient failures go back to pg-boss for a retry with backoff; a failure that
@@ -38,9 +47,12 @@ export class SyncWorker {
     const { db, handlers, logger, queue } = this.deps;
     const started = performance.now();
     try {
-      const summary = await this.oneAtATime(data.propertyId, () =>
-        handlers[data.kind](data.propertyId, { priority: KIND_SETTINGS[data.kind].creditPriority }),
-      );
+      const summary = await this.oneAtATime(data.propertyId, async () => {
+        const oldest = await this.oldestChange(data);
+        const result = await handlers[data.kind](data.propertyId, { priority: KIND_SETTINGS[data.kind].creditPriority });
+        if (oldest !== null && result.calls > 0) this.deps.latency?.observe({ kind: data.kind }, (Date.now() - oldest.getTime()) / 1000);
+        return result;
+      });
       await resolveFailures(db, data.propertyId, 'job', [data.kind]);
       logger.info({ kind: data.kind, property_id: data.propertyId, ms: Math.round(performance.now() - started), ...summary }, 'beds24 push done');
       return 'completed';
@@ -52,6 +64,15 @@ export class SyncWorker {
       await recordFailure(db, { propertyId: data.propertyId, kind: 'job', entityId: data.kind }, describe(error), job.id);
       return 'deadletter';
     }
+  }
+
+  private async oldestChange(data: SyncJobData): Promise<Date | null> {
+    const row = (await this.deps.db('beds24_pending_changes')
+      .where({ property_id: data.propertyId })
+      .whereIn('kind', CHANGES_OF_JOB[data.kind])
+      .min({ oldest: 'first_queued_at' })
+      .first()) as { oldest: Date | null } | undefined;
+    return row?.oldest ?? null;
   }
 
   /**

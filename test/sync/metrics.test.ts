@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, todayIn } from '../../src/utils/dates.ts';
+import { createReservation, createRoom } from '../helpers/fixtures.ts';
+import { startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
+import { ADMIN_TOKEN, API_TOKEN } from '../helpers/test_app.ts';
+
+let world: SyncWorld;
+const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
+
+async function scrape(token: string | null = ADMIN_TOKEN): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${world.app.baseUrl}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, text: await res.text() };
+}
+
+/** The value of one sample line, e.g. value(text, 'beds24_calls_total', { endpoint: 'POST /bookings', outcome: 'ok' }). */
+function value(text: string, name: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(name) && !l.startsWith('#') && (l[name.length] === ' ' || l[name.length] === '{') && wanted.every((w) => l.includes(w)));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+beforeAll(async () => {
+  world = await startSyncWorld([{ name: 'double', units: 2 }]);
+  await waitForIdle(world);
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+describe('GET /metrics', () => {
+  it('needs the admin token', async () => {
+    expect((await scrape(null)).status).toBe(401);
+    expect((await scrape(API_TOKEN)).status).toBe(401);
+    expect((await scrape()).status).toBe(200);
+  });
+
+  it('moves as pushes happen: calls and credits by endpoint and outcome, push latency, credit meter, failures', async () => {
+    const before = (await scrape()).text;
+    await createReservation(world.app, world.rooms[0]![0]!, { check_in: day(3), check_out: day(5) });
+    await waitForIdle(world);
+    const after = (await scrape()).text;
+
+    const bookingsOk = { endpoint: 'POST /bookings', outcome: 'ok' };
+    expect(value(after, 'beds24_calls_total', bookingsOk)).toBe(value(before, 'beds24_calls_total', bookingsOk) + 1);
+    const calendar = { endpoint: 'POST /inventory/rooms/calendar' };
+    expect(value(after, 'beds24_credits_spent_total', calendar)).toBeGreaterThan(value(before, 'beds24_credits_spent_total', calendar));
+    expect(value(after, 'beds24_push_latency_seconds_count', { kind: 'reservations' })).toBe(value(before, 'beds24_push_latency_seconds_count', { kind: 'reservations' }) + 1);
+    expect(value(after, 'beds24_push_latency_seconds_sum', { kind: 'reservations' })).toBeGreaterThan(0);
+    expect(value(after, 'beds24_credits_remaining', { account: `account:${world.accountId}` })).toBeGreaterThan(0);
+    expect(value(after, 'beds24_oldest_pending_change_age_seconds')).toBe(0);
+    expect(value(after, 'beds24_failed_items')).toBe(0);
+
+    const wrong = await createRoom(world.app, world.propertyId, { number: 'X9', beds24_room_id: 555555 });
+    await createReservation(world.app, wrong.id, { check_in: day(6), check_out: day(7) });
+    await waitForIdle(world);
+    const failed = (await scrape()).text;
+    expect(value(failed, 'beds24_failed_items')).toBe(2);
+    expect(value(failed, 'beds24_calls_total', { endpoint: 'POST /bookings', outcome: 'item_errors' })).toBeGreaterThanOrEqual(1);
+    expect(failed).toMatch(/# TYPE beds24_jobs gauge/);
+  });
+});
