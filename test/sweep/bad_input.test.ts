@@ -795,6 +795,23 @@ const BODY_ROUTES: readonly BodyRoute[] = [
       { name: 'a property that is not connected', request: (c) => jsonRequest('POST', '/api/admin/beds24/resync', { property_id: c.otherPropertyId }, ADMIN_TOKEN), status: 409 },
     ],
   },
+  {
+    method: 'POST',
+    pattern: '/api/admin/beds24/verify',
+    path: () => '/api/admin/beds24/verify',
+    token: ADMIN_TOKEN,
+    base: (c) => ({ property_id: c.propertyId, repair: false }),
+    fields: [
+      { name: 'property_id', kind: 'uuid' },
+      { name: 'repair', kind: 'bool' },
+    ],
+    required: ['property_id'],
+    patch: false,
+    rules: [
+      { name: 'a property_id that does not exist', request: () => jsonRequest('POST', '/api/admin/beds24/verify', { property_id: NONEXISTENT }, ADMIN_TOKEN), status: 400, path: 'property_id' },
+      { name: 'a property that is not connected', request: (c) => jsonRequest('POST', '/api/admin/beds24/verify', { property_id: c.otherPropertyId }, ADMIN_TOKEN), status: 409 },
+    ],
+  },
 ];
 
 function withField(base: Record<string, unknown>, field: string, value: unknown, omit: readonly string[] = []): Record<string, unknown> {

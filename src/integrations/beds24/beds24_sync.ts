@@ -11,6 +11,7 @@ import { SyncQueue } from './queue/sync_queue.ts';
 import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
 import { Beds24Connections, isPushEnabled, loadBeds24Config } from './services/beds24_connections.ts';
+import { DriftVerifier } from './services/drift_verifier.ts';
 import { PropertyResync } from './services/property_resync.ts';
 import { ReservationPushService } from './services/reservation_push_service.ts';
 
@@ -43,6 +44,7 @@ export class Beds24Sync {
   readonly sweeper: OutboxSweeper;
   readonly resync: PropertyResync;
   readonly metrics: SyncMetrics;
+  readonly verifier: DriftVerifier;
   readonly options: Beds24SyncOptions;
   private workersRunning = false;
 
@@ -79,6 +81,14 @@ export class Beds24Sync {
     });
     this.sweeper = new OutboxSweeper({ db, jobs: this.jobs, logger, intervalMs: options.sweepIntervalMs });
     this.resync = new PropertyResync(this.jobs, clock, options.horizonDays);
+    this.verifier = new DriftVerifier({
+      db,
+      connections: this.connections,
+      availability: this.availability,
+      jobs: this.jobs,
+      logger,
+      found: this.metrics.driftCells,
+    });
   }
 
   /** The queue is needed to accept edits; workers are optional so a process can serve HTTP only. */
@@ -101,9 +111,12 @@ export class Beds24Sync {
     for (const row of rows) await this.queue.scheduleDailyResync(row.property_id, row.timezone);
   }
 
+  /** The nightly job: read Beds24 back and repair what differs, then resend the horizon (it moved a day). */
   async dailyResync(propertyId: string): Promise<void> {
+    if (!isPushEnabled(await loadBeds24Config(this.options.db, propertyId))) return;
+    await this.verifier.verify(propertyId, { repair: true, priority: 'low' });
     await this.options.db.transaction(async (trx) => {
-      if (isPushEnabled(await loadBeds24Config(trx, propertyId))) await this.resync.queue(trx, propertyId);
+      await this.resync.queue(trx, propertyId);
     });
   }
 

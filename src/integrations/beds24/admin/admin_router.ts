@@ -7,6 +7,7 @@ import { createConfigController } from './config_controller.ts';
 import { createJobsController } from './jobs_controller.ts';
 import { createResyncController } from './resync_controller.ts';
 import { createStatusController } from './status_controller.ts';
+import { createVerifyController } from './verify_controller.ts';
 
 export interface AdminDeps {
   db: Knex;
@@ -27,11 +28,13 @@ export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router 
   const status = createStatusController({ db, queue: sync.queue, gate: sync.factory.gate });
   const jobs = createJobsController({ db, jobs: sync.jobs });
   const resyncs = createResyncController({ db, resync });
+  const verify = createVerifyController({ db, verifier: sync.verifier });
 
   return Router()
     .put('/config', config.putConfigHandler)
     .get('/config/:property_id', config.getConfigHandler)
     .post('/resync', resyncs.resyncHandler)
+    .post('/verify', verify.verifyHandler)
     .get('/status', status.statusHandler)
     .get('/jobs', jobs.listJobsHandler)
     .post('/jobs/:id/retry', jobs.retryJobHandler);

@@ -38,3 +38,5 @@ export const JobsQuery = z.strictObject({
 });
 
 export const JobIdParams = z.strictObject({ id: Id });
+
+export const VerifyBody = z.strictObject({ property_id: Id, repair: z.boolean().default(true) });

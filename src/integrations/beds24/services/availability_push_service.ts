@@ -11,6 +11,7 @@ import {
   type AvailabilityInput,
   type CalendarBodyLimits,
   type Cell,
+  type DesiredCalendar,
   type ChangedCell,
   type RememberedCalendar,
 } from '../mappers/availability_mapper.ts';
@@ -112,6 +113,23 @@ export class AvailabilityPushService {
     const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
     await this.send(config, changed, priority, summary);
     return summary;
+  }
+
+  /** What Beds24 should show over the whole horizon, from the PMS's current state (no call made). */
+  async desiredCalendar(propertyId: string): Promise<DesiredCalendar> {
+    const range = await this.clip(propertyId, {});
+    const remembered = await this.remembered(propertyId, range);
+    return computeDesiredCalendar(await this.loadInput(propertyId, range, remembered));
+  }
+
+  /** Makes the next push send these cells again, whatever we believe Beds24 holds. */
+  async forget(propertyId: string, cells: Array<{ beds24RoomId: number; date: CalendarDate }>): Promise<void> {
+    for (const [beds24RoomId, group] of Map.groupBy(cells, (cell) => cell.beds24RoomId)) {
+      await this.deps.db('beds24_calendar_state')
+        .where({ property_id: propertyId, beds24_room_id: beds24RoomId })
+        .whereIn('date', group.map((cell) => cell.date))
+        .delete();
+    }
   }
 
   private async send(config: Beds24ConfigRow, changed: ChangedCell[], priority: Beds24Priority, summary: PushSummary): Promise<void> {

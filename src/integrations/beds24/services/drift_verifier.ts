@@ -1,0 +1,169 @@
+import type { Knex } from '../../../db.ts';
+import type { Logger } from '../../../logger.ts';
+import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
+import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
+import { addDays } from '../../../utils/dates.ts';
+import type { Beds24Booking, CalendarRoom } from '../client/beds24_schemas.ts';
+import type { Beds24Priority } from '../client/priority.ts';
+import { planBookingPush, reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
+import type { SyncJobs } from '../queue/sync_jobs.ts';
+import type { AvailabilityPushService } from './availability_push_service.ts';
+import { isPushEnabled, loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
+
+export interface CalendarDrift {
+  beds24_room_id: number;
+  date: string;
+  expected: { num_avail: number; price1: number | null };
+  actual: { num_avail: number | null; price1: number | null };
+}
+
+export interface BookingDrift {
+  reservation_id: string | null;
+  beds24_booking_id: number | null;
+  problem: 'missing' | 'different' | 'not_cancelled' | 'duplicate' | 'unknown_reservation';
+  fields: string[];
+}
+
+export interface DriftReport {
+  property_id: string;
+  checked: { calendar_cells: number; bookings: number };
+  calendar: CalendarDrift[];
+  bookings: BookingDrift[];
+  repaired: boolean;
+}
+
+export interface DriftVerifierDeps {
+  db: Knex;
+  connections: Beds24Connections;
+  availability: AvailabilityPushService;
+  jobs: SyncJobs;
+  logger: Logger;
+  found?: { inc(labels: { kind: string }, value: number): void };
+}
+
+const ALL_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
+const BOOKING_FIELDS = ['roomId', 'arrival', 'departure', 'status', 'numAdult', 'numChild'] as const;
+
+/**
+ * Reads Beds24 back (the calendar of every mapped room in one call, the bookings of the property in
+ * another) and compares it with what the PMS says. Every differing night and booking is reported; with
+ * `repair`, the wrong nights are forgotten and the pushes queued, so Beds24 is put back to the PMS's truth,
+ * hand edits made in Beds24 included.
+ */
+export class DriftVerifier {
+  private readonly deps: DriftVerifierDeps;
+
+  constructor(deps: DriftVerifierDeps) {
+    this.deps = deps;
+  }
+
+  async verify(propertyId: string, { repair = true, priority = 'low' }: { repair?: boolean; priority?: Beds24Priority } = {}): Promise<DriftReport | undefined> {
+    const { db, connections, availability, jobs } = this.deps;
+    const config = await loadBeds24Config(db, propertyId);
+    if (!isPushEnabled(config)) return undefined;
+    const client = connections.clientFor(config);
+
+    const desired = await availability.desiredCalendar(propertyId);
+    const roomIds = [...desired.cells.keys()];
+    const last = addDays(desired.from, desired.nights - 1);
+    const actualRooms = roomIds.length > 0 && desired.nights > 0
+      ? await client.getCalendar({ startDate: desired.from, endDate: last, roomId: roomIds, includeNumAvail: true, includePrices: true }, { priority })
+      : [];
+    const calendar = compareCalendar(desired.from, desired.cells, actualRooms);
+
+    const bookings = await client.getBookings({ propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] }, { priority });
+    const bookingDrift = await this.compareBookings(propertyId, desired.from, bookings);
+
+    this.deps.found?.inc({ kind: 'calendar' }, calendar.length);
+    this.deps.found?.inc({ kind: 'booking' }, bookingDrift.length);
+    if (repair && (calendar.length > 0 || bookingDrift.length > 0)) {
+      await availability.forget(propertyId, calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })));
+      await db.transaction(async (trx) => {
+        if (calendar.length > 0) await jobs.queueAvailabilitySync(trx, propertyId);
+        const ids = bookingDrift.map((b) => b.reservation_id).filter((id): id is string => id !== null);
+        if (ids.length > 0) await jobs.queueReservationSync(trx, propertyId, [...new Set(ids)], 'update');
+      });
+    }
+    if (calendar.length > 0 || bookingDrift.length > 0) {
+      this.deps.logger.warn({ property_id: propertyId, calendar: calendar.length, bookings: bookingDrift.length, repair }, 'drift found in Beds24');
+    }
+    return {
+      property_id: propertyId,
+      checked: { calendar_cells: roomIds.length * desired.nights, bookings: bookings.length },
+      calendar,
+      bookings: bookingDrift,
+      repaired: repair,
+    };
+  }
+
+  private async compareBookings(propertyId: string, from: string, bookings: Beds24Booking[]): Promise<BookingDrift[]> {
+    const rows: Array<ReservationRow & { guest: GuestRow; room_beds24_id: number | null }> = await this.deps.db('reservations as r')
+      .join('guests as g', 'g.id', 'r.guest_id')
+      .join('rooms as rm', 'rm.id', 'r.room_id')
+      .where('r.property_id', propertyId)
+      .whereNot('r.source', 'beds24')
+      .where('r.check_out', '>=', from)
+      .select('r.*', 'rm.beds24_room_id as room_beds24_id', this.deps.db.raw('row_to_json(g.*) as guest'));
+    const byMarker = Map.groupBy(bookings.filter((b) => reservationIdFromMarker(b) !== undefined), (b) => reservationIdFromMarker(b) as string);
+    const drift: BookingDrift[] = [];
+    for (const row of rows) {
+      const { guest, room_beds24_id, ...reservation } = row;
+      const plan = planBookingPush({ reservation, guest, beds24RoomId: room_beds24_id });
+      const found = byMarker.get(reservation.id) ?? [];
+      byMarker.delete(reservation.id);
+      if (found.length > 1) {
+        drift.push({ reservation_id: reservation.id, beds24_booking_id: null, problem: 'duplicate', fields: found.map((b) => String(b.id)) });
+      }
+      const booking = found.find((b) => b.id === reservation.beds24_booking_id) ?? found[0];
+      if (plan.action === 'skip') continue;
+      if (plan.action === 'cancel') {
+        if (booking && booking.status !== 'cancelled') drift.push({ reservation_id: reservation.id, beds24_booking_id: booking.id, problem: 'not_cancelled', fields: ['status'] });
+        continue;
+      }
+      if (!booking) {
+        drift.push({ reservation_id: reservation.id, beds24_booking_id: null, problem: 'missing', fields: [] });
+        continue;
+      }
+      const expected = plan.booking as Record<string, unknown>;
+      const actual = booking as Record<string, unknown>;
+      const fields = BOOKING_FIELDS.filter((field) => expected[field] !== undefined && expected[field] !== actual[field]);
+      if (fields.length > 0) drift.push({ reservation_id: reservation.id, beds24_booking_id: booking.id, problem: 'different', fields });
+    }
+    for (const [reservationId, orphans] of byMarker) {
+      for (const orphan of orphans) {
+        if (orphan.status === 'cancelled') continue;
+        drift.push({ reservation_id: null, beds24_booking_id: orphan.id, problem: 'unknown_reservation', fields: [reservationId] });
+      }
+    }
+    return drift;
+  }
+}
+
+function compareCalendar(from: string, desired: Map<number, Array<{ numAvail: number; price1: number | null }>>, actualRooms: CalendarRoom[]): CalendarDrift[] {
+  const actual = new Map<string, { numAvail: number | null; price1: number | null }>();
+  for (const room of actualRooms) {
+    for (const range of room.calendar) {
+      for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
+        const price1 = range.price1;
+        actual.set(`${room.roomId}|${date}`, { numAvail: range.numAvail ?? null, price1: typeof price1 === 'number' ? price1 : null });
+      }
+    }
+  }
+  const drift: CalendarDrift[] = [];
+  for (const [beds24RoomId, cells] of desired) {
+    cells.forEach((cell, i) => {
+      const date = addDays(from, i);
+      const seen = actual.get(`${beds24RoomId}|${date}`) ?? { numAvail: null, price1: null };
+      const priceDiffers = cell.price1 !== null && seen.price1 !== cell.price1;
+      if (seen.numAvail !== cell.numAvail || priceDiffers) {
+        drift.push({
+          beds24_room_id: beds24RoomId,
+          date,
+          expected: { num_avail: cell.numAvail, price1: cell.price1 },
+          actual: { num_avail: seen.numAvail, price1: seen.price1 },
+        });
+      }
+    });
+  }
+  return drift;
+}
