@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
@@ -10,6 +11,7 @@ import { resolveSecrets } from './dev_secrets.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
+import { SANDBOX_URL_FILE } from './integrations/beds24/demo/sandbox_url_file.ts';
 import { ensureDemoConnection } from './integrations/beds24/demo/demo_connection.ts';
 import { createBeds24Sandbox, type Beds24Sandbox } from './integrations/beds24/sandbox/index.ts';
 import { Beds24Connector } from './integrations/beds24/services/beds24_connector.ts';
@@ -43,7 +45,12 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     if (beds24ApiUrl === undefined) {
       const demo = createBeds24Sandbox({ persistFile: join(env.DATA_DIR, 'beds24-sandbox.json'), logger: logger.child({ component: 'beds24-sandbox' }) });
       beds24ApiUrl = await demo.listen(0);
-      closers.push(() => demo.close());
+      // The command line (npm run beds24) finds the demo sandbox of the running server here.
+      await writeFile(join(env.DATA_DIR, SANDBOX_URL_FILE), `${beds24ApiUrl}\n`);
+      closers.push(async () => {
+        await rm(join(env.DATA_DIR, SANDBOX_URL_FILE), { force: true });
+        await demo.close();
+      });
       sandbox = demo;
     }
 

@@ -4,9 +4,8 @@ import type { Knex } from '../../../db.ts';
 import { ConflictError, NotFoundError } from '../../../errors.ts';
 import { applyCursor, toPage } from '../../../http/pagination.ts';
 import { parse } from '../../../http/validate.ts';
-import { JOB_KINDS, type JobKind } from '../queue/queue_config.ts';
 import type { SyncJobs } from '../queue/sync_jobs.ts';
-import type { FailureRow } from '../services/sync_failures.ts';
+import { retryFailure, type FailureRow } from '../services/sync_failures.ts';
 import { JobIdParams, JobsQuery } from './admin_schemas.ts';
 
 export interface JobsControllerDeps {
@@ -46,11 +45,7 @@ export function createJobsController({ db, jobs }: JobsControllerDeps) {
       const failure: FailureRow | undefined = await trx('beds24_sync_failures').where({ id }).forUpdate().first();
       if (!failure) throw new NotFoundError('failed job', id);
       if (failure.state !== 'failed') throw new ConflictError(`job ${id} is ${failure.state}, not failed`);
-      if (failure.kind === 'reservation') await jobs.queueReservationSync(trx, failure.property_id, [failure.entity_id], 'update');
-      else if (failure.kind === 'calendar') await jobs.queueAvailabilitySync(trx, failure.property_id);
-      else if ((JOB_KINDS as readonly string[]).includes(failure.entity_id)) await jobs.kick(trx, failure.entity_id as JobKind, failure.property_id);
-      const [updated] = await trx('beds24_sync_failures').where({ id }).update({ state: 'retrying', updated_at: trx.fn.now() }).returning('*');
-      return updated as FailureRow;
+      return retryFailure(trx, jobs, failure);
     });
     res.status(202).json(present(row));
   };

@@ -23,14 +23,33 @@ export interface Connection {
 export class Beds24Connector {
   private readonly factory: Beds24ClientFactory;
   private readonly clock: Clock;
+  /** Invite codes are single use: one already exchanged by onlyProperty is connected with its refresh token. */
+  private readonly spentInvites = new Map<string, string>();
 
   constructor(factory: Beds24ClientFactory, clock: Clock) {
     this.factory = factory;
     this.clock = clock;
   }
 
+  /**
+   * The Beds24 property of an account that has exactly one (what a small hotel has). Spends the invite
+   * code, so it returns a refresh token to connect with instead of the code.
+   */
+  async onlyProperty(propertyId: string, inviteCode: string): Promise<number> {
+    const auth = this.factory.authApi(accountKeyFor(propertyId, null), propertyId);
+    const answer = await auth.setup(inviteCode);
+    const properties = await this.factory.forTokenOnce(propertyId, null, answer.token).getProperties([], { priority: 'critical' });
+    this.spentInvites.set(inviteCode, answer.refreshToken);
+    if (properties.length !== 1) {
+      throw ValidationError.field('beds24_property_id', `the account has ${properties.length} properties (${properties.map((p) => p.id).join(', ')}): name one`);
+    }
+    return (properties[0] as { id: number }).id;
+  }
+
   async connect(propertyId: string, beds24PropertyId: number, credentials: Credentials): Promise<Connection> {
     const auth = this.factory.authApi(accountKeyFor(propertyId, null), propertyId);
+    const spent = credentials.inviteCode !== undefined ? this.spentInvites.get(credentials.inviteCode) : undefined;
+    if (spent !== undefined) credentials = { refreshToken: spent };
     const field = credentials.inviteCode !== undefined ? 'invite_code' : 'refresh_token';
     try {
       let refreshToken: string;

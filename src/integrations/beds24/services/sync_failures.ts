@@ -1,4 +1,6 @@
 import type { Db } from '../../../db.ts';
+import { JOB_KINDS, type JobKind } from '../queue/queue_config.ts';
+import type { SyncJobs } from '../queue/sync_jobs.ts';
 
 export type FailureKind = 'reservation' | 'calendar' | 'job';
 
@@ -46,4 +48,13 @@ export async function resolveFailures(db: Db, propertyId: string, kind: FailureK
     .whereIn('entity_id', entityIds)
     .whereNot({ state: 'resolved' })
     .update({ state: 'resolved', updated_at: db.fn.now() });
+}
+
+/** Puts a failed thing back in the outbox (or re-sends its job) and marks it as being retried. */
+export async function retryFailure(db: Db, jobs: SyncJobs, failure: FailureRow): Promise<FailureRow> {
+  if (failure.kind === 'reservation') await jobs.queueReservationSync(db, failure.property_id, [failure.entity_id], 'update');
+  else if (failure.kind === 'calendar') await jobs.queueAvailabilitySync(db, failure.property_id);
+  else if ((JOB_KINDS as readonly string[]).includes(failure.entity_id)) await jobs.kick(db, failure.entity_id as JobKind, failure.property_id);
+  const [updated] = await db('beds24_sync_failures').where({ id: failure.id }).update({ state: 'retrying', updated_at: db.fn.now() }).returning('*');
+  return updated as FailureRow;
 }

@@ -1,0 +1,196 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../../../clock.ts';
+import { loadEnv, type Env } from '../../../config.ts';
+import type { Knex } from '../../../db.ts';
+import { openDatabase } from '../../../db/open_database.ts';
+import { migrateLatest } from '../../../db/migrate.ts';
+import { resolveSecrets } from '../../../dev_secrets.ts';
+import { AppError } from '../../../errors.ts';
+import { createLogger } from '../../../logger.ts';
+import { encrypt, useEncryptionKey } from '../../../utils/encryption.ts';
+import { Beds24Sync } from '../beds24_sync.ts';
+import { SANDBOX_URL_FILE } from '../demo/sandbox_url_file.ts';
+import { Beds24Connector } from '../services/beds24_connector.ts';
+import { retryFailure, type FailureRow } from '../services/sync_failures.ts';
+import { readSyncStatus } from '../services/sync_status.ts';
+
+const USAGE = `usage: npm run beds24 -- <command> [options]
+
+  connect --property <id> --invite-code <code> [--beds24-property <id>]
+                       connect a PMS property to Beds24 (the Beds24 property is found when the account has one)
+  resync --property <id> [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                       send bookings and calendar again, showing progress until Beds24 is in step
+  status [--property <id>]
+                       queue depth, failed items, oldest pending change, last push, credits, per property
+  retry-failed [--property <id>]
+                       put every failed item back in the queue
+  verify [--property <id>] [--no-repair]
+                       read Beds24 back, list what differs, and (unless --no-repair) put it right`;
+
+
+class UsageError extends AppError {
+  constructor(message: string) {
+    super('usage', 2, message);
+  }
+}
+
+type Out = (line: string) => void;
+
+async function beds24Url(env: Env): Promise<string> {
+  if (env.BEDS24_API_URL) return env.BEDS24_API_URL;
+  const file = join(env.DATA_DIR, SANDBOX_URL_FILE);
+  if (!existsSync(file)) throw new UsageError('BEDS24_API_URL is not set and no demo server is running (start it with npm start)');
+  return (await readFile(file, 'utf8')).trim();
+}
+
+async function properties(db: Knex, propertyId: string | undefined): Promise<Array<{ id: string; name: string }>> {
+  const query = db('properties as p').join('beds24_config as c', 'c.property_id', 'p.id').select('p.id', 'p.name').orderBy('p.name');
+  if (propertyId) query.where('p.id', propertyId);
+  return query;
+}
+
+function bar(done: number, total: number): string {
+  const width = 30;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${total === 0 ? 100 : Math.round((done / total) * 100)}%`;
+}
+
+export async function runCli(argv: string[], out: Out = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      property: { type: 'string' },
+      'invite-code': { type: 'string' },
+      'beds24-property': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'no-repair': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (!command || !['connect', 'resync', 'status', 'retry-failed', 'verify'].includes(command)) throw new UsageError(USAGE);
+
+  const env = loadEnv(process.env);
+  const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
+  const secrets = await resolveSecrets(env);
+  useEncryptionKey(secrets.encryptionKey);
+  const database = await openDatabase(env, logger);
+  const sync = new Beds24Sync({
+    db: database.db,
+    databaseUrl: database.url,
+    beds24ApiUrl: await beds24Url(env),
+    encryptionKey: secrets.encryptionKey,
+    horizonDays: env.SYNC_HORIZON_DAYS,
+    logger,
+    clock: systemClock,
+  });
+  try {
+    await migrateLatest(database.db);
+    await sync.start({ workers: command === 'resync' });
+    const db = database.db;
+    switch (command) {
+      case 'connect': {
+        if (!values.property || !values['invite-code']) throw new UsageError('connect needs --property and --invite-code');
+        const connector = new Beds24Connector(sync.factory, systemClock);
+        let beds24PropertyId = values['beds24-property'] ? Number(values['beds24-property']) : undefined;
+        if (beds24PropertyId === undefined) {
+          beds24PropertyId = await connector.onlyProperty(values.property, values['invite-code']);
+        }
+        const connection = await connector.connect(values.property, beds24PropertyId, { inviteCode: values['invite-code'] });
+        await db.transaction(async (trx) => {
+          await trx('beds24_config')
+            .insert({
+              property_id: values.property,
+              beds24_property_id: beds24PropertyId,
+              beds24_account_id: connection.beds24AccountId,
+              refresh_token: encrypt(connection.refreshToken, secrets.encryptionKey),
+              access_token: encrypt(connection.accessToken, secrets.encryptionKey),
+              access_token_expires_at: connection.accessTokenExpiresAt,
+              connected_at: new Date(),
+            })
+            .onConflict('property_id')
+            .merge();
+          await sync.resync.queue(trx, values.property as string);
+        });
+        await sync.scheduleDailyResyncs(values.property);
+        out(`connected property ${values.property} to Beds24 property ${beds24PropertyId}; a full resync is queued`);
+        return 0;
+      }
+      case 'resync': {
+        if (!values.property) throw new UsageError('resync needs --property');
+        const propertyId = values.property;
+        await db.transaction((trx) => sync.resync.queue(trx, propertyId, values.from, values.to));
+        const pending = async (): Promise<number> => Number(((await db('beds24_pending_changes').where({ property_id: propertyId }).count({ n: '*' }).first()) as { n: string }).n);
+        const total = await pending();
+        for (let left = total; left > 0; left = await pending()) {
+          process.stderr.write(`\r${bar(total - left, total)} ${left} change(s) left `);
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        process.stderr.write(`\r${bar(total, total)} done${' '.repeat(20)}\n`);
+        const status = await readSyncStatus(db, sync.queue, sync.factory.gate, propertyId);
+        out(`resync done: failed items ${status.failed_jobs}, credits left ${status.credits.remaining ?? 'unknown'}`);
+        return status.failed_jobs > 0 ? 1 : 0;
+      }
+      case 'status': {
+        for (const property of await properties(db, values.property)) {
+          const s = await readSyncStatus(db, sync.queue, sync.factory.gate, property.id);
+          const depth = Object.entries(s.queue_depth).map(([kind, d]) => `${kind} ${d.pending_changes}/${d.queued}/${d.running}`).join(', ');
+          out(`${property.name} (${property.id})`);
+          out(`  connected ${s.connected}, sync ${s.sync_enabled ? 'on' : 'off'}, push ${s.push_sync_enabled ? 'on' : 'off'}`);
+          out(`  pending/queued/running: ${depth}`);
+          out(`  failed items ${s.failed_jobs}, oldest pending change ${s.oldest_pending_change_age_s ?? '-'} s, last push ${s.last_successful_push_at?.toISOString() ?? 'never'}`);
+          out(`  credits ${s.credits.remaining ?? 'unknown'} left, reset in ${s.credits.resets_in_s ?? '-'} s`);
+        }
+        return 0;
+      }
+      case 'retry-failed': {
+        const query = db('beds24_sync_failures').where({ state: 'failed' });
+        if (values.property) query.where({ property_id: values.property });
+        const failures: FailureRow[] = await query.select('*');
+        await db.transaction(async (trx) => {
+          for (const failure of failures) await retryFailure(trx, sync.jobs, failure);
+        });
+        out(`${failures.length} failed item(s) queued again`);
+        return 0;
+      }
+      case 'verify': {
+        let differences = 0;
+        for (const property of await properties(db, values.property)) {
+          const report = await sync.verifier.verify(property.id, { repair: !values['no-repair'], priority: 'normal' });
+          if (!report) {
+            out(`${property.name}: not connected or pushes off`);
+            continue;
+          }
+          differences += report.calendar.length + report.bookings.length;
+          out(`${property.name}: ${report.calendar.length} night(s) and ${report.bookings.length} booking(s) differ${report.repaired && differences > 0 ? ', repair queued' : ''}`);
+          for (const cell of report.calendar) {
+            out(`  room ${cell.beds24_room_id} ${cell.date}: Beds24 has ${cell.actual.num_avail ?? '-'} @ ${cell.actual.price1 ?? '-'}, PMS says ${cell.expected.num_avail} @ ${cell.expected.price1 ?? '-'}`);
+          }
+          for (const booking of report.bookings) {
+            out(`  booking ${booking.beds24_booking_id ?? '-'} of reservation ${booking.reservation_id ?? '-'}: ${booking.problem} ${booking.fields.join(', ')}`);
+          }
+        }
+        return differences > 0 ? 1 : 0;
+      }
+      default:
+        throw new UsageError(USAGE);
+    }
+  } finally {
+    await sync.stop(5000);
+    await database.close();
+  }
+}
+
+if (import.meta.main) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof AppError || error instanceof TypeError ? error.message : String(error)}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,55 @@
+import type { Knex } from '../../../db.ts';
+import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
+import { accountKeyFor } from '../client/beds24_client_factory.ts';
+import type { CreditGate } from '../client/credit_gate.ts';
+import { JOB_KINDS, type JobKind } from '../queue/queue_config.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
+
+const CHANGE_KIND: Record<JobKind, string> = { reservations: 'reservation', availability: 'availability', rates: 'rates', resync: 'resync' };
+
+export interface SyncStatus {
+  property_id: string | null;
+  connected: boolean | null;
+  sync_enabled: boolean | null;
+  push_sync_enabled: boolean | null;
+  queue_depth: Record<JobKind, { pending_changes: number; queued: number; running: number }>;
+  failed_jobs: number;
+  oldest_pending_change_age_s: number | null;
+  last_successful_push_at: Date | null;
+  credits: { remaining: number | null; resets_in_s: number | null };
+}
+
+/** One property's sync at a glance, or every property's summed when `propertyId` is undefined. */
+export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGate, propertyId?: string): Promise<SyncStatus> {
+  const config: Beds24ConfigRow | undefined = propertyId ? await db('beds24_config').where({ property_id: propertyId }).first() : undefined;
+  const scoped = <T extends Knex.QueryBuilder>(query: T): T => (propertyId ? (query.where({ property_id: propertyId }) as T) : query);
+
+  const outbox: Array<{ kind: string; count: number; oldest: Date }> = await scoped(db('beds24_pending_changes'))
+    .groupBy('kind')
+    .select('kind', db.raw('count(*)::int as count'), db.raw('min(first_queued_at) as oldest'));
+  const jobs = await queue.depth(db, propertyId);
+  const count = (kind: JobKind, running: boolean): number =>
+    jobs.filter((j) => j.kind === kind && (j.state === 'active') === running).reduce((n, j) => n + j.count, 0);
+  const queueDepth = Object.fromEntries(
+    JOB_KINDS.map((kind) => [
+      kind,
+      { pending_changes: outbox.find((o) => o.kind === CHANGE_KIND[kind])?.count ?? 0, queued: count(kind, false), running: count(kind, true) },
+    ]),
+  ) as SyncStatus['queue_depth'];
+  const oldest = outbox.reduce<Date | undefined>((min, o) => (min === undefined || o.oldest < min ? o.oldest : min), undefined);
+  const failed = (await scoped(db('beds24_sync_failures')).where({ state: 'failed' }).count({ n: '*' }).first()) as { n: string };
+  const lastPush = (await scoped(db('beds24_config')).max({ last: 'last_push_at' }).first()) as { last: Date | null } | undefined;
+  const credits = config ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id)) : { remaining: null, resetsInSeconds: null };
+
+  return {
+    property_id: propertyId ?? null,
+    connected: config ? config.refresh_token !== null : null,
+    sync_enabled: config?.sync_enabled ?? null,
+    push_sync_enabled: config?.push_sync_enabled ?? null,
+    queue_depth: queueDepth,
+    failed_jobs: Number(failed.n),
+    oldest_pending_change_age_s: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : null,
+    last_successful_push_at: lastPush?.last ?? null,
+    credits: { remaining: credits.remaining, resets_in_s: credits.resetsInSeconds },
+  };
+}

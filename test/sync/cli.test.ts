@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/integrations/beds24/cli/beds24_cli.ts';
+import { addDays, todayIn } from '../../src/utils/dates.ts';
+import { createProperty, createReservation, createRoom } from '../helpers/fixtures.ts';
+import { bookingsOf, startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
+import { TEST_ENCRYPTION_KEY } from '../helpers/test_app.ts';
+
+let world: SyncWorld;
+const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
+
+async function cli(...args: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await runCli(args, (line) => lines.push(line));
+  return { code, lines };
+}
+
+beforeAll(async () => {
+  world = await startSyncWorld([{ name: 'double', units: 2, basePrice: 95 }]);
+  await waitForIdle(world);
+  Object.assign(process.env, {
+    DATABASE_URL: world.database.url,
+    BEDS24_API_URL: world.sandbox.url,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    API_TOKEN: 'cli-api',
+    ADMIN_TOKEN: 'cli-admin',
+    LOG_LEVEL: 'silent',
+  });
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+describe('npm run beds24 --', () => {
+  it('status shows each connected property', async () => {
+    const { code, lines } = await cli('status');
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toContain(world.propertyId);
+    expect(lines.join('\n')).toMatch(/connected true, sync on, push on/);
+  });
+
+  it('verify lists what differs, exits 1, repairs; then exits 0', async () => {
+    world.sandbox.editCalendar(world.beds24RoomIds[0]!, [{ from: day(3), to: day(3), numAvail: 0 }]);
+    const found = await cli('verify', '--property', world.propertyId);
+    expect(found.code).toBe(1);
+    expect(found.lines.join('\n')).toContain(`${day(3)}: Beds24 has 0 @ 95, PMS says 2 @ 95`);
+    await waitForIdle(world);
+    expect((await cli('verify', '--property', world.propertyId)).code).toBe(0);
+  });
+
+  it('retry-failed queues every failed item again', async () => {
+    const wrong = await createRoom(world.app, world.propertyId, { number: 'C9', beds24_room_id: 424242 });
+    const res = await createReservation(world.app, wrong.id, { check_in: day(5), check_out: day(6) });
+    await waitForIdle(world);
+    await world.database.db('rooms').where({ id: wrong.id }).update({ beds24_room_id: world.beds24RoomIds[0] });
+    const { code, lines } = await cli('retry-failed');
+    expect(code).toBe(0);
+    expect(lines).toEqual(['2 failed item(s) queued again']);
+    await waitForIdle(world);
+    expect(bookingsOf(world.sandbox, res.id)).toHaveLength(1);
+  });
+
+  it('connect finds the only Beds24 property of the account, and resync brings it in step', async () => {
+    const property = await createProperty(world.app, { timezone: 'UTC' });
+    const account = world.sandbox.createAccount({ properties: [{ name: 'Second', rooms: [{ name: 'single', qty: 1 }] }] });
+    const room = await createRoom(world.app, property.id, { beds24_room_id: account.roomIds[0], base_price: 70 });
+    const connected = await cli('connect', '--property', property.id, '--invite-code', world.sandbox.createInviteCode(account.accountId));
+    expect(connected.code).toBe(0);
+    expect(connected.lines[0]).toContain(`to Beds24 property ${account.propertyIds[0]}`);
+    const resync = await cli('resync', '--property', property.id, '--from', day(0), '--to', day(9));
+    expect(resync.code).toBe(0);
+    expect(world.sandbox.calendar(account.roomIds[0]!, day(0), day(9)).every((d) => d.numAvail === 1 && d.price1 === 70)).toBe(true);
+    expect(room.id).toEqual(expect.any(String));
+  });
+
+  it('answers usage errors', async () => {
+    await expect(runCli(['explode'])).rejects.toThrow(/usage: npm run beds24/);
+    await expect(runCli(['connect'])).rejects.toThrow(/--property and --invite-code/);
+  });
+});
