@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Clock } from './clock.ts';
@@ -8,6 +9,8 @@ import type { Logger } from './logger.ts';
 import { createBeds24AdminRouter } from './integrations/beds24/admin/admin_router.ts';
 import type { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
 import { createPmsRouter } from './pms/pms_router.ts';
+
+const DASHBOARD_PAGE = fileURLToPath(new URL('./integrations/beds24/admin/dashboard/dashboard.html', import.meta.url));
 
 export interface AppOptions {
   db: Knex;
@@ -30,6 +33,11 @@ export function createApp({ db, logger, apiToken, adminToken, sync, clock }: App
     } catch {
       res.status(503).json({ status: 'unavailable' });
     }
+  });
+
+  // The page holds no data: it asks for the admin token and reads everything through the admin API.
+  app.get('/admin/beds24', (_req, res) => {
+    res.sendFile(DASHBOARD_PAGE);
   });
 
   app.get('/metrics', requireBearer([adminToken]), async (_req, res) => {

@@ -39,6 +39,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', pattern: '/api/admin/beds24/verify', admin: true },
   { method: 'GET', pattern: '/api/admin/beds24/status', admin: true },
   { method: 'GET', pattern: '/api/admin/beds24/jobs', admin: true },
+  { method: 'GET', pattern: '/api/admin/beds24/calls', admin: true },
   { method: 'POST', pattern: '/api/admin/beds24/jobs/:id/retry', admin: true },
 ];
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Beds24Sync } from '../beds24_sync.ts';
 import { Beds24Connector } from '../services/beds24_connector.ts';
+import { createCallsController } from './calls_controller.ts';
 import { createConfigController } from './config_controller.ts';
 import { createJobsController } from './jobs_controller.ts';
 import { createResyncController } from './resync_controller.ts';
@@ -29,6 +30,7 @@ export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router 
   const jobs = createJobsController({ db, jobs: sync.jobs });
   const resyncs = createResyncController({ db, resync });
   const verify = createVerifyController({ db, verifier: sync.verifier });
+  const calls = createCallsController({ db });
 
   return Router()
     .put('/config', config.putConfigHandler)
@@ -37,5 +39,6 @@ export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router 
     .post('/verify', verify.verifyHandler)
     .get('/status', status.statusHandler)
     .get('/jobs', jobs.listJobsHandler)
+    .get('/calls', calls.listCallsHandler)
     .post('/jobs/:id/retry', jobs.retryJobHandler);
 }

@@ -40,3 +40,5 @@ export const JobsQuery = z.strictObject({
 export const JobIdParams = z.strictObject({ id: Id });
 
 export const VerifyBody = z.strictObject({ property_id: Id, repair: z.boolean().default(true) });
+
+export const CallsQuery = z.strictObject({ property_id: Id.optional(), limit: z.coerce.number().int('must be an integer').min(1).max(500).default(50) });

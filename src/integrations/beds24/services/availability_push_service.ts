@@ -136,6 +136,10 @@ export class AvailabilityPushService {
     const client = this.deps.connections.clientFor(config);
     const byRoom = Map.groupBy(changed, (cell) => cell.beds24RoomId);
     for (const body of toCalendarBodies(changed, this.deps.limits)) {
+      const sending = body.flatMap((item) => (byRoom.get(item.roomId) ?? []).filter((cell) => item.calendar.some((r) => r.from <= cell.date && cell.date <= r.to)));
+      // Until Beds24's answer is recorded these cells are unknown: a crash in between must not leave a
+      // belief that makes a later change back to the old value look like no change at all.
+      await this.forget(config.property_id, sending);
       summary.calls += 1;
       const results = await client.postCalendar(body, { priority });
       await this.deps.db.transaction(async (trx) => {
