@@ -14,6 +14,7 @@ import {
 } from '../../src/integrations/beds24/mappers/reservation_mapper.ts';
 import { validateRequestBody, validateRequestBodyItem } from '../../src/integrations/beds24/openapi/openapi_schemas.ts';
 import type { GuestRow } from '../../src/pms/guests/guest_schemas.ts';
+import { bareGuest, fullGuest } from './guest_fixtures.ts';
 import type { ReservationSource, ReservationStatus } from '../../src/pms/reservations/reservation_schemas.ts';
 
 describe('toBeds24Status', () => {
@@ -101,31 +102,6 @@ describe('markerFor / reservationIdFromMarker', () => {
 const RESERVATION_ID = '4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f';
 const MARKER = 'PMS:4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f';
 
-const guestAda: GuestRow = {
-  id: '0b7f3c52-6a43-4a43-9a0e-2f1d6f0c1a11',
-  first_name: 'Ada',
-  last_name: 'Lovelace',
-  email: 'ada@example.com',
-  phone: '+44 20 7946 0000',
-  address: '12 St James Square',
-  city: 'London',
-  postcode: 'SW1Y 4JH',
-  country: 'GB',
-  language: 'en',
-};
-
-const guestBare: GuestRow = {
-  id: '0b7f3c52-6a43-4a43-9a0e-2f1d6f0c1a12',
-  first_name: 'Grace',
-  last_name: 'Hopper',
-  email: null,
-  phone: null,
-  address: null,
-  city: null,
-  postcode: null,
-  country: null,
-  language: null,
-};
 
 const guestAtLimits: GuestRow = {
   id: '0b7f3c52-6a43-4a43-9a0e-2f1d6f0c1a13',
@@ -155,7 +131,7 @@ const baseReservation: Reservation = {
   beds24_booking_id: null,
 };
 
-const snap = (reservation: Partial<Reservation> = {}, beds24RoomId: number | null = 200001, guest: GuestRow = guestAda): ReservationSnapshot => ({
+const snap = (reservation: Partial<Reservation> = {}, beds24RoomId: number | null = 200001, guest: GuestRow = fullGuest): ReservationSnapshot => ({
   reservation: { ...baseReservation, ...reservation },
   guest,
   beds24RoomId,
@@ -224,7 +200,7 @@ describe('planBookingPush', () => {
     ['create: no children', snap({ children: 0, adults: 1 }), { action: 'create', booking: { ...adaBooking, numAdult: 1, numChild: 0 } }],
     [
       'create: guest with only names',
-      snap({}, 200001, guestBare),
+      snap({}, 200001, bareGuest),
       {
         action: 'create',
         booking: {
@@ -278,7 +254,7 @@ describe('planBookingPush', () => {
     ['confirmed', snap()],
     ['pending', snap({ status: 'pending' })],
     ['checked_in, phone source', snap({ status: 'checked_in', source: 'phone' })],
-    ['guest with only names', snap({}, 200009, guestBare)],
+    ['guest with only names', snap({}, 200009, bareGuest)],
     ['no price', snap({ total_price: null })],
   ])('a create never carries an id and always carries the marker in custom10: %s', (_name, snapshot) => {
     const plan = planBookingPush(snapshot);
@@ -311,7 +287,7 @@ describe('toBeds24Booking', () => {
 /** Bodies Beds24's official schema must accept: every kind of plan, varied and at maximum lengths. */
 const schemaCases: Array<[string, ReservationSnapshot, BookingPlan['action']]> = [
   ['create: every field', snap(), 'create'],
-  ['create: guest with only names (empty strings, country2 null)', snap({}, 200001, guestBare), 'create'],
+  ['create: guest with only names (empty strings, country2 null)', snap({}, 200001, bareGuest), 'create'],
   ['create: pending request, no price, no notes', snap({ status: 'pending', total_price: null, notes: null }), 'create'],
   ['create: price 0', snap({ total_price: 0 }), 'create'],
   ['create: the highest price Beds24 takes', snap({ total_price: 99_999_999.99 }), 'create'],
@@ -330,12 +306,12 @@ const schemaCases: Array<[string, ReservationSnapshot, BookingPlan['action']]> =
     }),
     'create',
   ],
-  ['create: non-ASCII guest', snap({ notes: 'Ankunft spät — Schlüssel beim Nachbarn' }, 200001, { ...guestAda, first_name: 'Zoë', last_name: 'Ørsted', city: 'Köln', country: 'DE', language: 'de' }), 'create'],
+  ['create: non-ASCII guest', snap({ notes: 'Ankunft spät — Schlüssel beim Nachbarn' }, 200001, { ...fullGuest, first_name: 'Zoë', last_name: 'Ørsted', city: 'Köln', country: 'DE', language: 'de' }), 'create'],
   ['create: walk-in, checked_out', snap({ source: 'walk_in', status: 'checked_out' }), 'create'],
   ['update: every field', snap({ beds24_booking_id: 71000001 }), 'update'],
   ['update: room change', snap({ beds24_booking_id: 71000001 }, 200002), 'update'],
   ['update: every field at its maximum length', snap({ beds24_booking_id: 2_147_483_647, notes: 'N'.repeat(2000), total_price: 99_999_999.99 }, 200001, guestAtLimits), 'update'],
-  ['update: guest with only names, no price', snap({ beds24_booking_id: 71000001, total_price: null }, 200001, guestBare), 'update'],
+  ['update: guest with only names, no price', snap({ beds24_booking_id: 71000001, total_price: null }, 200001, bareGuest), 'update'],
   ['cancel: cancelled', snap({ status: 'cancelled', beds24_booking_id: 71000001 }), 'cancel'],
   ['cancel: no_show', snap({ status: 'no_show', beds24_booking_id: 71000001 }), 'cancel'],
   ['cancel: moved to an unmapped room', snap({ beds24_booking_id: 71000001 }, null), 'cancel'],
@@ -360,7 +336,7 @@ describe('planBookingPush bodies against the official Beds24 schema', () => {
     ['domain cut mid-way', `${'a'.repeat(95)}@example.com`],
     ['cut right after the @', `${'a'.repeat(99)}@example.com`],
   ])('an over-long email still gives a booking Beds24 accepts: %s', (_name, email) => {
-    const plan = planBookingPush(snap({}, 200001, { ...guestAda, email }));
+    const plan = planBookingPush(snap({}, 200001, { ...fullGuest, email }));
     expect(plan.action).toBe('create');
     if (plan.action === 'skip') return;
     expect(validateRequestBodyItem('POST', '/bookings', plan.booking)).toEqual({ ok: true });
