@@ -34,7 +34,7 @@ export interface EmbeddedPostgresOptions {
 export interface EmbeddedPostgres {
   /** Connection string for the `postgres` database of the cluster. */
   url: string;
-  /** True when a server left running by an earlier (killed) process was reused: this process now owns it. */
+  /** True when a server already running was reused (a killed process's, now ours; or a live process's, shared). */
   adopted: boolean;
   stop(): Promise<void>;
 }
@@ -63,14 +63,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await initCluster(binaries, dir, password, runAs);
   }
 
-  const stop = async (): Promise<void> => {
-    await run(binaries.pg_ctl, ['stop', '-D', dir, '-m', 'fast', '-w', '-t', '30'], runAs);
+  // The owner (its pid in a file beside the cluster) stops the server on shutdown. Another process using
+  // the same folder while the owner lives (the command line next to `npm start`) leaves it running; a
+  // process finding the owner dead (killed) takes the server over.
+  const ownerFile = join(dirname(dir), 'postgres.owner');
+  const own = async (): Promise<() => Promise<void>> => {
+    await writeFile(ownerFile, `${process.pid}\n`);
+    return async () => {
+      await run(binaries.pg_ctl, ['stop', '-D', dir, '-m', 'fast', '-w', '-t', '30'], runAs);
+      await rm(ownerFile, { force: true });
+    };
   };
 
   const running = await findRunningServer(dir, password, logger);
   if (running !== undefined) {
-    logger.info({ dir, port: running }, 'reusing embedded PostgreSQL left running by an earlier process');
-    return { url: connectionString(password, running), adopted: true, stop };
+    const owner = existsSync(ownerFile) ? Number((await readFile(ownerFile, 'utf8')).trim()) : undefined;
+    const ownerAlive = owner !== undefined && owner !== process.pid && isAlive(owner);
+    logger.info({ dir, port: running, shared: ownerAlive }, ownerAlive ? 'using the embedded PostgreSQL of a running process' : 'taking over embedded PostgreSQL left running by an earlier process');
+    return { url: connectionString(password, running), adopted: true, stop: ownerAlive ? async () => {} : await own() };
   }
 
   const port = await freePort();
@@ -78,7 +88,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const serverOptions = [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
   await run(binaries.pg_ctl, ['start', '-D', dir, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', serverOptions], runAs);
   logger.info({ dir, port }, 'embedded PostgreSQL started');
-  return { url: connectionString(password, port), adopted: false, stop };
+  return { url: connectionString(password, port), adopted: false, stop: await own() };
 }
 
 async function loadBinaries(): Promise<Binaries> {

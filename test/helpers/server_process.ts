@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+export const CLI_ENTRY = fileURLToPath(new URL('../../src/integrations/beds24/cli/beds24_cli.ts', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -12,10 +13,10 @@ export interface ServerProcess {
 }
 
 /** The server entry under the test's environment (undefined values removed), with its output collected. */
-function startChild(env: Record<string, string | undefined>): { child: ChildProcess; output: () => string } {
+function startChild(env: Record<string, string | undefined>, args: string[] = [SERVER_ENTRY]): { child: ChildProcess; output: () => string } {
   const childEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value;
-  const child = spawn(process.execPath, [SERVER_ENTRY], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -47,5 +48,11 @@ export async function spawnServer(env: Record<string, string | undefined>, timeo
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
 export function runServerToExit(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
   const { child, output } = startChild(env);
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output: output() })));
+}
+
+/** `npm run beds24 -- <args>` as a child process, to its exit. */
+export function runCliProcess(env: Record<string, string | undefined>, args: string[]): Promise<{ code: number | null; output: string }> {
+  const { child, output } = startChild(env, [CLI_ENTRY, ...args]);
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output: output() })));
 }

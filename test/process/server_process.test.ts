@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runServerToExit, spawnServer } from '../helpers/server_process.ts';
+import { runCliProcess, runServerToExit, spawnServer } from '../helpers/server_process.ts';
 import type { ApiResponse } from '../helpers/test_app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
@@ -42,6 +42,13 @@ describe('npm start with no database server and no environment', () => {
     await first.exited;
     const second = await spawnServer({ ...base, DATA_DIR: dataDir });
     expect(second.output()).toContain(apiToken);
+    expect((await get(`${second.url}/api/properties`, apiToken)).body.data).toHaveLength(1);
+
+    // The command line next to the running server uses its PostgreSQL and must leave it running.
+    const cli = await runCliProcess({ ...base, DATA_DIR: dataDir }, ['status']);
+    expect(cli.output).toContain('Demo Hotel');
+    expect(cli.code).toBe(0);
+    expect((await get(`${second.url}/healthz`)).status).toBe(200);
     expect((await get(`${second.url}/api/properties`, apiToken)).body.data).toHaveLength(1);
 
     second.child.kill('SIGTERM');
