@@ -122,6 +122,7 @@ export class Beds24Sync {
 
   async stop(timeoutMs?: number): Promise<void> {
     if (this.workersRunning) await this.sweeper.stop();
+    await this.jobs.flush();
     await this.queue.stop(timeoutMs);
   }
 }

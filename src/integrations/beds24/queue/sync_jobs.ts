@@ -29,6 +29,7 @@ export class SyncJobs {
   private readonly queue: SyncQueue;
   private readonly db: Knex;
   private readonly logger: Logger;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(queue: SyncQueue, db: Knex, logger: Logger) {
     this.queue = queue;
@@ -83,9 +84,17 @@ export class SyncJobs {
     );
   }
 
+  /** Waits for the wake-ups sent after recent commits (before the queue is stopped). */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
   private afterCommit(db: Db, action: () => Promise<void>): void {
     const run = (): void => {
-      action().catch((error: unknown) => this.logger.warn({ err: error }, 'could not queue a sync job after commit; the outbox sweeper will'));
+      const sending = action()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not queue a sync job after commit; the outbox sweeper will'))
+        .finally(() => this.inFlight.delete(sending));
+      this.inFlight.add(sending);
     };
     if ('executionPromise' in db && db.isTransaction) {
       (db as Knex.Transaction).executionPromise.then(run, () => undefined);
