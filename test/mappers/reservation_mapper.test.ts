@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Beds24Booking, BookingWrite } from '../../src/integrations/beds24/client/beds24_schemas.ts';
 import {
+  differingBookingFields,
   fromBeds24Referer,
   fromBeds24Status,
   markerFor,
@@ -160,7 +161,15 @@ const adaBooking: BookingWrite = {
   price: 450,
 };
 
-const { price: _price, ...adaBookingWithoutPrice } = adaBooking;
+const { roomId: _roomId, ...adaBookingWithoutRoom } = adaBooking;
+/** A cleared total price goes out as 0. */
+const adaBooking0: BookingWrite = { ...adaBooking, price: 0 };
+
+/** The cancel of Ada's booking (or of the one given): the same full booking, status cancelled. */
+const cancelOf = (id: number, booking: BookingWrite = adaBooking): BookingPlan => ({
+  action: 'cancel',
+  booking: { ...booking, id, status: 'cancelled' },
+});
 
 describe('planBookingPush', () => {
   it.each<[string, ReservationSnapshot, BookingPlan]>([
@@ -172,15 +181,87 @@ describe('planBookingPush', () => {
 
     // Cancelled or no-show: cancel what exists in Beds24, leave alone what never got there.
     ['cancelled without booking id', snap({ status: 'cancelled' }), { action: 'skip', reason: 'not_in_beds24' }],
-    ['cancelled with booking id', snap({ status: 'cancelled', beds24_booking_id: 71000001 }), { action: 'cancel', booking: { id: 71000001, status: 'cancelled' } }],
+    // A cancel carries every field we own, so edits made just before it are not lost.
+    ['cancelled with booking id', snap({ status: 'cancelled', beds24_booking_id: 71000001 }), cancelOf(71000001)],
     ['no_show without booking id', snap({ status: 'no_show' }), { action: 'skip', reason: 'not_in_beds24' }],
-    ['no_show with booking id', snap({ status: 'no_show', beds24_booking_id: 71000002 }), { action: 'cancel', booking: { id: 71000002, status: 'cancelled' } }],
+    ['no_show with booking id', snap({ status: 'no_show', beds24_booking_id: 71000002 }), cancelOf(71000002)],
+    [
+      'cancelled right after new dates, guests, price and notes: the cancel carries them',
+      snap({
+        status: 'cancelled',
+        beds24_booking_id: 71000001,
+        check_in: '2027-04-01',
+        check_out: '2027-04-05',
+        adults: 1,
+        children: 0,
+        total_price: 99.9,
+        notes: 'moved',
+      }),
+      cancelOf(71000001, {
+        ...adaBooking,
+        arrival: '2027-04-01',
+        departure: '2027-04-05',
+        numAdult: 1,
+        numChild: 0,
+        price: 99.9,
+        notes: 'moved',
+      }),
+    ],
+    [
+      'cancelled in another mapped room: the cancel moves it there',
+      snap({ status: 'cancelled', beds24_booking_id: 71000001 }, 200002),
+      cancelOf(71000001, { ...adaBooking, roomId: 200002 }),
+    ],
+    [
+      'cancelled with cleared price and a bare guest: the cleared values go too',
+      snap({ status: 'cancelled', beds24_booking_id: 71000001, total_price: null, notes: null }, 200001, bareGuest),
+      {
+        action: 'cancel',
+        booking: {
+          id: 71000001,
+          roomId: 200001,
+          status: 'cancelled',
+          arrival: '2027-03-10',
+          departure: '2027-03-13',
+          numAdult: 2,
+          numChild: 1,
+          firstName: 'Grace',
+          lastName: 'Hopper',
+          phone: '',
+          address: '',
+          city: '',
+          postcode: '',
+          country2: null,
+          notes: '',
+          refererEditable: 'PMS direct',
+          custom10: MARKER,
+          price: 0,
+        },
+      },
+    ],
 
-    // A room that is not mapped: same as cancelled.
+    // A room that is not mapped: same as cancelled; no roomId, so the booking stays in its Beds24 room.
     ['unmapped room without booking id', snap({}, null), { action: 'skip', reason: 'not_in_beds24' }],
-    ['unmapped room with booking id (moved away from a mapped room)', snap({ beds24_booking_id: 71000003 }, null), { action: 'cancel', booking: { id: 71000003, status: 'cancelled' } }],
-    ['unmapped room, pending, with booking id', snap({ status: 'pending', beds24_booking_id: 71000003 }, null), { action: 'cancel', booking: { id: 71000003, status: 'cancelled' } }],
-    ['unmapped room and cancelled, with booking id', snap({ status: 'cancelled', beds24_booking_id: 71000003 }, null), { action: 'cancel', booking: { id: 71000003, status: 'cancelled' } }],
+    [
+      'unmapped room with booking id (moved away from a mapped room)',
+      snap({ beds24_booking_id: 71000003 }, null),
+      cancelOf(71000003, adaBookingWithoutRoom),
+    ],
+    [
+      'unmapped room, pending, with booking id',
+      snap({ status: 'pending', beds24_booking_id: 71000003 }, null),
+      cancelOf(71000003, adaBookingWithoutRoom),
+    ],
+    [
+      'unmapped room and cancelled, with booking id',
+      snap({ status: 'cancelled', beds24_booking_id: 71000003 }, null),
+      cancelOf(71000003, adaBookingWithoutRoom),
+    ],
+    [
+      'unmapped room with new dates: the dates go, the room stays',
+      snap({ beds24_booking_id: 71000003, check_in: '2027-05-01', check_out: '2027-05-03' }, null),
+      cancelOf(71000003, { ...adaBookingWithoutRoom, arrival: '2027-05-01', departure: '2027-05-03' }),
+    ],
 
     // Create: no booking id yet.
     ['create: confirmed, every field', snap(), { action: 'create', booking: adaBooking }],
@@ -188,7 +269,7 @@ describe('planBookingPush', () => {
     ['create: checked_in is confirmed', snap({ status: 'checked_in' }), { action: 'create', booking: adaBooking }],
     ['create: checked_out is confirmed', snap({ status: 'checked_out' }), { action: 'create', booking: adaBooking }],
     ['create: moved from an unmapped room to a mapped one', snap({}, 200777), { action: 'create', booking: { ...adaBooking, roomId: 200777 } }],
-    ['create: total_price null sends no price', snap({ total_price: null }), { action: 'create', booking: adaBookingWithoutPrice }],
+    ['create: total_price null sends price 0', snap({ total_price: null }), { action: 'create', booking: adaBooking0 }],
     ['create: total_price 0 is a price', snap({ total_price: 0 }), { action: 'create', booking: { ...adaBooking, price: 0 } }],
     ['create: cents kept', snap({ total_price: 123.45 }), { action: 'create', booking: { ...adaBooking, price: 123.45 } }],
     ['create: notes null sent empty', snap({ notes: null }), { action: 'create', booking: { ...adaBooking, notes: '' } }],
@@ -239,7 +320,11 @@ describe('planBookingPush', () => {
       snap({ beds24_booking_id: 71000001, check_in: '2027-04-01', check_out: '2027-04-02' }),
       { action: 'update', booking: { ...adaBooking, arrival: '2027-04-01', departure: '2027-04-02', id: 71000001 } },
     ],
-    ['update: total_price null sends no price', snap({ total_price: null, beds24_booking_id: 71000001 }), { action: 'update', booking: { ...adaBookingWithoutPrice, id: 71000001 } }],
+    [
+      'update: total_price null sends price 0 (clears the old price)',
+      snap({ total_price: null, beds24_booking_id: 71000001 }),
+      { action: 'update', booking: { ...adaBooking, price: 0, id: 71000001 } },
+    ],
     [
       'update: notes over 2000 cut',
       snap({ notes: `${'n'.repeat(2000)}tail`, beds24_booking_id: 71000001 }),
@@ -275,10 +360,11 @@ describe('planBookingPush', () => {
 });
 
 describe('toBeds24Booking', () => {
-  it.each<[string, ReservationSnapshot & { beds24RoomId: number }, BookingWrite]>([
+  it.each<[string, ReservationSnapshot, BookingWrite]>([
     ['a confirmed stay', { ...snap(), beds24RoomId: 200001 }, adaBooking],
     ['ignores beds24_booking_id: the id is planBookingPush\'s business', { ...snap({ beds24_booking_id: 71000001 }), beds24RoomId: 200001 }, adaBooking],
     ['a cancelled stay still maps its status', { ...snap({ status: 'cancelled' }), beds24RoomId: 200001 }, { ...adaBooking, status: 'cancelled' }],
+    ['no Beds24 room: no roomId, it stays in its room', { ...snap(), beds24RoomId: null }, adaBookingWithoutRoom],
   ])('%s', (_name, snapshot, expected) => {
     expect(toBeds24Booking(snapshot)).toStrictEqual(expected);
   });
@@ -315,6 +401,25 @@ const schemaCases: Array<[string, ReservationSnapshot, BookingPlan['action']]> =
   ['cancel: cancelled', snap({ status: 'cancelled', beds24_booking_id: 71000001 }), 'cancel'],
   ['cancel: no_show', snap({ status: 'no_show', beds24_booking_id: 71000001 }), 'cancel'],
   ['cancel: moved to an unmapped room', snap({ beds24_booking_id: 71000001 }, null), 'cancel'],
+  [
+    'cancel: every field at its maximum length',
+    snap(
+      { status: 'cancelled', beds24_booking_id: 71000001, notes: 'N'.repeat(2000), total_price: 99_999_999.99 },
+      200001,
+      guestAtLimits,
+    ),
+    'cancel',
+  ],
+  [
+    'cancel: bare guest, cleared price and notes',
+    snap({ status: 'no_show', beds24_booking_id: 71000001, total_price: null, notes: null }, 200001, bareGuest),
+    'cancel',
+  ],
+  [
+    'update: every clearable value cleared',
+    snap({ beds24_booking_id: 71000001, total_price: null, notes: null }, 200001, bareGuest),
+    'update',
+  ],
 ];
 
 describe('planBookingPush bodies against the official Beds24 schema', () => {
@@ -340,5 +445,116 @@ describe('planBookingPush bodies against the official Beds24 schema', () => {
     expect(plan.action).toBe('create');
     if (plan.action === 'skip') return;
     expect(validateRequestBodyItem('POST', '/bookings', plan.booking)).toEqual({ ok: true });
+  });
+});
+
+const ABSENT = Symbol('absent');
+type Cleared = [string, Partial<Reservation>, Partial<GuestRow>, keyof BookingWrite, unknown];
+
+/*
+ * What a value removed in the PMS becomes in Beds24. Beds24 updates are partial, so a field left out keeps
+ * its old value: every field Beds24 can hold empty is sent empty. Email (format email) and lang (exactly two
+ * letters) have no empty value in the official schema; they are left out and keep their last value.
+ */
+const clearedCases: Cleared[] = [
+  ['total_price null → price 0', { total_price: null }, {}, 'price', 0],
+  ['notes null → ""', { notes: null }, {}, 'notes', ''],
+  ['phone null → ""', {}, { phone: null }, 'phone', ''],
+  ['address null → ""', {}, { address: null }, 'address', ''],
+  ['city null → ""', {}, { city: null }, 'city', ''],
+  ['postcode null → ""', {}, { postcode: null }, 'postcode', ''],
+  ['country null → country2 null (nullable in the schema)', {}, { country: null }, 'country2', null],
+  ['email null → left out: cannot be cleared', {}, { email: null }, 'email', ABSENT],
+  ['language null → lang left out: cannot be cleared', {}, { language: null }, 'lang', ABSENT],
+];
+
+describe('clearing: a value removed in the PMS', () => {
+  const plans: Array<[string, (reservation: Partial<Reservation>) => Partial<Reservation>]> = [
+    ['create', (r) => r],
+    ['update', (r) => ({ ...r, beds24_booking_id: 71000001 })],
+    ['cancel', (r) => ({ ...r, beds24_booking_id: 71000001, status: 'cancelled' })],
+    ['cancel from an unmapped room', (r) => ({ ...r, beds24_booking_id: 71000001 })],
+  ];
+  type Case = [string, string, ReservationSnapshot, keyof BookingWrite, unknown];
+  const rows = plans.flatMap(([plan, shape]) =>
+    clearedCases.map(([name, r, g, field, value]): Case => {
+      const beds24RoomId = plan === 'cancel from an unmapped room' ? null : 200001;
+      return [plan, name, snap(shape(r), beds24RoomId, { ...fullGuest, ...g }), field, value];
+    }),
+  );
+
+  it.each(rows)('%s: %s', (_plan, _name, snapshot, field, value) => {
+    const plan = planBookingPush(snapshot);
+    expect(plan.action).not.toBe('skip');
+    if (plan.action === 'skip') return;
+    if (value === ABSENT) expect(Object.hasOwn(plan.booking, field)).toBe(false);
+    else expect(plan.booking[field]).toBe(value);
+    expect(validateRequestBodyItem('POST', '/bookings', plan.booking)).toEqual({ ok: true });
+  });
+
+  // The schema itself is why email and lang cannot be cleared: their empty value is refused.
+  it.each<[string, BookingWrite]>([
+    ['email ""', { id: 71000001, email: '' }],
+    ['lang ""', { id: 71000001, lang: '' }],
+  ])('Beds24 refuses %s', (_name, item) => {
+    expect(validateRequestBodyItem('POST', '/bookings', item).ok).toBe(false);
+  });
+});
+
+describe('differingBookingFields', () => {
+  const sent = (overrides: Partial<BookingWrite> = {}): BookingWrite => ({ ...adaBooking, ...overrides });
+  const without = <T extends object>(value: T, key: keyof T): T => {
+    const copy = { ...value };
+    delete copy[key];
+    return copy;
+  };
+  /** Ada's booking as Beds24 answers it: every field, unset strings empty. */
+  const held = (overrides: Record<string, unknown> = {}): Beds24Booking => ({
+    id: 71000001,
+    propertyId: 300001,
+    ...adaBooking,
+    mobile: '',
+    title: '',
+    modifiedTime: '2027-01-01 10:00:00',
+    ...overrides,
+  });
+
+  it.each<[string, BookingWrite, Beds24Booking, string[]]>([
+    ['the same booking', sent(), held(), []],
+    ['a hand-edited phone', sent(), held({ phone: '+1 555 0100' }), ['phone']],
+    ['a hand-edited price', sent(), held({ price: 1 }), ['price']],
+    [
+      'first and last name, email, address, city, postcode',
+      sent(),
+      held({ firstName: 'A', lastName: 'L', email: 'x@example.org', address: 'a', city: 'c', postcode: 'p' }),
+      ['firstName', 'lastName', 'email', 'address', 'city', 'postcode'],
+    ],
+    ['country and language', sent(), held({ country2: 'FR', lang: 'fr' }), ['country2', 'lang']],
+    ['notes', sent(), held({ notes: 'edited' }), ['notes']],
+    [
+      'dates, room, guests and status',
+      sent(),
+      held({ arrival: '2027-03-11', departure: '2027-03-14', roomId: 200002, numAdult: 1, numChild: 0, status: 'new' }),
+      ['roomId', 'status', 'arrival', 'departure', 'numAdult', 'numChild'],
+    ],
+    // Cleared values: "" and null and a missing field are the same thing.
+    ['phone "" sent, Beds24 holds null', sent({ phone: '' }), held({ phone: null }), []],
+    ['phone "" sent, Beds24 leaves it out', sent({ phone: '' }), without(held(), 'phone'), []],
+    ['country2 null sent, Beds24 holds ""', sent({ country2: null }), held({ country2: '' }), []],
+    ['country2 null sent, Beds24 holds a country', sent({ country2: null }), held({ country2: 'GB' }), ['country2']],
+    ['price 0 sent, Beds24 holds null', sent({ price: 0 }), held({ price: null }), []],
+    ['price 0 sent, Beds24 leaves it out', sent({ price: 0 }), without(held(), 'price'), []],
+    ['price 0 sent, Beds24 still holds the old price', sent({ price: 0 }), held({ price: 450 }), ['price']],
+    ['notes "" sent, Beds24 holds old notes', sent({ notes: '' }), held(), ['notes']],
+    ['price compared to the cent', sent({ price: 123.45 }), held({ price: 123.45000001 }), []],
+    ['a cent apart is a difference', sent({ price: 123.45 }), held({ price: 123.46 }), ['price']],
+    ['country and language codes in another case are the same code', sent(), held({ country2: 'gb', lang: 'EN' }), []],
+    // What we do not send is not ours to compare: an email or language we cannot clear, the room of a cancel.
+    ['email not sent, Beds24 keeps the old one', without(sent(), 'email'), held(), []],
+    ['lang not sent, Beds24 keeps the old one', without(sent(), 'lang'), held({ lang: 'de' }), []],
+    ['roomId not sent (cancel from an unmapped room)', adaBookingWithoutRoom, held({ roomId: 200777 }), []],
+    ['fields Beds24 has that we never send', sent(), held({ mobile: '+1', title: 'Dr', custom1: 'x' }), []],
+  ])('%s', (_name, expected, actual, fields) => {
+    expect(differingBookingFields(expected, actual)).toEqual(fields);
   });
 });

@@ -60,6 +60,57 @@ describe('verify (drift check)', () => {
     expect(metrics).toMatch(/beds24_drift_found_total\{kind="calendar"\} 8/);
   });
 
+  it('compares guest details and price too, cleared values alike in any form, and puts hand edits back', async () => {
+    const stay = await createReservation(world.app, world.rooms[0]![0]!, {
+      check_in: day(24),
+      check_out: day(26),
+      total_price: 180,
+      guest: {
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        email: 'ada@example.org',
+        phone: '+44 20 7946 0000',
+        country: 'GB',
+        language: 'en',
+      },
+    });
+    const bare = await createReservation(world.app, world.rooms[0]![1]!, { check_in: day(24), check_out: day(26) });
+    await waitForIdle(world);
+    const booking = bookingsOf(world.sandbox, stay.id)[0]!;
+    const bareBooking = bookingsOf(world.sandbox, bare.id)[0]!;
+    const verify = async (repair: boolean) => {
+      const body = { property_id: world.propertyId, repair };
+      const res = await world.app.request('POST', '/api/admin/beds24/verify', body, ADMIN_TOKEN);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+
+    // No country sent as null, held as "": the same cleared value, no drift.
+    await editInBeds24([{ id: bareBooking.id, country2: '' }]);
+    expect((await verify(false)).bookings).toEqual([]);
+
+    await editInBeds24([{ id: booking.id, lastName: 'Byron', phone: '+1 555 0100', country2: 'FR', price: 1 }]);
+    const dry = await verify(false);
+    expect(dry.bookings).toEqual([
+      {
+        reservation_id: stay.id,
+        beds24_booking_id: booking.id,
+        problem: 'different',
+        fields: ['lastName', 'phone', 'country2', 'price'],
+      },
+    ]);
+
+    expect((await verify(true)).repaired).toBe(true);
+    await waitForIdle(world);
+    expect(bookingsOf(world.sandbox, stay.id)[0]).toMatchObject({
+      lastName: 'Lovelace',
+      phone: '+44 20 7946 0000',
+      country2: 'GB',
+      price: 180,
+    });
+    expect((await verify(true)).bookings).toEqual([]);
+  });
+
   it('reports a booking cancelled by hand, and a Beds24 booking carrying a marker of no reservation', async () => {
     const stay = await createReservation(world.app, world.rooms[0]![2]!, { check_in: day(14), check_out: day(15) });
     await waitForIdle(world);

@@ -14,8 +14,10 @@ function cut(value: string | null, max: number): string {
 
 /**
  * The guest's fields of a booking. Empty strings (not omitted fields) for what the PMS does not know:
- * a booking update is partial in Beds24, so an omitted field would keep a stale value forever. The
- * exceptions are fields whose format Beds24 checks (email, lang), which cannot be empty or cut and are omitted.
+ * a booking update is partial in Beds24, so an omitted field would keep a stale value forever; country2
+ * is nullable in the official schema and goes out as null. The exceptions are fields whose format Beds24
+ * checks (email: `format: email`; lang: exactly two characters), which have no empty value and cannot be
+ * cut: they are omitted, so Beds24 keeps the last one it had.
  */
 export function toBeds24Guest(guest: GuestRow): Beds24GuestFields {
   const fields: Beds24GuestFields = {

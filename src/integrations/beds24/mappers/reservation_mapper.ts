@@ -74,10 +74,14 @@ export interface ReservationSnapshot {
   beds24RoomId: number | null;
 }
 
-/** Every field we own, sent in full on create and on every update: Beds24 updates are partial. */
-export function toBeds24Booking({ reservation, guest, beds24RoomId }: ReservationSnapshot & { beds24RoomId: number }): BookingWrite {
+/**
+ * Every field we own, sent in full on create, update and cancel: Beds24 updates are partial, so a field
+ * left out keeps its old value. A value cleared in the PMS goes out as the empty value Beds24 holds (price
+ * 0, "" for text, country2 null); email and lang have none (see toBeds24Guest). Without a Beds24 room
+ * (the reservation's room is not mapped) no roomId is sent: the booking stays in the room it is in.
+ */
+export function toBeds24Booking({ reservation, guest, beds24RoomId }: ReservationSnapshot): BookingWrite {
   const booking: BookingWrite = {
-    roomId: beds24RoomId,
     status: toBeds24Status(reservation.status),
     arrival: reservation.check_in,
     departure: reservation.check_out,
@@ -85,10 +89,11 @@ export function toBeds24Booking({ reservation, guest, beds24RoomId }: Reservatio
     numChild: reservation.children,
     ...toBeds24Guest(guest),
     notes: (reservation.notes ?? '').slice(0, 2000),
+    price: reservation.total_price ?? 0,
     refererEditable: toBeds24Referer(reservation.source),
     [MARKER_FIELD]: markerFor(reservation.id),
   };
-  if (reservation.total_price !== null) booking.price = reservation.total_price;
+  if (beds24RoomId !== null) booking.roomId = beds24RoomId;
   return booking;
 }
 
@@ -96,12 +101,13 @@ export type BookingPlan =
   | { action: 'skip'; reason: 'from_beds24' | 'not_in_beds24' }
   | { action: 'create'; booking: BookingWrite }
   | { action: 'update'; booking: BookingWrite & { id: number } }
-  | { action: 'cancel'; booking: { id: number; status: 'cancelled' } };
+  | { action: 'cancel'; booking: BookingWrite & { id: number; status: 'cancelled' } };
 
 /**
  * What the reservation's current state asks of Beds24. Bookings from Beds24 are never sent back; a
  * reservation that is cancelled, or whose room is not mapped, is cancelled there if it exists there and
  * otherwise left alone; anything else is created, or updated in place (a room change moves the booking).
+ * A cancel carries the same full booking as an update, so edits made just before it reach Beds24 with it.
  */
 export function planBookingPush(snapshot: ReservationSnapshot): BookingPlan {
   const { reservation, beds24RoomId } = snapshot;
@@ -109,8 +115,44 @@ export function planBookingPush(snapshot: ReservationSnapshot): BookingPlan {
   if (reservation.source === 'beds24') return { action: 'skip', reason: 'from_beds24' };
   const gone = toBeds24Status(reservation.status) === 'cancelled' || beds24RoomId === null;
   if (gone) {
-    return bookingId === null ? { action: 'skip', reason: 'not_in_beds24' } : { action: 'cancel', booking: { id: bookingId, status: 'cancelled' } };
+    if (bookingId === null) return { action: 'skip', reason: 'not_in_beds24' };
+    return { action: 'cancel', booking: { ...toBeds24Booking(snapshot), id: bookingId, status: 'cancelled' } };
   }
-  const booking = toBeds24Booking({ ...snapshot, beds24RoomId });
+  const booking = { ...toBeds24Booking(snapshot), roomId: beds24RoomId };
   return bookingId === null ? { action: 'create', booking } : { action: 'update', booking: { ...booking, id: bookingId } };
+}
+
+/**
+ * The fields a drift check compares: every field we send that describes the stay or the guest; not the
+ * referer (a label of origin) nor the marker (bookings are found by it).
+ */
+export const COMPARED_BOOKING_FIELDS = [
+  'roomId', 'status', 'arrival', 'departure', 'numAdult', 'numChild',
+  'firstName', 'lastName', 'email', 'phone', 'address', 'city', 'postcode', 'country2', 'lang', 'notes', 'price',
+] as const satisfies ReadonlyArray<keyof BookingWrite>;
+
+/** Codes Beds24 may answer in another case than we sent them. */
+const CASELESS_FIELDS: ReadonlySet<string> = new Set(['country2', 'lang']);
+
+function comparable(field: string, value: unknown): unknown {
+  // A cleared value is the same whether Beds24 holds "", null, 0 or nothing.
+  if (field === 'price') {
+    return value === null || value === undefined || value === '' ? 0 : Math.round(Number(value) * 100);
+  }
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string' && CASELESS_FIELDS.has(field)) return value.toUpperCase();
+  return value;
+}
+
+/**
+ * The fields where the booking Beds24 holds differs from the one we would send. Only fields we send are
+ * compared: an email or language we cannot clear, or the room of a cancel we leave where it is, is not
+ * drift but the documented limit.
+ */
+export function differingBookingFields(expected: BookingWrite, actual: Beds24Booking): string[] {
+  const sent = expected as Record<string, unknown>;
+  const held = actual as Record<string, unknown>;
+  return COMPARED_BOOKING_FIELDS.filter(
+    (field) => Object.hasOwn(sent, field) && comparable(field, sent[field]) !== comparable(field, held[field]),
+  );
 }

@@ -5,7 +5,7 @@ import type { ReservationRow } from '../../../pms/reservations/reservation_schem
 import { addDays } from '../../../utils/dates.ts';
 import type { Beds24Booking, CalendarRoom } from '../client/beds24_schemas.ts';
 import type { Beds24Priority } from '../client/priority.ts';
-import { planBookingPush, reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
+import { differingBookingFields, planBookingPush, reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
 import type { SyncJobs } from '../queue/sync_jobs.ts';
 import type { AvailabilityPushService } from './availability_push_service.ts';
 import { isPushEnabled, loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
@@ -42,7 +42,6 @@ export interface DriftVerifierDeps {
 }
 
 const ALL_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
-const BOOKING_FIELDS = ['roomId', 'arrival', 'departure', 'status', 'numAdult', 'numChild'] as const;
 
 /**
  * Reads Beds24 back (the calendar of every mapped room in one call, the bookings of the property in
@@ -116,18 +115,16 @@ export class DriftVerifier {
       }
       const booking = found.find((b) => b.id === reservation.beds24_booking_id) ?? found[0];
       if (plan.action === 'skip') continue;
-      if (plan.action === 'cancel') {
-        if (booking && booking.status !== 'cancelled') drift.push({ reservation_id: reservation.id, beds24_booking_id: booking.id, problem: 'not_cancelled', fields: ['status'] });
-        continue;
-      }
       if (!booking) {
+        if (plan.action === 'cancel') continue;
         drift.push({ reservation_id: reservation.id, beds24_booking_id: null, problem: 'missing', fields: [] });
         continue;
       }
-      const expected = plan.booking as Record<string, unknown>;
-      const actual = booking as Record<string, unknown>;
-      const fields = BOOKING_FIELDS.filter((field) => expected[field] !== undefined && expected[field] !== actual[field]);
-      if (fields.length > 0) drift.push({ reservation_id: reservation.id, beds24_booking_id: booking.id, problem: 'different', fields });
+      // A cancel carries the last values too, so a cancelled booking is compared field by field as well.
+      const fields = differingBookingFields(plan.booking, booking);
+      if (fields.length === 0) continue;
+      const problem = plan.action === 'cancel' && booking.status !== 'cancelled' ? 'not_cancelled' : 'different';
+      drift.push({ reservation_id: reservation.id, beds24_booking_id: booking.id, problem, fields });
     }
     for (const [reservationId, orphans] of byMarker) {
       for (const orphan of orphans) {
