@@ -14,7 +14,8 @@ export interface OracleCell {
 
 /**
  * The contract's availability rule computed the slow, obvious way from what the REST API returns:
- * night by night, room by room. It shares no code with the sync, so the two can disagree.
+ * night by night, room by room. It shares no code with the sync, so the two can disagree. Complimentary
+ * prices (0) are left out of the minimum; `price1: null` means "no price is sent": Beds24 keeps its own.
  */
 export async function expectedCalendar(app: ApiClient, propertyId: string, beds24RoomId: number, timezone: string, nights: number): Promise<OracleCell[]> {
   const rooms = (await app.request('GET', `/api/rooms?property_id=${propertyId}&limit=500`)).body.data.filter(
@@ -38,7 +39,7 @@ export async function expectedCalendar(app: ApiClient, propertyId: string, beds2
       if (room.status !== 'active') continue;
       const { blocks, rates } = details.get(room.id)!;
       const price = rates.get(date)!;
-      price1 = price1 === null ? price : Math.min(price1, price);
+      if (price > 0) price1 = price1 === null ? price : Math.min(price1, price);
       const occupied = reservations.some(
         (r: { room_id: string; status: string; check_in: string; check_out: string }) =>
           r.room_id === room.id && ['pending', 'confirmed', 'checked_in'].includes(r.status) && r.check_in <= date && date < r.check_out,

@@ -219,7 +219,6 @@ describe('computeDesiredCalendar', () => {
         [[1001, cells([2, 100], [2, 120], [2, 80], [2, 100])]],
       ],
       ['an override on the only room', input({ rates: [rate('r1', '2027-05-13', 135.5)] }), [[1001, cells([1, 100], [1, 100], [1, 100], [1, 135.5])]]],
-      ['an override of 0 is a price', input({ rates: [rate('r1', '2027-05-10', 0)] }), [[1001, cells([1, 0], [1, 100], [1, 100], [1, 100])]]],
       ['cents compared exactly', input({ rooms: [room('r1', 1001, { base_price: 99.5 }), room('r2', 1001, { base_price: 99.49 })] }), [[1001, units(99.49, 2, 2, 2, 2)]]],
       [
         'overrides outside the range are ignored',
@@ -246,6 +245,105 @@ describe('computeDesiredCalendar', () => {
       ],
     ])('%s', (_name, given, expected) => {
       expectFourNights(computeDesiredCalendar(given), expected);
+    });
+  });
+
+  describe('complimentary prices (0) are left out of the minimum: the lowest positive price, or none', () => {
+    it.each<Row>([
+      [
+        'a 0 override on one of two rooms: the other room prices the night',
+        input({
+          rooms: [room('r1', 1001, { base_price: 120 }), room('r2', 1001, { base_price: 100 })],
+          rates: [rate('r2', '2027-05-11', 0)],
+        }),
+        [[1001, cells([2, 100], [2, 120], [2, 100], [2, 100])]],
+      ],
+      [
+        'a 0 base price on one room: the other room prices every night',
+        input({ rooms: [room('r1', 1001, { base_price: 0 }), room('r2', 1001, { base_price: 150 })] }),
+        [[1001, units(150, 2, 2, 2, 2)]],
+      ],
+      [
+        'a 0 base price with a positive override: the override counts on its night',
+        input({
+          rooms: [room('r1', 1001, { base_price: 0 }), room('r2', 1001, { base_price: 150 })],
+          rates: [rate('r1', '2027-05-12', 90)],
+        }),
+        [[1001, cells([2, 150], [2, 150], [2, 90], [2, 150])]],
+      ],
+      [
+        'the only room at 0 on a night: no price for that night, the others priced',
+        input({ rates: [rate('r1', '2027-05-10', 0)] }),
+        [[1001, cells([1, null], [1, 100], [1, 100], [1, 100])]],
+      ],
+      [
+        'every room at 0 on a night: no price for that night',
+        input({
+          rooms: [room('r1', 1001), room('r2', 1001, { base_price: 80 })],
+          rates: [rate('r1', '2027-05-13', 0), rate('r2', '2027-05-13', 0)],
+        }),
+        [[1001, cells([2, 80], [2, 80], [2, 80], [2, null])]],
+      ],
+      [
+        'every room at 0 on every night: no price at all, the units still counted',
+        input({
+          rooms: [room('r1', 1001, { base_price: 0 }), room('r2', 1001, { base_price: 0 })],
+          stays: [stay('r1', '2027-05-11', '2027-05-12')],
+        }),
+        [[1001, cells([2, null], [1, null], [2, null], [2, null])]],
+      ],
+      [
+        'a positive price of an inactive room does not price the night',
+        input({
+          rooms: [room('r1', 1001, { base_price: 0 }), room('r2', 1001, { base_price: 70, status: 'inactive' })],
+        }),
+        [[1001, units(null, 1, 1, 1, 1)]],
+      ],
+      [
+        'a booked room at 0 is still left out; a booked room at a price still counts',
+        input({
+          rooms: [room('r1', 1001, { base_price: 0 }), room('r2', 1001, { base_price: 95 })],
+          stays: [stay('r2', '2027-05-10', '2027-05-14')],
+        }),
+        [[1001, units(95, 1, 1, 1, 1)]],
+      ],
+      [
+        'the smallest positive price (a cent) is a price',
+        input({ rooms: [room('r1', 1001, { base_price: 0 }), room('r2', 1001, { base_price: 0.01 })] }),
+        [[1001, units(0.01, 2, 2, 2, 2)]],
+      ],
+      [
+        'each Beds24 room on its own: one at 0, the other priced',
+        input({ rooms: [room('r1', 1001, { base_price: 0 }), room('r2', 1002, { base_price: 60 })] }),
+        [
+          [1001, units(null, 1, 1, 1, 1)],
+          [1002, units(60, 1, 1, 1, 1)],
+        ],
+      ],
+    ])('%s', (_name, given, expected) => {
+      expectFourNights(computeDesiredCalendar(given), expected);
+    });
+
+    it('a complimentary night sends numAvail only: Beds24 keeps the price it has', () => {
+      const desired = computeDesiredCalendar(input({ rates: [rate('r1', '2027-05-11', 0)] }));
+      const nights = ['2027-05-10', '2027-05-11', '2027-05-12', '2027-05-13'];
+      const known = new Map(nights.map((d) => [d, { numAvail: 0, price1: 100 }]));
+      const remembered: RememberedCalendar = new Map([[1001, known]]);
+      expect(toCalendarBodies(diffCalendar(desired, remembered))).toEqual([
+        [{ roomId: 1001, calendar: [{ from: '2027-05-10', to: '2027-05-13', numAvail: 1, price1: 100 }] }],
+      ]);
+      expect(toCalendarBodies(diffCalendar(desired, new Map()))).toEqual([
+        [
+          {
+            roomId: 1001,
+            calendar: [
+              { from: '2027-05-10', to: '2027-05-10', numAvail: 1, price1: 100 },
+              { from: '2027-05-11', to: '2027-05-11', numAvail: 1 },
+              { from: '2027-05-12', to: '2027-05-13', numAvail: 1, price1: 100 },
+            ],
+          },
+        ],
+      ]);
     });
   });
 

@@ -95,6 +95,36 @@ describe('availability and rates', () => {
     expect(world.sandbox.requests).toEqual([]);
   });
 
+  it('leaves complimentary prices (0) out of the price: the lowest positive one, or none sent', async () => {
+    const [double, suite] = world.rooms as [string[], string[]];
+    const [doubleId, suiteId] = world.beds24RoomIds as [number, number];
+    const prices = (roomId: number): unknown[] => world.sandbox.calendar(roomId, day(50), day(52)).map((d) => d.price1);
+    const doubleBefore = prices(doubleId);
+    const suiteBefore = prices(suiteId);
+    expect([...doubleBefore, ...suiteBefore].every((price) => typeof price === 'number' && price > 0)).toBe(true);
+
+    const rate = async (room: string, from: string, to: string, price: number): Promise<void> => {
+      expect((await world.app.request('PUT', `/api/rooms/${room}/rates`, { from, to, price })).status).toBe(200);
+    };
+    // One double room free of charge: the other doubles still price the nights.
+    await rate(double[0]!, day(50), day(52), 0);
+    // Every suite free of charge on one night: no price goes out, Beds24 keeps the one it has.
+    for (const room of suite) await rate(room, day(51), day(51), 0);
+    await waitForIdle(world);
+
+    expect(prices(doubleId)).toEqual(doubleBefore);
+    expect(prices(suiteId)).toEqual(suiteBefore);
+    const stored = await world.app.request('GET', `/api/rooms/${double[0]}/rates?from=${day(50)}&to=${day(52)}`);
+    expect(stored.body.map((r: { price: number }) => r.price)).toEqual([0, 0, 0]);
+    await expectBeds24MatchesRule();
+
+    // A real price on the complimentary night is sent again.
+    await rate(suite[1]!, day(51), day(51), 275);
+    await waitForIdle(world);
+    expect(prices(suiteId)).toEqual([suiteBefore[0], 275, suiteBefore[2]]);
+    await expectBeds24MatchesRule();
+  });
+
   it('resyncs over a range on request, re-sending it even when nothing changed', async () => {
     world.sandbox.editCalendar(world.beds24RoomIds[0]!, [{ from: day(5), to: day(6), numAvail: 9, price1: 1 }]);
     world.sandbox.resetRequestLog();

@@ -46,7 +46,10 @@ export interface AvailabilityInput {
 
 export interface Cell {
   numAvail: number;
-  /** Lowest nightly price among the active rooms; null when no active room maps to the Beds24 room. */
+  /**
+   * Lowest positive nightly price among the active rooms; null when there is none (no active room, or only
+   * complimentary prices of 0): then no price is sent and Beds24 keeps the one it has.
+   */
   price1: number | null;
 }
 
@@ -63,8 +66,10 @@ const OCCUPYING = new Set<string>(OCCUPYING_STATUSES);
 /**
  * The contract's rule, night by night: for Beds24 room R, the units are the active PMS rooms mapped to R
  * that no occupying stay and no maintenance block covers (nights are [start, end)), and that are not out
- * of order tonight; the price is the lowest nightly price among R's active rooms. One pass over the
- * property's data: each stay and block marks its nights in its room's bitmap, then rooms fold into R.
+ * of order tonight; the price is the lowest nightly price among R's active rooms. A price of 0 is a
+ * complimentary stay, not what R sells at: it is left out of the minimum, and a night where every active
+ * room of R is at 0 gets no price. One pass over the property's data: each stay and block marks its nights
+ * in its room's bitmap, then rooms fold into R.
  */
 export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalendar {
   const lastNight = addDays(input.today, input.horizonDays - 1);
@@ -106,7 +111,7 @@ export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalenda
     for (let i = 0; i < nights; i += 1) {
       const cell = row[i] as Cell;
       const price = roomRates?.get(i) ?? room.base_price;
-      if (cell.price1 === null || price < cell.price1) cell.price1 = price;
+      if (price > 0 && (cell.price1 === null || price < cell.price1)) cell.price1 = price;
       const outOfOrder = i === tonight && room.housekeeping_status === 'out_of_order';
       if (bitmap[i] === 0 && !outOfOrder) cell.numAvail += 1;
     }
