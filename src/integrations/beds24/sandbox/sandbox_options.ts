@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../../../logger.ts';
+import { INVENTORY_MODELS, type InventoryModel } from './sandbox_model.ts';
 
 export const createRoomInputSchema = z.object({
   id: z.number().int().positive().optional(),
@@ -19,6 +20,8 @@ export const createAccountInputSchema = z.object({
   creditLimit: z.number().positive().default(100),
   windowSeconds: z.number().int().positive().default(300),
   tokenTtlSeconds: z.number().int().positive().default(86_400),
+  /** Absent: the sandbox's `inventoryModel` option. */
+  inventoryModel: z.enum(INVENTORY_MODELS).optional(),
   properties: z.array(createPropertyInputSchema).default([]),
 });
 export type CreateAccountInput = z.input<typeof createAccountInputSchema>;
@@ -29,6 +32,7 @@ export interface CreatedAccount {
   /** Every room id of the account, in creation order. */
   roomIds: number[];
   propertyIds: number[];
+  inventoryModel: InventoryModel;
 }
 
 const rate = z.number().min(0).max(1);
@@ -69,12 +73,34 @@ export const DEFAULT_COSTS: CostTable = {
   'GET /inventory/rooms/calendar': 1,
   'POST /inventory/rooms/calendar': 1,
   'GET /properties': 1,
+  'POST /properties': 1,
 };
+
+const delayMs = z.union([z.number().min(0), z.tuple([z.number().min(0), z.number().min(0)])]);
+
+export const webhookFaultsSchema = z.object({
+  /** Probability that a notification is never delivered (no attempt at all). */
+  dropRate: rate.default(0),
+  /** Probability that a notification is delivered twice (two independent copies, each retried on its own). */
+  duplicateRate: rate.default(0),
+  /** Wait before the first attempt of each copy: fixed, or uniform in [min, max] from the injected random. */
+  delayMs: delayMs.default(0),
+  /** Wait between a failed attempt (no answer, or HTTP 400 and above) and the next one. */
+  retryDelayMs: z.number().min(0).default(1000),
+  /** Retries after the first attempt; the body's `retries` counts them. */
+  maxRetries: z.number().int().min(0).default(5),
+  /** An attempt without an answer after this long counts as unreachable. */
+  timeoutMs: z.number().int().positive().default(5000),
+});
+export type WebhookFaultsInput = z.input<typeof webhookFaultsSchema>;
+export type WebhookFaults = z.output<typeof webhookFaultsSchema>;
 
 export const sandboxDataOptionsSchema = z.object({
   persistFile: z.string().min(1).optional(),
   pageSize: z.number().int().min(1).default(100),
   costs: costTableSchema.default({}),
+  inventoryModel: z.enum(INVENTORY_MODELS).default('stored'),
+  webhookFaults: webhookFaultsSchema.default(webhookFaultsSchema.parse({})),
 });
 
 export type SandboxOptions = z.input<typeof sandboxDataOptionsSchema> & {
