@@ -21,7 +21,15 @@ afterEach(async () => {
 const VERSION_1 = {
   version: 1,
   ids: { account: 30002, property: 100002, room: 200002, booking: 70000002, item: 90000001 },
-  accounts: [{ id: 30001, creditLimit: 100, windowSeconds: 300, tokenTtlSeconds: 86400, credit: { windowStartedAtMs: null, spentMilli: 0 } }],
+  accounts: [
+    {
+      id: 30001,
+      creditLimit: 100,
+      windowSeconds: 300,
+      tokenTtlSeconds: 86400,
+      credit: { windowStartedAtMs: null, spentMilli: 0 },
+    },
+  ],
   properties: [{ id: 100001, accountId: 30001, name: 'Old Hotel', timezone: 'Europe/Berlin', currency: 'EUR' }],
   rooms: [{ id: 200001, accountId: 30001, propertyId: 100001, name: 'Double', qty: 2 }],
   inviteCodes: [],
@@ -51,7 +59,8 @@ describe('state file versions', () => {
   it('loads a version 1 file with the sandbox default model and no webhooks', async () => {
     const file = join(dir, 'state.json');
     await writeFile(file, JSON.stringify(VERSION_1));
-    sandbox = createBeds24Sandbox({ persistFile: file, inventoryModel: 'cap', clock: new FakeClock(`${TODAY}T10:00:00Z`).now });
+    const clock = new FakeClock(`${TODAY}T10:00:00Z`);
+    sandbox = createBeds24Sandbox({ persistFile: file, inventoryModel: 'cap', clock: clock.now });
     expect(sandbox.accountIds).toEqual([30001]);
     expect(sandbox.inventoryModel(30001)).toBe('cap');
     expect(sandbox.propertyWebhooks(100001)).toBeNull();
@@ -63,8 +72,10 @@ describe('state file versions', () => {
   it('writes version 2 and restores the inventory model and both webhook settings', async () => {
     const file = join(dir, 'state.json');
     const first = createBeds24Sandbox({ persistFile: file });
-    const account = first.createAccount({ inventoryModel: 'decrement', properties: [{ name: 'H', rooms: [{ name: 'R', qty: 1 }] }] });
-    first.setPropertyWebhooks(account.propertyIds[0]!, { version: 'twoNoPersonalData', url: 'https://pms.example/hook', customHeader: 'X-A: 1' });
+    const properties = [{ name: 'H', rooms: [{ name: 'R', qty: 1 }] }];
+    const account = first.createAccount({ inventoryModel: 'decrement', properties });
+    const webhooks = { version: 'twoNoPersonalData', url: 'https://pms.example/hook', customHeader: 'X-A: 1' } as const;
+    first.setPropertyWebhooks(account.propertyIds[0]!, webhooks);
     first.setInventoryWebhook(account.accountId, { url: 'https://pms.example/inv' });
     await first.close();
     expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(2);

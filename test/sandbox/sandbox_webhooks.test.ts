@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateRequestBody } from '../../src/integrations/beds24/openapi/openapi_schemas.ts';
-import { PERSONAL_FIELDS, type WebhookDelivery } from '../../src/integrations/beds24/sandbox/index.ts';
+import {
+  PERSONAL_FIELDS,
+  type WebhookDelivery,
+  type WebhookVersion,
+} from '../../src/integrations/beds24/sandbox/index.ts';
 import { scriptedRandom, startHarness, type Harness } from './sandbox_harness.ts';
 import { unreachableUrl, WebhookReceiver } from './webhook_receiver.ts';
 
@@ -28,8 +32,8 @@ function addOk(fields: Record<string, unknown>): number {
   return result!.new!.id as number;
 }
 
-function useWebhook(url: string, version = 'twoWithPersonalData'): void {
-  h.sandbox.setPropertyWebhooks(propertyId(), { version: version as 'twoWithPersonalData', url, customHeader: HEADERS });
+function useWebhook(url: string, version: WebhookVersion = 'twoWithPersonalData'): void {
+  h.sandbox.setPropertyWebhooks(propertyId(), { version, url, customHeader: HEADERS });
 }
 
 /** The spec's webhook schema types several nullable fields as plain strings/integers; nulls are left out. */
@@ -39,12 +43,14 @@ function withoutNulls(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
 }
 
-const byEvent = (deliveries: WebhookDelivery[]) => [...deliveries].sort((a, b) => a.eventAt.localeCompare(b.eventAt) || a.seq - b.seq);
+const byEvent = (deliveries: WebhookDelivery[]) =>
+  [...deliveries].sort((a, b) => a.eventAt.localeCompare(b.eventAt) || a.seq - b.seq);
 
 describe('booking webhook configuration', () => {
   it('is written through POST /properties, charged, validated and answered per item, and read back', async () => {
     h = await startHarness();
-    const webhooks = { version: 'twoNoPersonalData', url: 'https://pms.example/webhooks/beds24', additionalData: 'none', customHeader: HEADERS };
+    const url = 'https://pms.example/webhooks/beds24';
+    const webhooks = { version: 'twoNoPersonalData', url, additionalData: 'none', customHeader: HEADERS };
     const res = await h.call('POST', '/properties', {
       body: [
         { id: propertyId(), webhooks },
@@ -72,8 +78,10 @@ describe('booking webhook configuration', () => {
   it('is set and removed through the admin route', async () => {
     h = await startHarness();
     const put = await h.admin('PUT', `/properties/${propertyId()}/webhooks`, { url: 'https://pms.example/hook' });
-    expect(put.body).toEqual({ version: 'twoWithPersonalData', url: 'https://pms.example/hook', additionalData: 'none', customHeader: '' });
-    expect((await h.admin('PUT', `/properties/${propertyId()}/webhooks`, { url: 'x', version: 'nine' })).status).toBe(400);
+    const url = 'https://pms.example/hook';
+    expect(put.body).toEqual({ version: 'twoWithPersonalData', url, additionalData: 'none', customHeader: '' });
+    const invalid = await h.admin('PUT', `/properties/${propertyId()}/webhooks`, { url: 'x', version: 'nine' });
+    expect(invalid.status).toBe(400);
     expect((await h.admin('DELETE', `/properties/${propertyId()}/webhooks`)).status).toBe(204);
     expect(h.sandbox.propertyWebhooks(propertyId())).toBeNull();
   });
@@ -84,26 +92,35 @@ describe('booking webhooks', () => {
     h = await startHarness();
     receiver = await WebhookReceiver.start();
     const res = await h.call('POST', '/properties', {
-      body: [{ id: propertyId(), webhooks: { version: 'twoWithPersonalData', url: receiver.url, additionalData: 'none', customHeader: HEADERS } }],
+      body: [
+        { id: propertyId(), webhooks: { version: 'twoWithPersonalData', url: receiver.url, customHeader: HEADERS } },
+      ],
     });
     expect(res.body[0].success).toBe(true);
-    const id = addOk({ roomId: double(), arrival: D1, departure: D2, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' });
+    const guest = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' };
+    const id = addOk({ roomId: double(), arrival: D1, departure: D2, ...guest });
     h.clock.advanceSeconds(60);
     h.sandbox.modifyBooking(accountId(), id, { departure: D3 });
     h.clock.advanceSeconds(60);
     h.sandbox.modifyBooking(accountId(), id, { status: 'cancelled' });
     await h.sandbox.webhooksIdle();
 
-    const received = [...receiver.received].sort((a, b) => a.body.booking.modifiedTime.localeCompare(b.body.booking.modifiedTime));
+    const received = [...receiver.received].sort((a, b) =>
+      a.body.booking.modifiedTime.localeCompare(b.body.booking.modifiedTime));
     expect(received).toHaveLength(3);
     for (const hook of received) {
-      expect(hook.headers).toMatchObject({ 'x-webhook-token': 's3cret-token', 'x-second': 'two', 'content-type': 'application/json' });
+      expect(hook.headers).toMatchObject({ 'x-webhook-token': 's3cret-token', 'x-second': 'two' });
+      expect(hook.headers['content-type']).toBe('application/json');
       expect(validateRequestBody('POST', 'Webhooks - bookings', withoutNulls(hook.body))).toEqual({ ok: true });
       expect(hook.body).toMatchObject({ infoItems: [], invoiceItems: [], messages: [], retries: 0 });
-      expect(hook.body.booking).toMatchObject({ id, firstName: 'Ada', email: 'ada@example.com', apiReference: 'BDC-1', channel: 'booking' });
+      expect(hook.body.booking).toMatchObject({ id, ...guest, apiReference: 'BDC-1', channel: 'booking' });
       expect(hook.body.booking).toHaveProperty('bookingGroup', null);
     }
-    expect(received.map((r) => [r.body.timeStamp, r.body.booking.status, r.body.booking.departure, r.body.booking.cancelTime])).toEqual([
+    const summary = received.map(({ body }) => {
+      const { status, departure, cancelTime } = body.booking;
+      return [body.timeStamp, status, departure, cancelTime];
+    });
+    expect(summary).toEqual([
       ['2026-03-10T10:00:00Z', 'confirmed', D2, null],
       ['2026-03-10T10:01:00Z', 'confirmed', D3, null],
       ['2026-03-10T10:02:00Z', 'cancelled', D3, '2026-03-10T10:02:00Z'],
@@ -123,13 +140,14 @@ describe('booking webhooks', () => {
     h = await startHarness();
     receiver = await WebhookReceiver.start();
     useWebhook(receiver.url, 'twoNoPersonalData');
-    const id = addOk({ roomId: double(), arrival: D1, departure: D2, firstName: 'Ada', lastName: 'Lovelace', email: 'a@example.com', phone: '+1' });
+    const guest = { firstName: 'Ada', lastName: 'Lovelace', email: 'a@example.com', phone: '+1' };
+    const id = addOk({ roomId: double(), arrival: D1, departure: D2, ...guest });
     const [hook] = await receiver.waitFor(1);
     for (const field of PERSONAL_FIELDS) expect(hook!.body.booking).not.toHaveProperty(field);
     expect(hook!.body.booking).toMatchObject({ id, status: 'confirmed', apiReference: 'BDC-1', arrival: D1 });
   });
 
-  it('fires for API writes only with actions.allowWebhooks and a change of status, dates, room or roomQty', async () => {
+  it('fires for API writes only with actions.allowWebhooks and a change of status, dates, room, roomQty', async () => {
     h = await startHarness();
     receiver = await WebhookReceiver.start();
     useWebhook(receiver.url);
@@ -169,8 +187,9 @@ describe('booking webhooks', () => {
     expect(receiver.received.map((r) => r.body.booking.apiReference)).toEqual(['FAST', 'TWICE', 'TWICE']);
     expect(receiver.received[1]!.body).toEqual(receiver.received[2]!.body);
     const log = h.sandbox.webhookDeliveries();
-    expect(log.filter((d) => d.bookingId === dropped)).toEqual([expect.objectContaining({ outcome: 'dropped', answerStatus: null })]);
-    expect(log.filter((d) => d.bookingId === twice).map((d) => [d.copy, d.outcome]).sort()).toEqual([[1, 'delivered'], [2, 'delivered']]);
+    const of = (id: number) => log.filter((d) => d.bookingId === id);
+    expect(of(dropped)).toEqual([expect.objectContaining({ outcome: 'dropped', answerStatus: null })]);
+    expect(of(twice).map((d) => [d.copy, d.outcome]).sort()).toEqual([[1, 'delivered'], [2, 'delivered']]);
     expect(log.filter((d) => d.bookingId === fast).map((d) => d.outcome)).toEqual(['delivered']);
   });
 
@@ -196,7 +215,9 @@ describe('booking webhooks', () => {
     addOk({ roomId: double(), arrival: D1, departure: D2 });
     await h.sandbox.webhooksIdle();
     expect(h.sandbox.pendingWebhooks).toBe(0);
-    expect(h.sandbox.webhookDeliveries().map((d) => [d.attempt, d.answerStatus, d.error, d.outcome, d.willRetry])).toEqual([
+    const attempts = h.sandbox.webhookDeliveries().map((d) =>
+      [d.attempt, d.answerStatus, d.error, d.outcome, d.willRetry]);
+    expect(attempts).toEqual([
       [1, null, 'ECONNREFUSED', 'failed', true],
       [2, null, 'ECONNREFUSED', 'failed', true],
       [3, null, 'ECONNREFUSED', 'failed', false],
@@ -222,7 +243,14 @@ describe('booking webhooks', () => {
   it('sets, reads and resets the webhook faults through the admin route', async () => {
     h = await startHarness();
     const set = await h.admin('POST', '/webhook-faults', { dropRate: 0.3, duplicateRate: 0.1, delayMs: [0, 3000] });
-    expect(set.body).toEqual({ dropRate: 0.3, duplicateRate: 0.1, delayMs: [0, 3000], retryDelayMs: 1000, maxRetries: 5, timeoutMs: 5000 });
+    expect(set.body).toEqual({
+      dropRate: 0.3,
+      duplicateRate: 0.1,
+      delayMs: [0, 3000],
+      retryDelayMs: 1000,
+      maxRetries: 5,
+      timeoutMs: 5000,
+    });
     expect((await h.admin('GET', '/webhook-faults')).body.dropRate).toBe(0.3);
     expect((await h.admin('POST', '/webhook-faults', { delayMs: [10, 5] })).status).toBe(400);
     expect((await h.admin('POST', '/webhook-faults', { duplicateRate: 2 })).status).toBe(400);
@@ -236,13 +264,18 @@ describe('inventory webhook', () => {
   it('sends SYNC_ROOM per room on booking changes and availability or price writes, not on restrictions', async () => {
     h = await startHarness();
     receiver = await WebhookReceiver.start();
-    const put = await h.admin('PUT', `/accounts/${accountId()}/inventory-webhook`, { url: receiver.url, customHeader: 'X-Token: inv' });
+    const target = { url: receiver.url, customHeader: 'X-Token: inv' };
+    const put = await h.admin('PUT', `/accounts/${accountId()}/inventory-webhook`, target);
     expect(put.body).toEqual({ url: receiver.url, customHeader: 'X-Token: inv' });
     const id = addOk({ roomId: double(), arrival: D1, departure: D2 });
     await h.sandbox.webhooksIdle();
-    await h.call('POST', '/inventory/rooms/calendar', { body: [{ roomId: single(), calendar: [{ from: D1, to: D1, minStay: 2 }] }] });
+    const write = (values: Record<string, number>) => {
+      const body = [{ roomId: single(), calendar: [{ from: D1, to: D1, ...values }] }];
+      return h.call('POST', '/inventory/rooms/calendar', { body });
+    };
+    await write({ minStay: 2 });
     expect(h.sandbox.pendingWebhooks).toBe(0);
-    await h.call('POST', '/inventory/rooms/calendar', { body: [{ roomId: single(), calendar: [{ from: D1, to: D1, numAvail: 0 }] }] });
+    await write({ numAvail: 0 });
     await h.sandbox.webhooksIdle();
     h.sandbox.modifyBooking(accountId(), id, { roomId: single() });
     await h.sandbox.webhooksIdle();
@@ -250,7 +283,8 @@ describe('inventory webhook', () => {
     const rooms = receiver.received.map((r) => r.body.roomId);
     expect(rooms.slice(0, 2)).toEqual([double(), single()]);
     expect(rooms.slice(2).sort()).toEqual([double(), single()].sort());
-    expect(receiver.received[0]!.body).toEqual({ roomId: double(), propId: propertyId(), ownerId: accountId(), action: 'SYNC_ROOM' });
+    const sync = { roomId: double(), propId: propertyId(), ownerId: accountId(), action: 'SYNC_ROOM' };
+    expect(receiver.received[0]!.body).toEqual(sync);
     expect(receiver.received[0]!.headers['x-token']).toBe('inv');
     expect(h.sandbox.webhookDeliveries().every((d) => d.kind === 'inventory' && d.bookingId === null)).toBe(true);
     expect((await h.admin('DELETE', `/accounts/${accountId()}/inventory-webhook`)).status).toBe(204);

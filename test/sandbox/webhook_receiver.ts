@@ -29,7 +29,8 @@ export class WebhookReceiver {
         const self = receiver!;
         const text = Buffer.concat(chunks).toString('utf8');
         const index = self.received.length;
-        self.received.push({ path: req.url ?? '', headers: req.headers, body: text === '' ? undefined : JSON.parse(text) });
+        const body: unknown = text === '' ? undefined : JSON.parse(text);
+        self.received.push({ path: req.url ?? '', headers: req.headers, body });
         res.statusCode = self.#respond(index);
         res.end();
         for (const wake of self.#waiters.splice(0)) wake();

@@ -22,7 +22,10 @@ export function bookingEndpoints(invariants?: InvariantRecorder): Endpoint[] {
           guests: query.includeGuests,
           bookingGroup: query.includeBookingGroup,
         };
-        const bookings = data.map((b) => bookingView(b, { ...view, group: query.includeBookingGroup ? bookingGroupOf(ctx.state, b) : null }));
+        const bookings = data.map((b) => {
+          const group = query.includeBookingGroup ? bookingGroupOf(ctx.state, b) : null;
+          return bookingView(b, { ...view, group });
+        });
         return {
           status: 200,
           body: { success: true, type: 'booking', count: data.length, pages, data: bookings },

@@ -63,7 +63,13 @@ export function writeBookings(state: SandboxState, accountId: number, items: unk
   return items.map((item) => writeBooking(state, accountId, item, options, group));
 }
 
-function writeBooking(state: SandboxState, accountId: number, raw: unknown, options: WriteBookingsOptions, group: GroupContext): ItemResult {
+function writeBooking(
+  state: SandboxState,
+  accountId: number,
+  raw: unknown,
+  options: WriteBookingsOptions,
+  group: GroupContext,
+): ItemResult {
   if (!isPlainObject(raw)) return failure('new booking', '', 'each booking must be a JSON object');
   const admin = options.admin === true;
   const isUpdate = raw.id !== undefined;
@@ -72,7 +78,9 @@ function writeBooking(state: SandboxState, accountId: number, raw: unknown, opti
   let respectAvailability = admin && options.respectAvailability === true;
   if (admin && 'respectAvailability' in raw) {
     const { respectAvailability: flag, ...rest } = raw;
-    if (typeof flag !== 'boolean') return failure(action, 'respectAvailability', 'respectAvailability must be true or false');
+    if (typeof flag !== 'boolean') {
+      return failure(action, 'respectAvailability', 'respectAvailability must be true or false');
+    }
     respectAvailability = flag;
     item = rest;
   }
@@ -118,7 +126,7 @@ function createBooking(write: ItemWrite, group: GroupContext): ItemResult {
   const wanted: Footprint = { roomId: room.id, arrival, departure, units: roomQty };
   if (write.respectAvailability && BLOCKING_STATUSES.has(status)) {
     const night = firstUnsellableNight(state, room, null, wanted, undefined);
-    if (night !== undefined) return failure(action, 'roomId', `booking not saved: room ${room.id} has no availability on ${night}`);
+    if (night !== undefined) return noAvailability(action, room, night);
   }
   const now = formatTimestamp(state.now());
   const booking: Booking = {
@@ -169,17 +177,21 @@ function updateBooking(write: ItemWrite): ItemResult {
   const arrival = (input.arrival as string | undefined) ?? booking.arrival;
   const departure = (input.departure as string | undefined) ?? booking.departure;
   if (arrival >= departure) return failure(action, 'departure', 'departure must be after arrival');
-  if (typeof input.roomQty === 'number' && input.roomQty < 1) return failure(action, 'roomQty', 'roomQty must be 1 or more');
+  if (typeof input.roomQty === 'number' && input.roomQty < 1) {
+    return failure(action, 'roomQty', 'roomQty must be 1 or more');
+  }
   const masterError = checkMasterId(state, accountId, input, booking.id);
   if (masterError !== undefined) return failure(action, 'masterId', masterError);
   const status = (input.status as BookingStatus | undefined) ?? booking.status;
   const before = footprintOf(booking);
   const previous = availabilityValues(booking);
   const units = typeof input.roomQty === 'number' ? input.roomQty : roomQtyOf(booking);
-  const wanted: Footprint | null = BLOCKING_STATUSES.has(status) ? { roomId: room.id, arrival, departure, units } : null;
+  const wanted: Footprint | null = BLOCKING_STATUSES.has(status)
+    ? { roomId: room.id, arrival, departure, units }
+    : null;
   if (write.respectAvailability && wanted !== null) {
     const night = firstUnsellableNight(state, room, before, wanted, booking);
-    if (night !== undefined) return failure(action, 'roomId', `booking not saved: room ${room.id} has no availability on ${night}`);
+    if (night !== undefined) return noAvailability(action, room, night);
   }
   const now = formatTimestamp(state.now());
   if (status === 'cancelled' && booking.status !== 'cancelled') booking.cancelTime = now;
@@ -213,15 +225,28 @@ function availabilityValues(booking: Booking): unknown[] {
 }
 
 /** A masterId must name a booking of the same account (null removes the booking from its group). */
-function checkMasterId(state: SandboxState, accountId: number, input: Fields, ownId: number | undefined): string | undefined {
+function checkMasterId(
+  state: SandboxState,
+  accountId: number,
+  input: Fields,
+  ownId: number | undefined,
+): string | undefined {
   const masterId = input.masterId;
   if (typeof masterId !== 'number' || masterId === ownId) return undefined;
   const master = state.bookings.get(masterId);
-  if (master === undefined || master.accountId !== accountId) return `booking ${masterId} does not exist in this account`;
-  return undefined;
+  return master?.accountId === accountId ? undefined : `booking ${masterId} does not exist in this account`;
 }
 
-export function deleteBookings(state: SandboxState, accountId: number, ids: number[], source: ChangeSource = 'api'): ItemResult[] {
+function noAvailability(action: string, room: Room, night: string): ItemResult {
+  return failure(action, 'roomId', `booking not saved: room ${room.id} has no availability on ${night}`);
+}
+
+export function deleteBookings(
+  state: SandboxState,
+  accountId: number,
+  ids: number[],
+  source: ChangeSource = 'api',
+): ItemResult[] {
   return ids.map((id) => {
     const booking = state.bookings.get(id);
     if (booking === undefined || booking.accountId !== accountId) return failure('delete booking', 'id', `booking ${id} does not exist in this account`);
@@ -258,7 +283,13 @@ function firstFullNight(state: SandboxState, room: Room, arrival: string, depart
  * The first night the booking would newly take (more units than it holds there now) that a channel
  * could not sell; nights it already holds are never re-checked, so a guest-name change is not refused.
  */
-function firstUnsellableNight(state: SandboxState, room: Room, before: Footprint | null, wanted: Footprint, booking: Booking | undefined): string | undefined {
+function firstUnsellableNight(
+  state: SandboxState,
+  room: Room,
+  before: Footprint | null,
+  wanted: Footprint,
+  booking: Booking | undefined,
+): string | undefined {
   for (let night = wanted.arrival; night < wanted.departure; night = addDays(night, 1)) {
     if (unitsOn(before, room.id, night) >= wanted.units) continue;
     if (sellableUnits(state, room, night, booking) < wanted.units) return night;
@@ -278,7 +309,8 @@ export interface BookingGroup {
 export function bookingGroupOf(state: SandboxState, booking: Booking): BookingGroup | null {
   const own = booking.fields.masterId;
   let master: number | undefined = typeof own === 'number' ? own : undefined;
-  if (master === undefined && [...state.bookings.values()].some((b) => b.fields.masterId === booking.id)) master = booking.id;
+  const isMaster = [...state.bookings.values()].some((b) => b.fields.masterId === booking.id);
+  if (master === undefined && isMaster) master = booking.id;
   if (master === undefined) return null;
   const ids = [...state.bookings.values()]
     .filter((b) => b.accountId === booking.accountId && (b.id === master || b.fields.masterId === master))

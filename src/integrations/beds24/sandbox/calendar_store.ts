@@ -28,7 +28,7 @@ export interface WrittenNight {
 }
 
 /** Written fields that change what a channel can sell, so they fire the inventory webhook (restrictions do not). */
-const INVENTORY_WEBHOOK_FIELDS = new Set(['numAvail', 'override', ...Array.from({ length: 16 }, (_, i) => `price${i + 1}`)]);
+const INVENTORY_WEBHOOK_FIELDS = new Set(['numAvail', 'override', ...PRICE_FIELDS]);
 
 interface WriteLimits {
   /** First day that may be written (today in the property's zone); earlier days are skipped with a warning. */
@@ -41,7 +41,12 @@ interface WriteLimits {
  * POST /inventory/rooms/calendar: one result per room item; a bad item never stops the others. Nights
  * given a numeric numAvail are appended to `written`.
  */
-export function writeCalendar(state: SandboxState, accountId: number, items: unknown[], written: WrittenNight[] = []): ItemResult[] {
+export function writeCalendar(
+  state: SandboxState,
+  accountId: number,
+  items: unknown[],
+  written: WrittenNight[] = [],
+): ItemResult[] {
   return items.map((item) => {
     const roomId = isPlainObject(item) && typeof item.roomId === 'number' ? item.roomId : undefined;
     const check = validateRequestBodyItem('POST', '/inventory/rooms/calendar', item);
@@ -63,7 +68,13 @@ export function editCalendar(state: SandboxState, roomId: number, ranges: unknow
   return applyRanges(state, state.room(roomId), ranges, {});
 }
 
-function applyRanges(state: SandboxState, room: Room, ranges: unknown[], limits: WriteLimits, written: WrittenNight[] = []): ItemResult {
+function applyRanges(
+  state: SandboxState,
+  room: Room,
+  ranges: unknown[],
+  limits: WriteLimits,
+  written: WrittenNight[] = [],
+): ItemResult {
   const errors: ItemIssue[] = [];
   const warnings: ItemIssue[] = [];
   let daysWritten = 0;

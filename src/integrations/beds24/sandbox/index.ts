@@ -24,7 +24,13 @@ export type { ItemIssue, ItemResult, UnsuccessfulApiResponse } from './api_answe
 export type { CreditMeter } from './credit_window.ts';
 export { CALENDAR_HORIZON_DAYS } from './calendar_store.ts';
 export { SandboxError, SandboxInputError, SandboxNotFoundError, SandboxStateFileError } from './sandbox_errors.ts';
-export { INVENTORY_MODELS, type InventoryModel, type InventoryWebhook, type PropertyWebhooks, type WebhookVersion } from './sandbox_model.ts';
+export {
+  INVENTORY_MODELS,
+  type InventoryModel,
+  type InventoryWebhook,
+  type PropertyWebhooks,
+  type WebhookVersion,
+} from './sandbox_model.ts';
 export type { NightAvailability } from './inventory_model.ts';
 export type { InvariantViolation, NightBooking, OverPublishedNight } from './invariant_recorder.ts';
 export type { DeliveryOutcome, WebhookDelivery } from './webhook_sender.ts';

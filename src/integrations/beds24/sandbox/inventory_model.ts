@@ -84,7 +84,12 @@ export function sellableUnits(state: SandboxState, room: Room, date: string, boo
  * `decrement`: every night that gains blocking units loses as many from its written numAvail, and every
  * night that loses units gets them back. Nights never written are left alone (they read qty − blocking).
  */
-export function applyDecrement(state: SandboxState, accountId: number, before: Footprint | null, after: Footprint | null): void {
+export function applyDecrement(
+  state: SandboxState,
+  accountId: number,
+  before: Footprint | null,
+  after: Footprint | null,
+): void {
   if (state.inventoryModelOf(accountId) !== 'decrement') return;
   const nights = new Set<string>();
   for (const fp of [before, after]) {

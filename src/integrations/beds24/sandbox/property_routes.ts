@@ -12,7 +12,12 @@ const ACTION = 'modify property';
  * What a property that never had a booking webhook configured starts from: Beds24's setting predates
  * version 2, so a client that sends only a url gets version one (assumed, not measured).
  */
-export const DEFAULT_PROPERTY_WEBHOOKS: PropertyWebhooks = { version: 'one', url: '', additionalData: 'none', customHeader: '' };
+export const DEFAULT_PROPERTY_WEBHOOKS: PropertyWebhooks = {
+  version: 'one',
+  url: '',
+  additionalData: 'none',
+  customHeader: '',
+};
 
 function roomTypeView(room: Room): Record<string, unknown> {
   return {
@@ -43,15 +48,15 @@ function propertyView(property: Property, rooms: Room[]): Record<string, unknown
  */
 function writeProperty(state: SandboxState, accountId: number, item: unknown): ItemResult {
   const check = validateRequestBodyItem('POST', '/properties', item);
-  if (!check.ok) return itemResult(false, { errors: check.errors.map((e) => ({ action: ACTION, field: e.path, message: e.message })) });
-  if (!isPlainObject(item)) return itemResult(false, { errors: [{ action: ACTION, field: '', message: 'each property must be a JSON object' }] });
+  if (!check.ok) return refused(...check.errors.map((e) => ({ action: ACTION, field: e.path, message: e.message })));
+  if (!isPlainObject(item)) return refused({ action: ACTION, field: '', message: 'each property must be an object' });
   if (typeof item.id !== 'number') {
     const message = 'the sandbox does not create properties through the API; give the id of an existing property';
-    return itemResult(false, { errors: [{ action: 'new property', field: 'id', message }] });
+    return refused({ action: 'new property', field: 'id', message });
   }
   const property = state.properties.get(item.id);
   if (property === undefined || property.accountId !== accountId) {
-    return itemResult(false, { errors: [{ action: ACTION, field: 'id', message: `property ${item.id} does not exist in this account` }] });
+    return refused({ action: ACTION, field: 'id', message: `property ${item.id} does not exist in this account` });
   }
   const warnings: ItemIssue[] = Object.keys(item)
     .filter((key) => !['id', 'name', 'webhooks'].includes(key))
@@ -76,6 +81,10 @@ function writeProperty(state: SandboxState, accountId: number, item: unknown): I
     modified.webhooks = { ...merged };
   }
   return itemResult(true, { modified, warnings });
+}
+
+function refused(...errors: ItemIssue[]): ItemResult {
+  return itemResult(false, { errors });
 }
 
 export function propertyEndpoints(): Endpoint[] {

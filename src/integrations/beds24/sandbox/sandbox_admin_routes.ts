@@ -75,13 +75,16 @@ export function createAdminRouter(sandbox: Beds24Sandbox): Router {
     const body: unknown = req.body;
     const { respectAvailability } = parse(addBookingsQuery, req.query, 'query');
     const options = respectAvailability === undefined ? {} : { respectAvailability };
-    res.status(201).json(sandbox.addBookings(parse(idParam, req.params.id, 'account id'), Array.isArray(body) ? body : [body], options));
+    const accountId = parse(idParam, req.params.id, 'account id');
+    res.status(201).json(sandbox.addBookings(accountId, Array.isArray(body) ? body : [body], options));
   });
   router.patch('/accounts/:id/bookings/:bookingId', (req, res) => {
     const accountId = parse(idParam, req.params.id, 'account id');
     const bookingId = parse(idParam, req.params.bookingId, 'booking id');
     const body: unknown = req.body ?? {};
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SandboxInputError('the changes must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new SandboxInputError('the changes must be a JSON object');
+    }
     const { respectAvailability } = parse(addBookingsQuery, req.query, 'query');
     const options = respectAvailability === undefined ? {} : { respectAvailability };
     res.json(sandbox.modifyBooking(accountId, bookingId, body as Record<string, unknown>, options));

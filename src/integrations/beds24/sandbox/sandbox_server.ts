@@ -15,7 +15,13 @@ import { editCalendar, readDays, type CalendarDay } from './calendar_store.ts';
 import type { CreditMeter } from './credit_window.ts';
 import { FaultInjector } from './faults.ts';
 import type { NightAvailability } from './inventory_model.ts';
-import { InvariantRecorder, availability, overPublished, type InvariantViolation, type OverPublishedNight } from './invariant_recorder.ts';
+import {
+  InvariantRecorder,
+  availability,
+  overPublished,
+  type InvariantViolation,
+  type OverPublishedNight,
+} from './invariant_recorder.ts';
 import { propertyEndpoints } from './property_routes.ts';
 import { RequestLog, type RequestLogEntry } from './request_log.ts';
 import { createAdminRouter } from './sandbox_admin_routes.ts';
@@ -55,6 +61,9 @@ import { WebhookSender, type WebhookDelivery } from './webhook_sender.ts';
 
 /** Admin booking writes: see WriteBookingsOptions.respectAvailability. */
 export type AdminBookingOptions = Pick<WriteBookingsOptions, 'respectAvailability'>;
+
+export type PropertyWebhooksInput = Partial<PropertyWebhooks> & { url: string };
+export type InventoryWebhookInput = { url: string; customHeader?: string };
 
 /** A booking as the inspection API shows it: the API view plus the owning account. */
 export interface SandboxBookingView {
@@ -218,7 +227,12 @@ export class Beds24Sandbox {
   }
 
   /** A channel modification of one booking: dates, room, guest, status (`cancelled` stamps cancelTime)... */
-  modifyBooking(accountId: number, bookingId: number, changes: Record<string, unknown>, options: AdminBookingOptions = {}): ItemResult {
+  modifyBooking(
+    accountId: number,
+    bookingId: number,
+    changes: Record<string, unknown>,
+    options: AdminBookingOptions = {},
+  ): ItemResult {
     const [result] = this.addBookings(accountId, [{ ...changes, id: bookingId }], options);
     return result ?? { success: false };
   }
@@ -236,7 +250,9 @@ export class Beds24Sandbox {
 
   /** Written numAvail values are kept; the model decides what is read from now on and how bookings move them. */
   setInventoryModel(accountId: number, model: InventoryModel): InventoryModel {
-    if (!INVENTORY_MODELS.includes(model)) throw new SandboxInputError(`inventory model must be one of ${INVENTORY_MODELS.join(', ')}`);
+    if (!INVENTORY_MODELS.includes(model)) {
+      throw new SandboxInputError(`inventory model must be one of ${INVENTORY_MODELS.join(', ')}`);
+    }
     this.#state.setInventoryModel(accountId, model);
     return model;
   }
@@ -272,14 +288,18 @@ export class Beds24Sandbox {
     return this.#state.property(propertyId).webhooks ?? null;
   }
 
-  /** The property's booking webhook as the Beds24 settings page would set it; null turns it off. */
-  setPropertyWebhooks(propertyId: number, webhooks: Partial<PropertyWebhooks> & { url: string } | null): PropertyWebhooks | null {
+  /**
+   * The property's booking webhook as the Beds24 settings page would set it (version defaults to
+   * `twoWithPersonalData`, additionalData to `none`, customHeader to ''); null turns it off.
+   */
+  setPropertyWebhooks(propertyId: number, webhooks: PropertyWebhooksInput | null): PropertyWebhooks | null {
     this.#state.property(propertyId);
     if (webhooks === null) {
       this.#state.setPropertyWebhooks(propertyId, undefined);
       return null;
     }
-    const parsed = propertyWebhooksSchema.safeParse({ version: 'twoWithPersonalData', additionalData: 'none', customHeader: '', ...webhooks });
+    const defaults = { version: 'twoWithPersonalData', additionalData: 'none', customHeader: '' };
+    const parsed = propertyWebhooksSchema.safeParse({ ...defaults, ...webhooks });
     if (!parsed.success) throw new SandboxInputError(`invalid webhooks: ${describeIssues(parsed.error)}`);
     this.#state.setPropertyWebhooks(propertyId, parsed.data);
     return parsed.data;
@@ -289,8 +309,8 @@ export class Beds24Sandbox {
     return this.#state.account(accountId).inventoryWebhook ?? null;
   }
 
-  /** The account's inventory webhook (`SYNC_ROOM` per room on booking and availability/price changes); null turns it off. */
-  setInventoryWebhook(accountId: number, webhook: { url: string; customHeader?: string } | null): InventoryWebhook | null {
+  /** The account's inventory webhook (`SYNC_ROOM` per room on booking, availability or price changes); null: off. */
+  setInventoryWebhook(accountId: number, webhook: InventoryWebhookInput | null): InventoryWebhook | null {
     this.#state.account(accountId);
     if (webhook === null) {
       this.#state.setInventoryWebhook(accountId, null);
@@ -433,7 +453,12 @@ export class Beds24Sandbox {
     const v2 = express.Router();
     // Bodies are read raw and parsed by the endpoint, so a malformed body becomes Beds24's 400 after auth.
     v2.use(express.raw({ type: () => true, limit: '1mb' }));
-    const endpoints = [...authEndpoints(), ...bookingEndpoints(this.#invariants), ...calendarEndpoints(this.#invariants), ...propertyEndpoints()];
+    const endpoints = [
+      ...authEndpoints(),
+      ...bookingEndpoints(this.#invariants),
+      ...calendarEndpoints(this.#invariants),
+      ...propertyEndpoints(),
+    ];
     mountEndpoints(v2, endpoints, runtime);
     v2.use((req, res) => {
       // Logged so a test can catch a client calling a path Beds24 does not have.
@@ -475,7 +500,9 @@ export class Beds24Sandbox {
 }
 
 function checkRange(from: string, to: string): void {
-  if (!isCalendarDate(from) || !isCalendarDate(to) || from > to) throw new SandboxInputError('from and to must be YYYY-MM-DD dates with from <= to');
+  if (!isCalendarDate(from) || !isCalendarDate(to) || from > to) {
+    throw new SandboxInputError('from and to must be YYYY-MM-DD dates with from <= to');
+  }
 }
 
 export function createBeds24Sandbox(options: SandboxOptions = {}): Beds24Sandbox {

@@ -6,7 +6,8 @@ import type { WebhookNotification } from './webhook_sender.ts';
 
 /** Guest fields left out of the booking unless the property's webhook version is `twoWithPersonalData`. */
 export const PERSONAL_FIELDS = [
-  'title', 'firstName', 'lastName', 'email', 'phone', 'mobile', 'fax', 'company', 'address', 'city', 'state', 'postcode',
+  'title', 'firstName', 'lastName', 'email', 'phone', 'mobile', 'fax', 'company',
+  'address', 'city', 'state', 'postcode',
 ] as const;
 
 /**
@@ -47,12 +48,14 @@ export function bookingNotification(state: SandboxState, change: BookingChange):
     const body = { bookId: booking.id, propId: booking.propertyId, roomId: booking.roomId, status };
     return { ...base, body: () => body };
   }
-  const full = bookingView(booking, { infoItems: true, invoiceItems: true, bookingGroup: true, group: bookingGroupOf(state, booking) });
+  const group = bookingGroupOf(state, booking);
+  const full = bookingView(booking, { infoItems: true, invoiceItems: true, bookingGroup: true, group });
   const { infoItems, invoiceItems, ...bookingFields } = full;
   if (config.version === 'twoNoPersonalData') {
     for (const field of PERSONAL_FIELDS) delete bookingFields[field];
   }
-  const payload = { timeStamp: formatTimestamp(now), booking: bookingFields, infoItems, invoiceItems, messages: [] as unknown[] };
+  const messages: unknown[] = [];
+  const payload = { timeStamp: formatTimestamp(now), booking: bookingFields, infoItems, invoiceItems, messages };
   return { ...base, body: (retries) => ({ ...structuredClone(payload), retries }) };
 }
 

@@ -105,7 +105,9 @@ export class WebhookSender {
     const parsed = webhookFaultsSchema.safeParse(input);
     if (!parsed.success) throw new SandboxInputError(`invalid webhook faults: ${describeIssues(parsed.error)}`);
     const delay = parsed.data.delayMs;
-    if (Array.isArray(delay) && delay[0] > delay[1]) throw new SandboxInputError('invalid webhook faults: delayMs range must be [min, max]');
+    if (Array.isArray(delay) && delay[0] > delay[1]) {
+      throw new SandboxInputError('invalid webhook faults: delayMs range must be [min, max]');
+    }
     this.#faults = parsed.data;
     return this.faults;
   }
@@ -225,12 +227,21 @@ export class WebhookSender {
       this.#schedule(job, this.#faults.retryDelayMs);
       return;
     }
-    if (!delivered) this.#logger?.debug({ url: job.url, bookingId: job.notification.bookingId }, 'beds24 sandbox gave up a webhook');
+    if (!delivered) {
+      const { kind, bookingId } = job.notification;
+      this.#logger?.debug({ kind, bookingId }, 'beds24 sandbox gave up a webhook');
+    }
     this.#active.delete(job);
     this.#settle();
   }
 
-  #record(job: Job, outcome: DeliveryOutcome, answerStatus: number | null, error: string | null, willRetry: boolean): void {
+  #record(
+    job: Job,
+    outcome: DeliveryOutcome,
+    answerStatus: number | null,
+    error: string | null,
+    willRetry: boolean,
+  ): void {
     const n = job.notification;
     this.#log.push({
       seq: this.#nextSeq++,
