@@ -40,4 +40,15 @@ describe('sandbox CLI', () => {
     const properties = await request(`${url}/properties`, 'GET', { token: setup.body.token });
     expect(properties.body.data).toEqual([expect.objectContaining({ name: 'Sandbox Hotel', roomTypes: [expect.objectContaining({ qty: 5 }), expect.objectContaining({ qty: 3 })] })]);
   });
+
+  it('takes the default inventory model of new accounts from --inventory-model', async () => {
+    const args = [CLI, '--port', '0', '--inventory-model', 'decrement'];
+    const env = { ...process.env, LOG_LEVEL: 'silent' };
+    child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const { url } = await readBanner(child);
+    const admin = `${url.slice(0, -'/v2'.length)}/_sandbox`;
+    const { accountIds } = (await request(`${admin}/accounts`, 'GET')).body as { accountIds: number[] };
+    const reported = await request(`${admin}/accounts/${accountIds[0]}/inventory-model`, 'GET');
+    expect(reported.body).toEqual({ accountId: accountIds[0], model: 'decrement' });
+  });
 });

@@ -15,6 +15,8 @@ export interface ApiAnswer {
   body: unknown;
   /** False for validation 400s: Beds24 neither charges them nor sends meter headers. */
   charged?: boolean;
+  /** Runs once the answer was sent (not when a fault dropped it), e.g. to note what the client has seen. */
+  afterSend?: () => void;
 }
 
 export interface ApiContext {
@@ -165,6 +167,7 @@ function endpointHandler(endpoint: Endpoint, runtime: SandboxRuntime): RequestHa
     log.record(entry);
     runtime.logger?.debug({ method: entry.method, path: entry.path, status: entry.status, cost: entry.cost }, 'beds24 sandbox request');
     res.status(answer.status).set(headers).json(answer.body);
+    answer.afterSend?.();
   };
 }
 

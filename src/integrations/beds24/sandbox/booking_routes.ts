@@ -1,9 +1,10 @@
 import { MAX_POST_ITEMS, badRequest, requireAccessToken, type Endpoint } from './api_pipeline.ts';
 import { findBookings, parseBookingQuery } from './booking_query.ts';
-import { bookingView, deleteBookings, writeBookings } from './booking_store.ts';
+import { bookingGroupOf, bookingView, deleteBookings, writeBookings } from './booking_store.ts';
+import type { InvariantRecorder } from './invariant_recorder.ts';
 import { paginate } from './paging.ts';
 
-export function bookingEndpoints(): Endpoint[] {
+export function bookingEndpoints(invariants?: InvariantRecorder): Endpoint[] {
   return [
     {
       method: 'GET',
@@ -12,6 +13,7 @@ export function bookingEndpoints(): Endpoint[] {
       authenticate: requireAccessToken,
       handle(ctx, accountId) {
         const query = parseBookingQuery(ctx.query);
+        const readAt = ctx.state.now();
         const found = findBookings(ctx.state, accountId, query);
         const { data, pages } = paginate(found, query.page, ctx.pageSize, ctx.url);
         const view = {
@@ -20,7 +22,15 @@ export function bookingEndpoints(): Endpoint[] {
           guests: query.includeGuests,
           bookingGroup: query.includeBookingGroup,
         };
-        return { status: 200, body: { success: true, type: 'booking', count: data.length, pages, data: data.map((b) => bookingView(b, view)) } };
+        const bookings = data.map((b) => {
+          const group = query.includeBookingGroup ? bookingGroupOf(ctx.state, b) : null;
+          return bookingView(b, { ...view, group });
+        });
+        return {
+          status: 200,
+          body: { success: true, type: 'booking', count: data.length, pages, data: bookings },
+          afterSend: () => invariants?.bookingsRead(accountId, readAt),
+        };
       },
     },
     {

@@ -1,5 +1,6 @@
 import { MAX_POST_ITEMS, badRequest, requireAccessToken, type Endpoint } from './api_pipeline.ts';
-import { PRICE_FIELDS, readRanges, writeCalendar } from './calendar_store.ts';
+import { PRICE_FIELDS, readRanges, writeCalendar, type WrittenNight } from './calendar_store.ts';
+import type { InvariantRecorder } from './invariant_recorder.ts';
 import { paginate } from './paging.ts';
 import { Beds24RequestError } from './sandbox_errors.ts';
 import type { QueryParams } from './query_params.ts';
@@ -26,7 +27,7 @@ function requiredDate(query: QueryParams, name: string): string {
   return value;
 }
 
-export function calendarEndpoints(): Endpoint[] {
+export function calendarEndpoints(invariants?: InvariantRecorder): Endpoint[] {
   return [
     {
       method: 'GET',
@@ -65,7 +66,10 @@ export function calendarEndpoints(): Endpoint[] {
         const body = ctx.json();
         if (!Array.isArray(body)) return badRequest('Request body must be an array of rooms');
         if (body.length > MAX_POST_ITEMS) return badRequest(`At most ${MAX_POST_ITEMS} items are allowed per request`);
-        return { status: 201, body: writeCalendar(ctx.state, accountId, body) };
+        const written: WrittenNight[] = [];
+        const results = writeCalendar(ctx.state, accountId, body, written);
+        invariants?.checkWrite(ctx.state, accountId, written);
+        return { status: 201, body: results };
       },
     },
   ];

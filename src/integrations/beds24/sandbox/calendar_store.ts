@@ -2,6 +2,7 @@ import { validateRequestBodyItem } from '../openapi/openapi_schemas.ts';
 import { addDays, isCalendarDate, todayIn } from '../../../utils/dates.ts';
 import { itemResult, type ItemIssue, type ItemResult } from './api_answers.ts';
 import { freeUnits, isPlainObject } from './booking_store.ts';
+import { shownNumAvail } from './inventory_model.ts';
 import type { SandboxState } from './sandbox_state.ts';
 import type { CalendarValue, ChannelLimits, DayValues, Room } from './sandbox_model.ts';
 
@@ -19,6 +20,16 @@ export interface CalendarRangeInput {
 
 export type CalendarDay = { date: string } & DayValues;
 
+/** A night an API write gave a numeric numAvail, for the invariant recorder. */
+export interface WrittenNight {
+  roomId: number;
+  date: string;
+  numAvail: number;
+}
+
+/** Written fields that change what a channel can sell, so they fire the inventory webhook (restrictions do not). */
+const INVENTORY_WEBHOOK_FIELDS = new Set(['numAvail', 'override', ...PRICE_FIELDS]);
+
 interface WriteLimits {
   /** First day that may be written (today in the property's zone); earlier days are skipped with a warning. */
   firstDay?: string;
@@ -26,8 +37,16 @@ interface WriteLimits {
   lastDay?: string;
 }
 
-/** POST /inventory/rooms/calendar: one result per room item; a bad item never stops the others. */
-export function writeCalendar(state: SandboxState, accountId: number, items: unknown[]): ItemResult[] {
+/**
+ * POST /inventory/rooms/calendar: one result per room item; a bad item never stops the others. Nights
+ * given a numeric numAvail are appended to `written`.
+ */
+export function writeCalendar(
+  state: SandboxState,
+  accountId: number,
+  items: unknown[],
+  written: WrittenNight[] = [],
+): ItemResult[] {
   return items.map((item) => {
     const roomId = isPlainObject(item) && typeof item.roomId === 'number' ? item.roomId : undefined;
     const check = validateRequestBodyItem('POST', '/inventory/rooms/calendar', item);
@@ -37,7 +56,8 @@ export function writeCalendar(state: SandboxState, accountId: number, items: unk
     if (room === undefined) return failure(roomId, [{ action: ACTION, field: 'roomId', message: `room ${roomId} does not exist in this account` }]);
     if (!Array.isArray(item.calendar)) return failure(roomId, [{ action: ACTION, field: 'calendar', message: 'calendar must be an array of ranges' }]);
     const today = todayIn(state.property(room.propertyId).timezone, state.now());
-    return applyRanges(state, room, item.calendar, { firstDay: today, lastDay: addDays(today, CALENDAR_HORIZON_DAYS) });
+    const limits = { firstDay: today, lastDay: addDays(today, CALENDAR_HORIZON_DAYS) };
+    return applyRanges(state, room, item.calendar, limits, written);
   });
 }
 
@@ -48,10 +68,17 @@ export function editCalendar(state: SandboxState, roomId: number, ranges: unknow
   return applyRanges(state, state.room(roomId), ranges, {});
 }
 
-function applyRanges(state: SandboxState, room: Room, ranges: unknown[], limits: WriteLimits): ItemResult {
+function applyRanges(
+  state: SandboxState,
+  room: Room,
+  ranges: unknown[],
+  limits: WriteLimits,
+  written: WrittenNight[] = [],
+): ItemResult {
   const errors: ItemIssue[] = [];
   const warnings: ItemIssue[] = [];
   let daysWritten = 0;
+  let inventoryTouched = false;
   let success = true;
   ranges.forEach((range, index) => {
     const field = `calendar.${index}`;
@@ -79,12 +106,16 @@ function applyRanges(state: SandboxState, room: Room, ranges: unknown[], limits:
       start = limits.firstDay;
     }
     const values = Object.fromEntries(Object.entries(range).filter(([key]) => key !== 'from' && key !== 'to'));
+    const numAvail = values.numAvail;
     for (let date = start; date <= to; date = addDays(date, 1)) {
       writeDay(state, room, date, values);
+      if (typeof numAvail === 'number') written.push({ roomId: room.id, date, numAvail });
+      if (Object.keys(values).some((key) => INVENTORY_WEBHOOK_FIELDS.has(key))) inventoryTouched = true;
       daysWritten++;
     }
   });
   if (daysWritten > 0) state.changed();
+  if (inventoryTouched) state.calendarChanged(room.id);
   return itemResult(success, {
     roomId: room.id,
     modified: daysWritten > 0 ? { roomId: room.id, days: daysWritten } : undefined,
@@ -127,11 +158,19 @@ function isChannelLimits(value: CalendarValue | undefined): value is ChannelLimi
   return typeof value === 'object';
 }
 
-/** Every day of the inclusive range with whatever is stored for it (just `{date}` when nothing is). */
+/**
+ * Every day of the inclusive range with whatever is stored for it (just `{date}` when nothing is); a
+ * stored numAvail as the account's inventory model shows it.
+ */
 export function readDays(state: SandboxState, roomId: number, from: string, to: string): CalendarDay[] {
+  const room = state.room(roomId);
   const days = state.calendar.get(roomId);
   const result: CalendarDay[] = [];
-  for (let date = from; date <= to; date = addDays(date, 1)) result.push({ date, ...structuredClone(days?.get(date) ?? {}) });
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const day: CalendarDay = { date, ...structuredClone(days?.get(date) ?? {}) };
+    if (typeof day.numAvail === 'number') day.numAvail = shownNumAvail(state, room, date, day.numAvail);
+    result.push(day);
+  }
   return result;
 }
 
@@ -147,6 +186,7 @@ export interface CalendarRange {
  */
 export function readRanges(state: SandboxState, roomId: number, from: string, to: string, fields: readonly string[]): CalendarRange[] {
   if (fields.length === 0) return [];
+  const room = state.room(roomId);
   const days = state.calendar.get(roomId);
   const ranges: CalendarRange[] = [];
   let last: { range: CalendarRange; key: string } | undefined;
@@ -155,7 +195,8 @@ export function readRanges(state: SandboxState, roomId: number, from: string, to
     const picked: DayValues = {};
     for (const field of fields) {
       const value = stored?.[field];
-      if (value !== undefined) picked[field] = structuredClone(value);
+      if (field === 'numAvail' && typeof value === 'number') picked[field] = shownNumAvail(state, room, date, value);
+      else if (value !== undefined) picked[field] = structuredClone(value);
     }
     if (Object.keys(picked).length === 0) {
       last = undefined;

@@ -3,12 +3,21 @@ import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
 import type { Beds24Sandbox } from './sandbox_server.ts';
 import { SandboxInputError, describeIssues } from './sandbox_errors.ts';
+import { INVENTORY_MODELS } from './sandbox_model.ts';
 
 const idParam = z.coerce.number().int().positive();
 const tokenTtlBody = z.object({ seconds: z.number().int().positive() });
 const calendarEditBody = z.object({ roomId: z.number().int(), calendar: z.array(z.unknown()) });
 const calendarQuery = z.object({ roomId: z.coerce.number().int(), from: z.string(), to: z.string() });
 const bookingsQuery = z.object({ accountId: z.coerce.number().int().optional() });
+const inventoryModelBody = z.object({ model: z.enum(INVENTORY_MODELS) });
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const addBookingsQuery = z.object({ respectAvailability: flag.optional() });
+const idList = z.union([idParam, z.array(idParam)]).transform((value) => (Array.isArray(value) ? value : [value]));
+const deleteBookingsQuery = z.object({ id: idList });
+const rangeQuery = z.object({ roomId: z.coerce.number().int(), from: z.string(), to: z.string() });
+const idleQuery = z.object({ timeoutMs: z.coerce.number().int().min(0).max(600_000).default(30_000) });
+const webhookTarget = z.object({ url: z.string() }).loose();
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
@@ -64,7 +73,59 @@ export function createAdminRouter(sandbox: Beds24Sandbox): Router {
   });
   router.post('/accounts/:id/bookings', (req, res) => {
     const body: unknown = req.body;
-    res.status(201).json(sandbox.addBookings(parse(idParam, req.params.id, 'account id'), Array.isArray(body) ? body : [body]));
+    const { respectAvailability } = parse(addBookingsQuery, req.query, 'query');
+    const options = respectAvailability === undefined ? {} : { respectAvailability };
+    const accountId = parse(idParam, req.params.id, 'account id');
+    res.status(201).json(sandbox.addBookings(accountId, Array.isArray(body) ? body : [body], options));
+  });
+  router.patch('/accounts/:id/bookings/:bookingId', (req, res) => {
+    const accountId = parse(idParam, req.params.id, 'account id');
+    const bookingId = parse(idParam, req.params.bookingId, 'booking id');
+    const body: unknown = req.body ?? {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new SandboxInputError('the changes must be a JSON object');
+    }
+    const { respectAvailability } = parse(addBookingsQuery, req.query, 'query');
+    const options = respectAvailability === undefined ? {} : { respectAvailability };
+    res.json(sandbox.modifyBooking(accountId, bookingId, body as Record<string, unknown>, options));
+  });
+  router.delete('/accounts/:id/bookings', (req, res) => {
+    const { id } = parse(deleteBookingsQuery, req.query, 'query');
+    res.json(sandbox.deleteBookings(parse(idParam, req.params.id, 'account id'), id));
+  });
+  router.get('/accounts/:id/inventory-model', (req, res) => {
+    const accountId = parse(idParam, req.params.id, 'account id');
+    res.json({ accountId, model: sandbox.inventoryModel(accountId) });
+  });
+  router.put('/accounts/:id/inventory-model', (req, res) => {
+    const accountId = parse(idParam, req.params.id, 'account id');
+    const { model } = parse(inventoryModelBody, req.body, 'inventory model');
+    res.json({ accountId, model: sandbox.setInventoryModel(accountId, model) });
+  });
+  router.get('/accounts/:id/inventory-webhook', (req, res) => {
+    res.json(sandbox.inventoryWebhook(parse(idParam, req.params.id, 'account id')));
+  });
+  router.put('/accounts/:id/inventory-webhook', (req, res) => {
+    const target = parse(webhookTarget, req.body, 'inventory webhook');
+    res.json(sandbox.setInventoryWebhook(parse(idParam, req.params.id, 'account id'), target));
+  });
+  router.delete('/accounts/:id/inventory-webhook', (req, res) => {
+    sandbox.setInventoryWebhook(parse(idParam, req.params.id, 'account id'), null);
+    res.status(204).end();
+  });
+  router.get('/accounts/:id/last-bookings-read', (req, res) => {
+    res.json({ lastBookingsReadAt: sandbox.lastBookingsReadAt(parse(idParam, req.params.id, 'account id')) });
+  });
+  router.get('/properties/:id/webhooks', (req, res) => {
+    res.json(sandbox.propertyWebhooks(parse(idParam, req.params.id, 'property id')));
+  });
+  router.put('/properties/:id/webhooks', (req, res) => {
+    const target = parse(webhookTarget, req.body, 'webhooks');
+    res.json(sandbox.setPropertyWebhooks(parse(idParam, req.params.id, 'property id'), target));
+  });
+  router.delete('/properties/:id/webhooks', (req, res) => {
+    sandbox.setPropertyWebhooks(parse(idParam, req.params.id, 'property id'), null);
+    res.status(204).end();
   });
 
   router.get('/bookings', (req, res) => {
@@ -88,6 +149,54 @@ export function createAdminRouter(sandbox: Beds24Sandbox): Router {
   router.delete('/faults', (_req, res) => {
     sandbox.clearFaults();
     res.status(204).end();
+  });
+
+  router.get('/webhook-faults', (_req, res) => {
+    res.json(sandbox.webhookFaults);
+  });
+  router.post('/webhook-faults', (req, res) => {
+    res.json(sandbox.setWebhookFaults(req.body ?? {}));
+  });
+  router.delete('/webhook-faults', (_req, res) => {
+    sandbox.clearWebhookFaults();
+    res.status(204).end();
+  });
+  router.get('/webhook-deliveries', (_req, res) => {
+    res.json(sandbox.webhookDeliveries());
+  });
+  router.delete('/webhook-deliveries', (_req, res) => {
+    sandbox.resetWebhookDeliveries();
+    res.status(204).end();
+  });
+  router.get('/webhook-deliveries/pending', (_req, res) => {
+    res.json({ pending: sandbox.pendingWebhooks });
+  });
+  // Long-polls so a test in another process can wait for quiet without sleeping.
+  router.get('/webhook-deliveries/idle', async (req, res) => {
+    const { timeoutMs } = parse(idleQuery, req.query, 'query');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+    });
+    const gaveUp = await Promise.race([sandbox.webhooksIdle().then(() => false), timedOut]);
+    clearTimeout(timer);
+    res.status(gaveUp ? 408 : 200).json({ pending: sandbox.pendingWebhooks });
+  });
+
+  router.get('/invariant-violations', (_req, res) => {
+    res.json(sandbox.invariantViolations());
+  });
+  router.delete('/invariant-violations', (_req, res) => {
+    sandbox.resetInvariantViolations();
+    res.status(204).end();
+  });
+  router.get('/over-published', (req, res) => {
+    const { roomId, from, to } = parse(rangeQuery, req.query, 'query');
+    res.json(sandbox.overPublished(roomId, from, to));
+  });
+  router.get('/availability', (req, res) => {
+    const { roomId, from, to } = parse(rangeQuery, req.query, 'query');
+    res.json(sandbox.availability(roomId, from, to));
   });
 
   router.get('/costs', (_req, res) => {

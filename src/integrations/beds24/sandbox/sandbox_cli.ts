@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../../logger.ts';
+import { INVENTORY_MODELS } from './sandbox_model.ts';
 import { createBeds24Sandbox } from './sandbox_server.ts';
 
-const USAGE = `usage: node src/integrations/beds24/sandbox/sandbox_cli.ts [--port 4024] [--host 127.0.0.1] [--persist-file state.json] [--page-size 100]`;
+const USAGE = `usage: node src/integrations/beds24/sandbox/sandbox_cli.ts [--port 4024] [--host 127.0.0.1]
+       [--persist-file state.json] [--page-size 100] [--inventory-model ${INVENTORY_MODELS.join('|')}]`;
 
 const { values } = parseArgs({
   options: {
@@ -10,6 +12,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     'persist-file': { type: 'string' },
     'page-size': { type: 'string' },
+    'inventory-model': { type: 'string', default: 'stored' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -19,9 +22,16 @@ if (values.help) {
   process.exit(0);
 }
 
+const inventoryModel = INVENTORY_MODELS.find((model) => model === values['inventory-model']);
+if (inventoryModel === undefined) {
+  process.stderr.write(`--inventory-model must be one of ${INVENTORY_MODELS.join(', ')}\n${USAGE}\n`);
+  process.exit(2);
+}
+
 const logger = createLogger('info');
 const sandbox = createBeds24Sandbox({
   logger,
+  inventoryModel,
   ...(values['persist-file'] === undefined ? {} : { persistFile: values['persist-file'] }),
   ...(values['page-size'] === undefined ? {} : { pageSize: Number(values['page-size']) }),
 });

@@ -11,14 +11,41 @@ const creditStateSchema = z.object({
 });
 export type CreditState = z.infer<typeof creditStateSchema>;
 
+export const INVENTORY_MODELS = ['stored', 'cap', 'decrement'] as const;
+/** What Beds24 does with an API-written numAvail when bookings change later (undocumented; see sandbox_options.ts). */
+export type InventoryModel = (typeof INVENTORY_MODELS)[number];
+
+/** A webhook target: the URL(s) (one per line) and `Name: value` header lines sent with every delivery. */
+export const inventoryWebhookSchema = z.object({
+  url: z.string(),
+  customHeader: z.string().default(''),
+});
+export type InventoryWebhook = z.infer<typeof inventoryWebhookSchema>;
+
 export const accountSchema = z.object({
   id: z.number().int(),
   creditLimit: z.number().positive(),
   windowSeconds: z.number().int().positive(),
   tokenTtlSeconds: z.number().int().positive(),
   credit: creditStateSchema,
+  /** Absent: the sandbox-wide default. Snapshot version 1 files never carry it. */
+  inventoryModel: z.enum(INVENTORY_MODELS).optional(),
+  /** The account's inventory webhook (`SYNC_ROOM`); absent or null when off. */
+  inventoryWebhook: inventoryWebhookSchema.nullable().optional(),
 });
 export type Account = z.infer<typeof accountSchema>;
+
+export const WEBHOOK_VERSIONS = ['one', 'twoNoPersonalData', 'twoWithPersonalData'] as const;
+export type WebhookVersion = (typeof WEBHOOK_VERSIONS)[number];
+
+/** The property's booking webhook, as `property.webhooks` in the spec. */
+export const propertyWebhooksSchema = z.object({
+  version: z.enum(WEBHOOK_VERSIONS),
+  url: z.string(),
+  additionalData: z.enum(['none', 'CVC', 'token', 'CVCAndToken']),
+  customHeader: z.string(),
+});
+export type PropertyWebhooks = z.infer<typeof propertyWebhooksSchema>;
 
 export const propertySchema = z.object({
   id: z.number().int(),
@@ -26,6 +53,8 @@ export const propertySchema = z.object({
   name: z.string(),
   timezone: z.string(),
   currency: z.string(),
+  /** Absent until set through POST /properties or the admin API. */
+  webhooks: propertyWebhooksSchema.optional(),
 });
 export type Property = z.infer<typeof propertySchema>;
 
@@ -119,10 +148,14 @@ export const idCountersSchema = z.object({
 });
 export type IdCounters = z.infer<typeof idCountersSchema>;
 
-export const SNAPSHOT_VERSION = 1;
+/**
+ * Version 2 adds optional fields only (account inventory model and inventory webhook, property webhooks),
+ * so a version 1 file loads as is and gets the defaults.
+ */
+export const SNAPSHOT_VERSION = 2;
 
 export const snapshotSchema = z.object({
-  version: z.literal(SNAPSHOT_VERSION),
+  version: z.union([z.literal(1), z.literal(SNAPSHOT_VERSION)]),
   ids: idCountersSchema,
   accounts: z.array(accountSchema),
   properties: z.array(propertySchema),

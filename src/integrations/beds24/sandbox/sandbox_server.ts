@@ -7,17 +7,35 @@ import type { Logger } from '../../../logger.ts';
 import { unsuccessful, type ItemResult } from './api_answers.ts';
 import { mountEndpoints, type SandboxRuntime } from './api_pipeline.ts';
 import { authEndpoints } from './auth_routes.ts';
+import type { BookingChange } from './booking_change.ts';
 import { bookingEndpoints } from './booking_routes.ts';
-import { bookingView, writeBookings } from './booking_store.ts';
+import { bookingView, deleteBookings, writeBookings, type WriteBookingsOptions } from './booking_store.ts';
 import { calendarEndpoints } from './calendar_routes.ts';
 import { editCalendar, readDays, type CalendarDay } from './calendar_store.ts';
 import type { CreditMeter } from './credit_window.ts';
 import { FaultInjector } from './faults.ts';
+import type { NightAvailability } from './inventory_model.ts';
+import {
+  InvariantRecorder,
+  availability,
+  overPublished,
+  type InvariantViolation,
+  type OverPublishedNight,
+} from './invariant_recorder.ts';
 import { propertyEndpoints } from './property_routes.ts';
 import { RequestLog, type RequestLogEntry } from './request_log.ts';
 import { createAdminRouter } from './sandbox_admin_routes.ts';
 import { SandboxError, SandboxInputError, describeIssues } from './sandbox_errors.ts';
-import type { BookingStatus, InfoItem } from './sandbox_model.ts';
+import {
+  INVENTORY_MODELS,
+  inventoryWebhookSchema,
+  propertyWebhooksSchema,
+  type BookingStatus,
+  type InfoItem,
+  type InventoryModel,
+  type InventoryWebhook,
+  type PropertyWebhooks,
+} from './sandbox_model.ts';
 import {
   DEFAULT_COST,
   DEFAULT_COSTS,
@@ -33,9 +51,19 @@ import {
   type FaultsInput,
   type InvalidateTokensInput,
   type SandboxOptions,
+  type WebhookFaults,
+  type WebhookFaultsInput,
 } from './sandbox_options.ts';
 import { SandboxState } from './sandbox_state.ts';
 import { StatePersister } from './state_persister.ts';
+import { bookingNotification, firesBookingWebhook, inventoryNotification, roomsTouched } from './webhook_payloads.ts';
+import { WebhookSender, type WebhookDelivery } from './webhook_sender.ts';
+
+/** Admin booking writes: see WriteBookingsOptions.respectAvailability. */
+export type AdminBookingOptions = Pick<WriteBookingsOptions, 'respectAvailability'>;
+
+export type PropertyWebhooksInput = Partial<PropertyWebhooks> & { url: string };
+export type InventoryWebhookInput = { url: string; customHeader?: string };
 
 /** A booking as the inspection API shows it: the API view plus the owning account. */
 export interface SandboxBookingView {
@@ -70,19 +98,35 @@ export class Beds24Sandbox {
   readonly #log = new RequestLog();
   readonly #persister: StatePersister | undefined;
   readonly #logger: Logger | undefined;
+  readonly #webhooks: WebhookSender;
+  readonly #invariants = new InvariantRecorder();
   #costs: CostTable;
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
   #url: string | undefined;
 
   constructor(options: SandboxOptions = {}) {
-    const parsed = sandboxDataOptionsSchema.safeParse({ persistFile: options.persistFile, pageSize: options.pageSize, costs: options.costs });
+    const parsed = sandboxDataOptionsSchema.safeParse({
+      persistFile: options.persistFile,
+      pageSize: options.pageSize,
+      costs: options.costs,
+      inventoryModel: options.inventoryModel,
+      webhookFaults: options.webhookFaults,
+    });
     if (!parsed.success) throw new SandboxInputError(`invalid sandbox options: ${describeIssues(parsed.error)}`);
     const clock = options.clock ?? (() => new Date());
+    const random = options.random ?? Math.random;
     this.#logger = options.logger;
     this.#costs = { ...DEFAULT_COSTS, ...parsed.data.costs };
-    this.#faults = new FaultInjector(options.random ?? Math.random);
-    this.#state = new SandboxState({ clock, onChange: () => this.#persister?.markDirty() });
+    this.#faults = new FaultInjector(random);
+    this.#webhooks = new WebhookSender(random, parsed.data.webhookFaults, this.#logger);
+    this.#state = new SandboxState({
+      clock,
+      onChange: () => this.#persister?.markDirty(),
+      defaultInventoryModel: parsed.data.inventoryModel,
+      onBookingChange: (change) => this.#notifyBookingChange(change),
+      onCalendarChange: (roomId) => this.#notifyInventory(roomId),
+    });
     const file = parsed.data.persistFile;
     if (file !== undefined) {
       const snapshot = StatePersister.load(file);
@@ -121,8 +165,10 @@ export class Beds24Sandbox {
   /**
    * Stops answering (open connections are cut, so clients see connection refused or reset) but keeps
    * all state: `listen(samePort)` brings the same Beds24 back, which is how tests simulate an outage.
+   * Pending webhook deliveries are cancelled.
    */
   async close(): Promise<void> {
+    this.#webhooks.stop();
     const server = this.#server;
     this.#server = undefined;
     this.#url = undefined;
@@ -170,10 +216,141 @@ export class Beds24Sandbox {
       .map((b) => ({ ...bookingView(b, { infoItems: true, invoiceItems: true }), accountId: b.accountId }) as SandboxBookingView);
   }
 
-  /** Creates or updates bookings as if they arrived through a channel (no credits, may set `apiReference`). */
-  addBookings(accountId: number, items: unknown[]): ItemResult[] {
+  /**
+   * Creates (no `id`) or modifies (`id`) bookings as Beds24 does for a channel booking: no credits,
+   * channel-only fields allowed (`apiReference`, `channel`, `apiSourceId`...), bookingTime/modifiedTime
+   * stamped from the sandbox clock, the property's booking webhook sent for every change.
+   */
+  addBookings(accountId: number, items: unknown[], options: AdminBookingOptions = {}): ItemResult[] {
     this.#state.account(accountId);
-    return writeBookings(this.#state, accountId, items, { admin: true });
+    return writeBookings(this.#state, accountId, items, { admin: true, ...options });
+  }
+
+  /** A channel modification of one booking: dates, room, guest, status (`cancelled` stamps cancelTime)... */
+  modifyBooking(
+    accountId: number,
+    bookingId: number,
+    changes: Record<string, unknown>,
+    options: AdminBookingOptions = {},
+  ): ItemResult {
+    const [result] = this.addBookings(accountId, [{ ...changes, id: bookingId }], options);
+    return result ?? { success: false };
+  }
+
+  /** Removes bookings for good, as a hotelier deleting them in Beds24 (no booking webhook: nothing left to send). */
+  deleteBookings(accountId: number, ids: number[]): ItemResult[] {
+    this.#state.account(accountId);
+    return deleteBookings(this.#state, accountId, ids, 'admin');
+  }
+
+  inventoryModel(accountId: number): InventoryModel {
+    this.#state.account(accountId);
+    return this.#state.inventoryModelOf(accountId);
+  }
+
+  /** Written numAvail values are kept; the model decides what is read from now on and how bookings move them. */
+  setInventoryModel(accountId: number, model: InventoryModel): InventoryModel {
+    if (!INVENTORY_MODELS.includes(model)) {
+      throw new SandboxInputError(`inventory model must be one of ${INVENTORY_MODELS.join(', ')}`);
+    }
+    this.#state.setInventoryModel(accountId, model);
+    return model;
+  }
+
+  /** Per night: qty, blocking units, truly free, written and effective numAvail, override. */
+  availability(roomId: number, from: string, to: string): NightAvailability[] {
+    checkRange(from, to);
+    return availability(this.#state, roomId, from, to);
+  }
+
+  /** Nights whose current effective numAvail exceeds the units truly free. */
+  overPublished(roomId: number, from: string, to: string): OverPublishedNight[] {
+    checkRange(from, to);
+    return overPublished(this.#state, roomId, from, to);
+  }
+
+  /** Every calendar write so far that published a night above its truly free units. */
+  invariantViolations(): InvariantViolation[] {
+    return this.#invariants.violations;
+  }
+
+  resetInvariantViolations(): void {
+    this.#invariants.reset();
+  }
+
+  /** Sandbox time of the account's latest GET /bookings answer, ISO 8601; null before the first. */
+  lastBookingsReadAt(accountId: number): string | null {
+    this.#state.account(accountId);
+    return this.#invariants.lastBookingsReadAt(accountId);
+  }
+
+  propertyWebhooks(propertyId: number): PropertyWebhooks | null {
+    return this.#state.property(propertyId).webhooks ?? null;
+  }
+
+  /**
+   * The property's booking webhook as the Beds24 settings page would set it (version defaults to
+   * `twoWithPersonalData`, additionalData to `none`, customHeader to ''); null turns it off.
+   */
+  setPropertyWebhooks(propertyId: number, webhooks: PropertyWebhooksInput | null): PropertyWebhooks | null {
+    this.#state.property(propertyId);
+    if (webhooks === null) {
+      this.#state.setPropertyWebhooks(propertyId, undefined);
+      return null;
+    }
+    const defaults = { version: 'twoWithPersonalData', additionalData: 'none', customHeader: '' };
+    const parsed = propertyWebhooksSchema.safeParse({ ...defaults, ...webhooks });
+    if (!parsed.success) throw new SandboxInputError(`invalid webhooks: ${describeIssues(parsed.error)}`);
+    this.#state.setPropertyWebhooks(propertyId, parsed.data);
+    return parsed.data;
+  }
+
+  inventoryWebhook(accountId: number): InventoryWebhook | null {
+    return this.#state.account(accountId).inventoryWebhook ?? null;
+  }
+
+  /** The account's inventory webhook (`SYNC_ROOM` per room on booking, availability or price changes); null: off. */
+  setInventoryWebhook(accountId: number, webhook: InventoryWebhookInput | null): InventoryWebhook | null {
+    this.#state.account(accountId);
+    if (webhook === null) {
+      this.#state.setInventoryWebhook(accountId, null);
+      return null;
+    }
+    const parsed = inventoryWebhookSchema.safeParse(webhook);
+    if (!parsed.success) throw new SandboxInputError(`invalid inventory webhook: ${describeIssues(parsed.error)}`);
+    this.#state.setInventoryWebhook(accountId, parsed.data);
+    return parsed.data;
+  }
+
+  get webhookFaults(): WebhookFaults {
+    return this.#webhooks.faults;
+  }
+
+  setWebhookFaults(faults: WebhookFaultsInput): WebhookFaults {
+    return this.#webhooks.setFaults(faults);
+  }
+
+  clearWebhookFaults(): void {
+    this.#webhooks.clearFaults();
+  }
+
+  /** Every delivery attempt (and dropped or cancelled notification), oldest first. */
+  webhookDeliveries(): WebhookDelivery[] {
+    return this.#webhooks.deliveries;
+  }
+
+  resetWebhookDeliveries(): void {
+    this.#webhooks.resetLog();
+  }
+
+  /** Webhook copies waiting for their delay or a retry, or in flight. */
+  get pendingWebhooks(): number {
+    return this.#webhooks.pending;
+  }
+
+  /** Resolves once no webhook delivery is pending (a receiver that never answers 2xx delays it by the retries). */
+  webhooksIdle(): Promise<void> {
+    return this.#webhooks.idle();
   }
 
   /** Stored values of every day from `from` to `to` inclusive. */
@@ -248,6 +425,19 @@ export class Beds24Sandbox {
     return { ...this.#costs };
   }
 
+  #notifyBookingChange(change: BookingChange): void {
+    if (firesBookingWebhook(change)) {
+      const notification = bookingNotification(this.#state, change);
+      if (notification !== undefined) this.#webhooks.send(notification);
+    }
+    for (const roomId of roomsTouched(change)) this.#notifyInventory(roomId);
+  }
+
+  #notifyInventory(roomId: number): void {
+    const notification = inventoryNotification(this.#state, roomId);
+    if (notification !== undefined) this.#webhooks.send(notification);
+  }
+
   #buildApp(pageSize: number): Express {
     const app = express();
     app.disable('x-powered-by');
@@ -263,7 +453,13 @@ export class Beds24Sandbox {
     const v2 = express.Router();
     // Bodies are read raw and parsed by the endpoint, so a malformed body becomes Beds24's 400 after auth.
     v2.use(express.raw({ type: () => true, limit: '1mb' }));
-    mountEndpoints(v2, [...authEndpoints(), ...bookingEndpoints(), ...calendarEndpoints(), ...propertyEndpoints()], runtime);
+    const endpoints = [
+      ...authEndpoints(),
+      ...bookingEndpoints(this.#invariants),
+      ...calendarEndpoints(this.#invariants),
+      ...propertyEndpoints(),
+    ];
+    mountEndpoints(v2, endpoints, runtime);
     v2.use((req, res) => {
       // Logged so a test can catch a client calling a path Beds24 does not have.
       this.#log.record({
@@ -300,6 +496,12 @@ export class Beds24Sandbox {
       this.#logger?.error({ err: error, method: req.method, path: req.path }, 'beds24 sandbox failed');
       res.status(500).json(unsuccessful(500, 'Internal error'));
     };
+  }
+}
+
+function checkRange(from: string, to: string): void {
+  if (!isCalendarDate(from) || !isCalendarDate(to) || from > to) {
+    throw new SandboxInputError('from and to must be YYYY-MM-DD dates with from <= to');
   }
 }
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { isTimeZone } from '../../../utils/dates.ts';
+import type { BookingChange } from './booking_change.ts';
 import { CreditWindow } from './credit_window.ts';
+import { applyDecrement } from './inventory_model.ts';
 import { SandboxInputError, SandboxNotFoundError, describeIssues } from './sandbox_errors.ts';
 import {
   SNAPSHOT_VERSION,
@@ -9,8 +11,11 @@ import {
   type Booking,
   type DayValues,
   type IdCounters,
+  type InventoryModel,
+  type InventoryWebhook,
   type InviteCode,
   type Property,
+  type PropertyWebhooks,
   type RefreshToken,
   type Room,
   type Snapshot,
@@ -28,6 +33,12 @@ export interface SandboxStateHooks {
   clock: () => Date;
   /** Called after every mutation; the persister debounces it. */
   onChange: () => void;
+  /** The model of accounts that have none of their own. */
+  defaultInventoryModel?: InventoryModel;
+  /** After a booking change is applied (and, under `decrement`, the calendar moved). */
+  onBookingChange?: (change: BookingChange) => void;
+  /** After availability or price values of a room's calendar were written. */
+  onCalendarChange?: (roomId: number) => void;
 }
 
 /** The sandbox's whole world: plain data plus the operations that keep it consistent. */
@@ -67,9 +78,16 @@ export class SandboxState {
       windowSeconds: data.windowSeconds,
       tokenTtlSeconds: data.tokenTtlSeconds,
       credit: { windowStartedAtMs: null, spentMilli: 0 },
+      ...(data.inventoryModel === undefined ? {} : { inventoryModel: data.inventoryModel }),
     };
     this.accounts.set(account.id, account);
-    const created: CreatedAccount = { accountId: account.id, properties: [], roomIds: [], propertyIds: [] };
+    const created: CreatedAccount = {
+      accountId: account.id,
+      properties: [],
+      roomIds: [],
+      propertyIds: [],
+      inventoryModel: this.inventoryModelOf(account.id),
+    };
     for (const p of data.properties) {
       const property: Property = {
         id: this.#takeId('property', p.id),
@@ -109,6 +127,37 @@ export class SandboxState {
     // A new limit starts a fresh window: mixing the old window's spending with the new limit helps no test.
     new CreditWindow(account).reset();
     this.changed();
+  }
+
+  inventoryModelOf(accountId: number): InventoryModel {
+    return this.accounts.get(accountId)?.inventoryModel ?? this.#hooks.defaultInventoryModel ?? 'stored';
+  }
+
+  /** Written values stay as they are; the new model applies to what is read and to later booking changes. */
+  setInventoryModel(accountId: number, model: InventoryModel): void {
+    this.account(accountId).inventoryModel = model;
+    this.changed();
+  }
+
+  setInventoryWebhook(accountId: number, webhook: InventoryWebhook | null): void {
+    this.account(accountId).inventoryWebhook = webhook;
+    this.changed();
+  }
+
+  setPropertyWebhooks(propertyId: number, webhooks: PropertyWebhooks | undefined): void {
+    const property = this.property(propertyId);
+    if (webhooks === undefined) delete property.webhooks;
+    else property.webhooks = webhooks;
+    this.changed();
+  }
+
+  bookingChanged(change: BookingChange): void {
+    applyDecrement(this, change.accountId, change.before, change.after);
+    this.#hooks.onBookingChange?.(change);
+  }
+
+  calendarChanged(roomId: number): void {
+    this.#hooks.onCalendarChange?.(roomId);
   }
 
   setTokenTtl(accountId: number, seconds: number): void {
