@@ -9,12 +9,14 @@ import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
 import { isPushEnabled, loadBeds24Config } from '../services/beds24_connections.ts';
 import type { Beds24Connector, Connection } from '../services/beds24_connector.ts';
 import type { PropertyResync } from '../services/property_resync.ts';
+import type { SyncJobs } from '../queue/sync_jobs.ts';
 import { ConfigBody, PropertyIdParams } from './admin_schemas.ts';
 
 export interface ConfigControllerDeps {
   db: Knex;
   connector: Beds24Connector;
   resync: PropertyResync;
+  jobs: SyncJobs;
   encryptionKey: string;
   scheduleDailyResync: (propertyId: string) => Promise<void>;
 }
@@ -30,7 +32,7 @@ function present(config: Beds24ConfigRow) {
   };
 }
 
-export function createConfigController({ db, connector, resync, encryptionKey, scheduleDailyResync }: ConfigControllerDeps) {
+export function createConfigController({ db, connector, resync, jobs, encryptionKey, scheduleDailyResync }: ConfigControllerDeps) {
   const putConfigHandler: RequestHandler = async (req, res) => {
     const input = parse(ConfigBody, req.body);
     if (!(await findProperty(db, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
@@ -43,7 +45,7 @@ export function createConfigController({ db, connector, resync, encryptionKey, s
       });
     }
 
-    const config = await inTransaction(db, async (trx) => {
+    const { config, resumed } = await inTransaction(db, async (trx) => {
       const before = await trx('beds24_config').where({ property_id: input.property_id }).forUpdate().first();
       const row: Record<string, unknown> = {
         property_id: input.property_id,
@@ -71,9 +73,12 @@ export function createConfigController({ db, connector, resync, encryptionKey, s
           .update({ state: 'resolved', updated_at: trx.fn.now() });
       }
       // Connecting (or reconnecting), or switching pushes back on, brings Beds24 up to date: bookings and calendar.
-      if (isPushEnabled(after) && (connection !== undefined || !wasPushing)) await resync.queue(trx, input.property_id);
-      return after;
+      const resumed = isPushEnabled(after) && (connection !== undefined || !wasPushing);
+      if (resumed) await resync.queue(trx, input.property_id);
+      return { config: after, resumed };
     });
+    // The changes kept while pushes were off (of every kind, past stays' included) go out now too.
+    if (resumed) await jobs.kickPending(db, config.property_id);
     if (connection) await scheduleDailyResync(config.property_id);
     res.json(present(config));
   };

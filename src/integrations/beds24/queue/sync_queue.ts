@@ -99,6 +99,16 @@ export class SyncQueue {
     return queued.rows[0]?.id ?? null;
   }
 
+  /** Singleton keys (`kind:property`) of the jobs waiting, retrying or running: the work already on its way. */
+  async liveKeys(db: Db): Promise<Set<string>> {
+    const { rows }: { rows: Array<{ key: string }> } = await db.raw(
+      `select distinct singleton_key as key from ${PGBOSS_SCHEMA}.job
+       where name = ? and state in ('created', 'retry', 'active') and singleton_key is not null`,
+      [SYNC_QUEUE],
+    );
+    return new Set(rows.map((row) => row.key));
+  }
+
   /** Jobs waiting and running, per kind, for one property or all. */
   async depth(db: Db, propertyId?: string): Promise<Array<{ kind: JobKind; state: string; count: number }>> {
     const { rows }: { rows: Array<{ kind: JobKind; state: string; count: number }> } = await db.raw(
