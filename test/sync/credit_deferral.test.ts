@@ -13,7 +13,9 @@ const WINDOW_SECONDS = 20;
 let world: SyncWorld;
 const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+type Probe<T> = () => Promise<T | undefined> | T | undefined;
+
+async function waitFor<T>(what: string, probe: Probe<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -22,6 +24,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+const admin = (method: string, path: string, body?: unknown) => world.app.request(method, path, body, ADMIN_TOKEN);
 
 beforeAll(async () => {
   world = await startSyncWorld([
@@ -50,7 +54,7 @@ describe('a resync waiting for credits', () => {
     expect(remaining).toBeGreaterThan(3);
 
     const resyncAsked = new Date();
-    const resync = await world.app.request('POST', '/api/admin/beds24/resync', { property_id: world.propertyId }, ADMIN_TOKEN);
+    const resync = await admin('POST', '/api/admin/beds24/resync', { property_id: world.propertyId });
     expect(resync.status).toBe(202);
     const windowEnds = resyncAsked.getTime() + (world.sandbox.credits(world.accountId).resetsInSeconds - 1) * 1000;
     await waitFor(
@@ -68,17 +72,17 @@ describe('a resync waiting for credits', () => {
 
     const created = await createReservation(world.app, suite[0]!, { check_in: day(3), check_out: day(5) });
     const saved = performance.now();
-    const booked = await waitFor('the booking in Beds24', () => (bookingsOf(world.sandbox, created.id).length === 1 ? performance.now() : undefined), 60_000);
-    const closed = await waitFor(
-      'the sold-out nights closed in Beds24',
-      () => (world.sandbox.calendar(suiteRoomId, day(3), day(4)).every((cell) => cell.numAvail === 0) ? performance.now() : undefined),
-      60_000,
-    );
+    const now = (condition: boolean): number | undefined => (condition ? performance.now() : undefined);
+    const inBeds24 = (): boolean => bookingsOf(world.sandbox, created.id).length === 1;
+    const booked = await waitFor('the booking in Beds24', () => now(inBeds24()), 60_000);
+    const soldOut = (): boolean =>
+      world.sandbox.calendar(suiteRoomId, day(3), day(4)).every((cell) => cell.numAvail === 0);
+    const closed = await waitFor('the sold-out nights closed in Beds24', () => now(soldOut()), 60_000);
     expect(booked - saved).toBeLessThan(2000);
     expect(closed - saved).toBeLessThan(2000);
 
     // The resync is still waiting for the window, visibly, and not as a failure.
-    const status = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
+    const status = await admin('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`);
     expect(status.body.queue_depth.resync).toMatchObject({ pending_changes: 1, queued: 1, running: 0 });
     expect(status.body.failed_jobs).toBe(0);
 
@@ -89,9 +93,11 @@ describe('a resync waiting for credits', () => {
       .first('pushed_at');
     expect(farNight.pushed_at.getTime()).toBeGreaterThanOrEqual(windowEnds);
 
-    const failed = await world.app.request('GET', `/api/admin/beds24/jobs?state=failed&property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
+    const failed = await admin('GET', `/api/admin/beds24/jobs?state=failed&property_id=${world.propertyId}`);
     expect(failed.body.data).toEqual([]);
-    const { rows: retried } = await world.database.db.raw(`select id from pgboss.job where name = 'beds24-sync' and retry_count > 0`);
+    const { rows: retried } = await world.database.db.raw(
+      `select id from pgboss.job where name = 'beds24-sync' and retry_count > 0`,
+    );
     expect(retried).toEqual([]);
     expect(world.sandbox.requests.filter((r) => r.status === 429)).toEqual([]);
     expectWithinCreditWindows(world.sandbox.requests, LIMIT, WINDOW_SECONDS);

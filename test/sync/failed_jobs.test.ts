@@ -18,7 +18,9 @@ afterAll(async () => {
 
 describe('failed jobs', () => {
   it('lists a booking Beds24 refused with its message at once, and pushes it on retry once the cause is fixed', async () => {
-    const wrong = await createRoom(world.app, world.propertyId, { number: 'W1', beds24_room_id: 987654 });
+    // Mapped in SQL (the API refuses a Beds24 room the account does not have), as the contract allows.
+    const wrong = await createRoom(world.app, world.propertyId, { number: 'W1' });
+    await world.database.db('rooms').where({ id: wrong.id }).update({ beds24_room_id: 987654 });
     const res = await createReservation(world.app, wrong.id, { check_in: day(5), check_out: day(7) });
     await waitForIdle(world);
 

@@ -19,7 +19,8 @@ afterAll(async () => {
 });
 
 async function status() {
-  const res = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
+  const path = `/api/admin/beds24/status?property_id=${world.propertyId}`;
+  const res = await world.app.request('GET', path, undefined, ADMIN_TOKEN);
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -50,9 +51,13 @@ async function editWhilePaused(pause: () => Promise<void>) {
   await pause();
   world.sandbox.resetRequestLog();
   const fresh = await createReservation(world.app, second, { check_in: day(base + 5), check_out: day(base + 7) });
-  const moved = await world.app.request('PATCH', `/api/reservations/${earlier.id}`, { check_in: day(base + 1), check_out: day(base + 4) });
+  const moved = await world.app.request('PATCH', `/api/reservations/${earlier.id}`, {
+    check_in: day(base + 1),
+    check_out: day(base + 4),
+  });
   expect(moved.status).toBe(200);
-  const rate = await world.app.request('PUT', `/api/rooms/${first}/rates`, { from: day(base + 10), to: day(base + 10), price: 61 });
+  const night = day(base + 10);
+  const rate = await world.app.request('PUT', `/api/rooms/${first}/rates`, { from: night, to: night, price: 61 });
   expect(rate.status).toBe(200);
 
   const paused = await status();
@@ -65,7 +70,8 @@ async function editWhilePaused(pause: () => Promise<void>) {
   expect(await world.app.sync.sweeper.sweep()).toBe(0);
   for (const kind of JOB_KINDS) {
     expect(paused.queue_depth[kind]).toMatchObject({ queued: 0, running: 0 });
-    expect(await world.app.sync.worker.handle({ kind, propertyId: world.propertyId }, { id: `by-hand-${kind}`, retryCount: 0 })).toBe('completed');
+    const job = { id: `by-hand-${kind}`, retryCount: 0 };
+    expect(await world.app.sync.worker.handle({ kind, propertyId: world.propertyId }, job)).toBe('completed');
   }
   expect((await status()).queue_depth).toEqual(paused.queue_depth);
   expect(world.sandbox.requests.filter((r) => r.method !== 'GET' || r.path !== '/authentication/details')).toEqual([]);
@@ -75,7 +81,7 @@ async function editWhilePaused(pause: () => Promise<void>) {
     inBeds24: (): boolean =>
       bookingsOf(world.sandbox, fresh.id).length === 1 &&
       bookingsOf(world.sandbox, earlier.id)[0]?.departure === day(base + 4) &&
-      world.sandbox.calendar(world.beds24RoomIds[0]!, day(base + 10), day(base + 10))[0]?.price1 === 61,
+      world.sandbox.calendar(world.beds24RoomIds[0]!, night, night)[0]?.price1 === 61,
   };
 }
 

@@ -24,6 +24,7 @@ export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router 
     connector: new Beds24Connector(sync.factory, clock),
     resync,
     jobs: sync.jobs,
+    rooms: sync.rooms,
     encryptionKey: sync.options.encryptionKey,
     scheduleDailyResync: (propertyId) => sync.scheduleDailyResyncs(propertyId),
   });

@@ -21,6 +21,15 @@ export interface SyncHooks {
   queueRoomRatesSyncHook(trx: Trx, room: RoomRow, previous?: RoomRow): Promise<void>;
   queueAllRoomsAvailabilitySyncHook(trx: Trx, propertyId: string, from: string, to: string): Promise<void>;
   queueGuestSyncHook(trx: Trx, guestId: string): Promise<void>;
+  /**
+   * Refuses (400 `beds24_room_id`) a mapping to a Beds24 room that the property's connected Beds24 account
+   * does not have. May ask Beds24: call it before the edit's transaction, never inside one.
+   */
+  assertBeds24RoomMappable(db: Knex, propertyId: string, beds24RoomId: number): Promise<void>;
+}
+
+export interface RoomMappingCheck {
+  assertMappable(db: Knex, propertyId: string, beds24RoomId: number): Promise<void>;
 }
 
 interface Probe {
@@ -54,7 +63,7 @@ function currentAndFuture(trx: Trx) {
     .select('id', 'property_id');
 }
 
-export function createSyncHooks(jobs: SyncJobs): SyncHooks {
+export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck): SyncHooks {
   async function reservationChanges(trx: Trx, reservation: ReservationRow, previous: ReservationRow | undefined): Promise<void> {
     const roomIds = previous && previous.room_id !== reservation.room_id ? [reservation.room_id, previous.room_id] : [reservation.room_id];
     const { connected, paused, mapping } = await probe(trx, reservation.property_id, roomIds);
@@ -108,5 +117,7 @@ export function createSyncHooks(jobs: SyncJobs): SyncHooks {
         await jobs.record(trx, propertyId, changes, { wake: !paused });
       }
     },
+
+    assertBeds24RoomMappable: (db, propertyId, beds24RoomId) => rooms.assertMappable(db, propertyId, beds24RoomId),
   };
 }
