@@ -51,7 +51,8 @@ export class Beds24Client {
     return this.transport.call({ method: 'GET', path: '/authentication/details', schema: AuthDetailsAnswer, priority: 'critical', idempotent: true });
   }
 
-  async getProperties(ids: number[] = [], { priority = 'normal', ...options }: CallOptions = {}): Promise<Beds24Property[]> {
+  async getProperties(ids: number[] = [], options: CallOptions = {}): Promise<Beds24Property[]> {
+    const { priority = 'normal' } = options;
     return this.paged({ id: ids, includeAllRooms: true }, async (query) => {
       const answer = await this.transport.call({
         method: 'GET',
@@ -70,7 +71,8 @@ export class Beds24Client {
    * Creates (no `id`) and modifies (`id`) bookings in one call. A call that contains creates is not repeated
    * after an ambiguous failure (the answer may be lost after Beds24 applied it): the caller reconciles first.
    */
-  async postBookings(items: BookingWrite[], { priority = 'critical', ...options }: CallOptions = {}): Promise<ItemResult[]> {
+  async postBookings(items: BookingWrite[], options: CallOptions = {}): Promise<ItemResult[]> {
+    const { priority = 'critical' } = options;
     const idempotent = items.every((item) => item.id !== undefined);
     const answer = await this.transport.call({
       method: 'POST',
@@ -84,7 +86,8 @@ export class Beds24Client {
     return toItemResults(answer, items.length, 'POST /bookings');
   }
 
-  async getBookings(query: BookingsQuery, { priority = 'critical', ...options }: CallOptions = {}): Promise<Beds24Booking[]> {
+  async getBookings(query: BookingsQuery, options: CallOptions = {}): Promise<Beds24Booking[]> {
+    const { priority = 'critical' } = options;
     return this.paged(query as Record<string, QueryValue>, async (pageQuery) => {
       const answer = await this.transport.call({
         method: 'GET',
@@ -99,7 +102,8 @@ export class Beds24Client {
     });
   }
 
-  async postCalendar(rooms: CalendarWrite[], { priority = 'high', ...options }: CallOptions = {}): Promise<ItemResult[]> {
+  async postCalendar(rooms: CalendarWrite[], options: CallOptions = {}): Promise<ItemResult[]> {
+    const { priority = 'high' } = options;
     const answer = await this.transport.call({
       method: 'POST',
       path: '/inventory/rooms/calendar',
@@ -112,7 +116,8 @@ export class Beds24Client {
     return toItemResults(answer, rooms.length, 'POST /inventory/rooms/calendar');
   }
 
-  async getCalendar(query: CalendarQuery, { priority = 'low', ...options }: CallOptions = {}): Promise<CalendarRoom[]> {
+  async getCalendar(query: CalendarQuery, options: CallOptions = {}): Promise<CalendarRoom[]> {
+    const { priority = 'low' } = options;
     return this.paged(query as unknown as Record<string, QueryValue>, async (pageQuery) => {
       const answer = await this.transport.call({
         method: 'GET',

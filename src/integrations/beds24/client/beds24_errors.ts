@@ -47,7 +47,8 @@ export class Beds24CreditsDeferredError extends Beds24Error {
   readonly waitMs: number;
 
   constructor(resumeAt: Date, waitMs: number) {
-    super('beds24_credits_deferred', `Beds24 credits are below this call's reserve until ${resumeAt.toISOString()}`, true);
+    const message = `Beds24 credits are below this call's reserve until ${resumeAt.toISOString()}`;
+    super('beds24_credits_deferred', message, true);
     this.resumeAt = resumeAt;
     this.waitMs = waitMs;
   }

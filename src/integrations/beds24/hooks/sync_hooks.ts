@@ -98,14 +98,15 @@ export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck): SyncHo
     async queueRoomRatesSyncHook(trx, room, previous) {
       if (!mapped(room) && !mapped(previous)) return;
       const { connected, paused } = await probe(trx, room.property_id);
-      if (connected) await jobs.record(trx, room.property_id, [{ kind: 'rates', entityId: 'calendar' }], { wake: !paused });
+      if (!connected) return;
+      await jobs.record(trx, room.property_id, [{ kind: 'rates', entityId: 'calendar' }], { wake: !paused });
     },
 
     async queueAllRoomsAvailabilitySyncHook(trx, propertyId, from, to) {
       const { connected, paused } = await probe(trx, propertyId);
       if (!connected) return;
-      if (paused) await jobs.record(trx, propertyId, [{ kind: 'resync', entityId: `${from}..${to}` }], { wake: false });
-      else await jobs.queuePropertyResync(trx, propertyId, from, to);
+      if (!paused) await jobs.queuePropertyResync(trx, propertyId, from, to);
+      else await jobs.record(trx, propertyId, [{ kind: 'resync', entityId: `${from}..${to}` }], { wake: false });
     },
 
     async queueGuestSyncHook(trx, guestId) {

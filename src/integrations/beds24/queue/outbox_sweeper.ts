@@ -70,7 +70,8 @@ export class OutboxSweeper {
     let sent = 0;
     for (const { property_id, kind } of waiting) {
       const jobKind = JOB_OF_CHANGE[kind];
-      if (!jobKind || (JOBS_CLEARING[kind] ?? []).some((k) => live.has(singletonKeyFor(k, property_id)))) continue;
+      const onItsWay = (JOBS_CLEARING[kind] ?? []).some((clearing) => live.has(singletonKeyFor(clearing, property_id)));
+      if (!jobKind || onItsWay) continue;
       await jobs.kick(db, jobKind, property_id);
       live.add(singletonKeyFor(jobKind, property_id));
       sent += 1;

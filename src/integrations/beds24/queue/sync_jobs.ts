@@ -11,6 +11,11 @@ export interface Change {
   entityId: string;
 }
 
+export interface RecordOptions {
+  /** False: write the outbox rows without sending their jobs (the property's pushes are paused). */
+  wake?: boolean;
+}
+
 export const JOB_FOR_CHANGE: Record<ChangeKind, JobKind> = {
   reservation: 'reservations',
   availability: 'availability',
@@ -63,7 +68,7 @@ export class SyncJobs {
    * Several changes of one property in one statement (what a single edit usually causes). `wake: false`
    * keeps them for later (pushes paused): the outbox sweeper sends their jobs once the property resumes.
    */
-  async record(db: Db, propertyId: string, changes: Change[], { wake = true }: { wake?: boolean } = {}): Promise<void> {
+  async record(db: Db, propertyId: string, changes: Change[], { wake = true }: RecordOptions = {}): Promise<void> {
     if (changes.length === 0) return;
     await this.insertChanges(db, propertyId, changes);
     if (!wake) return;
@@ -78,7 +83,9 @@ export class SyncJobs {
 
   /** Sends a job for every kind of change the property has waiting in the outbox (pushes switched back on). */
   async kickPending(db: Db, propertyId: string): Promise<void> {
-    const kinds: Array<{ kind: ChangeKind }> = await db('beds24_pending_changes').where({ property_id: propertyId }).distinct('kind');
+    const kinds: Array<{ kind: ChangeKind }> = await db('beds24_pending_changes')
+      .where({ property_id: propertyId })
+      .distinct('kind');
     for (const { kind } of kinds) await this.kick(db, JOB_FOR_CHANGE[kind], propertyId);
   }
 

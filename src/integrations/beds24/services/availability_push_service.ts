@@ -131,7 +131,12 @@ export class AvailabilityPushService {
     }
   }
 
-  private async send(config: Beds24ConfigRow, changed: ChangedCell[], call: PushOptions, summary: PushSummary): Promise<void> {
+  private async send(
+    config: Beds24ConfigRow,
+    changed: ChangedCell[],
+    call: PushOptions,
+    summary: PushSummary,
+  ): Promise<void> {
     const client = this.deps.connections.clientFor(config);
     const byRoom = Map.groupBy(changed, (cell) => cell.beds24RoomId);
     for (const body of toCalendarBodies(changed, this.deps.limits)) {
