@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import {
   Beds24AuthError,
   Beds24ClientFactory,
+  Beds24CreditsDeferredError,
   Beds24RateLimitedError,
   Beds24TransientError,
   Beds24UnexpectedAnswerError,
@@ -140,6 +141,25 @@ describe('credits', () => {
     await client.getProperties([], { priority: 'critical' });
     nock(HOST).get('/v2/bookings').query(true).reply(200, { success: true, data: [] }, meter(2, 99, 1));
     await client.getBookings({}, { priority: 'critical' });
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('with wait: false, tells when to come back instead of sleeping, before a call and after a 429', async () => {
+    nock(HOST).get('/v2/properties').query(true).reply(200, { success: true, data: [] }, meter(6, 30, 1));
+    await client.getProperties([], { priority: 'low' });
+    const before = clock.now().getTime();
+    const deferred = await client.getProperties([], { priority: 'low', wait: false }).catch((e: unknown) => e);
+    expect(deferred).toBeInstanceOf(Beds24CreditsDeferredError);
+    expect((deferred as Beds24CreditsDeferredError).code).toBe('beds24_credits_deferred');
+    expect((deferred as Beds24CreditsDeferredError).resumeAt.getTime() - before).toBeGreaterThanOrEqual(30_000);
+    // A priority whose reserve the meter still allows goes at once.
+    nock(HOST).get('/v2/bookings').query(true).reply(200, { success: true, data: [] }, meter(5, 29, 1));
+    await client.getBookings({}, { priority: 'critical', wait: false });
+
+    nock(HOST).get('/v2/bookings').query(true).reply(429, { success: false, error: 'Credit limit exceeded' }, meter(0, 42, 0));
+    const limited = await client.getBookings({}, { priority: 'critical', wait: false }).catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(Beds24CreditsDeferredError);
+    expect((limited as Beds24CreditsDeferredError).waitMs).toBeGreaterThanOrEqual(42_000);
     expect(clock.sleeps).toEqual([]);
   });
 

@@ -515,7 +515,8 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     pattern: '/api/rooms',
     path: () => '/api/rooms',
     token: API_TOKEN,
-    base: (c) => ({ property_id: c.propertyId, number: 'SWEEP-1', name: 'Sea view', room_type: 'double', base_price: 100, max_occupancy: 2, status: 'active', beds24_room_id: 12 }),
+    // A Beds24 room of the connected account (another id is refused, as the account has no such room).
+    base: (c) => ({ property_id: c.propertyId, number: 'SWEEP-1', name: 'Sea view', room_type: 'double', base_price: 100, max_occupancy: 2, status: 'active', beds24_room_id: c.world.beds24RoomIds[0] }),
     fields: [{ name: 'property_id', kind: 'uuid' }, ...ROOM_FIELDS],
     required: ['property_id', 'number', 'room_type', 'base_price', 'max_occupancy'],
     patch: false,
@@ -544,7 +545,7 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     path: (c) => `/api/rooms/${c.roomA}`,
     pathWithId: (id) => `/api/rooms/${id}`,
     token: API_TOKEN,
-    base: () => ({ name: 'Renamed', room_type: 'double', base_price: 120, max_occupancy: 4, status: 'active', beds24_room_id: 12 }),
+    base: (c) => ({ name: 'Renamed', room_type: 'double', base_price: 120, max_occupancy: 4, status: 'active', beds24_room_id: c.world.beds24RoomIds[0] }),
     fields: ROOM_FIELDS,
     required: [],
     patch: true,
@@ -1220,7 +1221,7 @@ function plausible(field: FieldSpec, c: Ctx): fc.Arbitrary<unknown> {
     case 'count':
       return fc.integer({ min: 0, max: 6 });
     case 'beds24id':
-      return fc.oneof(fc.constantFrom(c.beds24PropertyId, 1, 12), fc.integer({ min: 1, max: 2_147_483_647 }));
+      return fc.oneof(fc.constantFrom(c.beds24PropertyId, 1, 12, ...c.world.beds24RoomIds), fc.integer({ min: 1, max: 2_147_483_647 }));
     case 'text':
     case 'optionalText':
       return fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 });

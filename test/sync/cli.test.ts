@@ -49,7 +49,9 @@ describe('npm run beds24 --', () => {
   });
 
   it('retry-failed queues every failed item again', async () => {
-    const wrong = await createRoom(world.app, world.propertyId, { number: 'C9', beds24_room_id: 424242 });
+    // Mapped in SQL: the API refuses a Beds24 room the account does not have.
+    const wrong = await createRoom(world.app, world.propertyId, { number: 'C9' });
+    await world.database.db('rooms').where({ id: wrong.id }).update({ beds24_room_id: 424242 });
     const res = await createReservation(world.app, wrong.id, { check_in: day(5), check_out: day(6) });
     await waitForIdle(world);
     await world.database.db('rooms').where({ id: wrong.id }).update({ beds24_room_id: world.beds24RoomIds[0] });

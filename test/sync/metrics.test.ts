@@ -53,7 +53,9 @@ describe('GET /metrics', () => {
     expect(value(after, 'beds24_oldest_pending_change_age_seconds')).toBe(0);
     expect(value(after, 'beds24_failed_items')).toBe(0);
 
-    const wrong = await createRoom(world.app, world.propertyId, { number: 'X9', beds24_room_id: 555555 });
+    // Mapped in SQL: the API refuses a Beds24 room the account does not have.
+    const wrong = await createRoom(world.app, world.propertyId, { number: 'X9' });
+    await world.database.db('rooms').where({ id: wrong.id }).update({ beds24_room_id: 555555 });
     await createReservation(world.app, wrong.id, { check_in: day(6), check_out: day(7) });
     await waitForIdle(world);
     const failed = (await scrape()).text;

@@ -11,6 +11,7 @@ import { SyncQueue } from './queue/sync_queue.ts';
 import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
 import { Beds24Connections, isPushEnabled, loadBeds24Config } from './services/beds24_connections.ts';
+import { Beds24RoomCatalog } from './services/beds24_room_catalog.ts';
 import { DriftVerifier } from './services/drift_verifier.ts';
 import { PropertyResync } from './services/property_resync.ts';
 import { ReservationPushService } from './services/reservation_push_service.ts';
@@ -38,6 +39,7 @@ export class Beds24Sync {
   readonly queue: SyncQueue;
   readonly jobs: SyncJobs;
   readonly hooks: SyncHooks;
+  readonly rooms: Beds24RoomCatalog;
   readonly reservations: ReservationPushService;
   readonly availability: AvailabilityPushService;
   readonly worker: SyncWorker;
@@ -64,7 +66,8 @@ export class Beds24Sync {
     this.connections = new Beds24Connections(this.factory);
     this.queue = new SyncQueue({ connectionString: options.databaseUrl, logger, tuning: options.tuning });
     this.jobs = new SyncJobs(this.queue, db, logger);
-    this.hooks = createSyncHooks(this.jobs);
+    this.rooms = new Beds24RoomCatalog({ db, connections: this.connections, clock, logger });
+    this.hooks = createSyncHooks(this.jobs, this.rooms);
     this.reservations = new ReservationPushService({ db, connections: this.connections, clock, logger });
     this.availability = new AvailabilityPushService({ db, connections: this.connections, clock, logger, horizonDays: options.horizonDays });
     this.worker = new SyncWorker({

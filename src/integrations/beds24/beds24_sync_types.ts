@@ -28,6 +28,11 @@ export interface PushSummary {
 
 export interface PushOptions {
   priority: Beds24Priority;
+  /**
+   * False (queue jobs): a call that would wait for the credit window throws Beds24CreditsDeferredError, so
+   * the job can give its property back and come again; true or absent (CLI, direct calls): it waits.
+   */
+  wait?: boolean;
 }
 
 export function emptySummary(): PushSummary {

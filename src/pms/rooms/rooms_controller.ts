@@ -17,6 +17,8 @@ export interface RoomsControllerDeps {
 export function createRoomsController({ db, hooks }: RoomsControllerDeps) {
   const createRoomHandler: RequestHandler = async (req, res) => {
     const input = parse(CreateRoomBody, req.body);
+    // Outside the transaction: the check may ask Beds24, which must not happen while rows are locked.
+    if (input.beds24_room_id != null) await hooks.assertBeds24RoomMappable(db, input.property_id, input.beds24_room_id);
     const room = await inTransaction(db, async (trx) => {
       if (!(await findProperty(trx, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
       const created = await insertRoom(trx, input);
@@ -41,6 +43,14 @@ export function createRoomsController({ db, hooks }: RoomsControllerDeps) {
   const updateRoomHandler: RequestHandler = async (req, res) => {
     const { id } = parse(IdParams, req.params, 'path');
     const changes = parse(UpdateRoomBody, req.body);
+    if (changes.beds24_room_id != null) {
+      // Outside the transaction, as on create; the room's property never changes.
+      const existing = await findRoom(db, id);
+      if (!existing) throw new NotFoundError('room', id);
+      if (existing.beds24_room_id !== changes.beds24_room_id) {
+        await hooks.assertBeds24RoomMappable(db, existing.property_id, changes.beds24_room_id);
+      }
+    }
     const room = await inTransaction(db, async (trx) => {
       const current = await lockRoom(trx, id);
       if (!current) throw new NotFoundError('room', id);

@@ -23,6 +23,8 @@ export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router 
     db,
     connector: new Beds24Connector(sync.factory, clock),
     resync,
+    jobs: sync.jobs,
+    rooms: sync.rooms,
     encryptionKey: sync.options.encryptionKey,
     scheduleDailyResync: (propertyId) => sync.scheduleDailyResyncs(propertyId),
   });

@@ -8,13 +8,17 @@ import { encrypt } from '../../../utils/encryption.ts';
 import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
 import { isPushEnabled, loadBeds24Config } from '../services/beds24_connections.ts';
 import type { Beds24Connector, Connection } from '../services/beds24_connector.ts';
+import type { Beds24RoomCatalog } from '../services/beds24_room_catalog.ts';
 import type { PropertyResync } from '../services/property_resync.ts';
+import type { SyncJobs } from '../queue/sync_jobs.ts';
 import { ConfigBody, PropertyIdParams } from './admin_schemas.ts';
 
 export interface ConfigControllerDeps {
   db: Knex;
   connector: Beds24Connector;
   resync: PropertyResync;
+  jobs: SyncJobs;
+  rooms: Pick<Beds24RoomCatalog, 'assertMappingsKnown' | 'store'>;
   encryptionKey: string;
   scheduleDailyResync: (propertyId: string) => Promise<void>;
 }
@@ -30,21 +34,34 @@ function present(config: Beds24ConfigRow) {
   };
 }
 
-export function createConfigController({ db, connector, resync, encryptionKey, scheduleDailyResync }: ConfigControllerDeps) {
+export function createConfigController(deps: ConfigControllerDeps) {
+  const { db, connector, resync, jobs, rooms, encryptionKey, scheduleDailyResync } = deps;
   const putConfigHandler: RequestHandler = async (req, res) => {
     const input = parse(ConfigBody, req.body);
     if (!(await findProperty(db, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
 
     let connection: Connection | undefined;
+    // The Beds24 property's rooms, when this request is checked against Beds24 (no call when nothing to check).
+    let beds24RoomIds: number[] | undefined;
     if (input.invite_code !== undefined || input.refresh_token !== undefined) {
       connection = await connector.connect(input.property_id, input.beds24_property_id, {
         inviteCode: input.invite_code,
         refreshToken: input.refresh_token,
       });
+      beds24RoomIds = connection.beds24RoomIds;
+    } else {
+      const current = await loadBeds24Config(db, input.property_id);
+      // Another Beds24 property for a connected one: its stored token must reach it, as new credentials would.
+      if (current?.refresh_token != null && current.beds24_property_id !== input.beds24_property_id) {
+        beds24RoomIds = await connector.reachableRooms(current, input.beds24_property_id);
+      }
     }
 
-    const config = await inTransaction(db, async (trx) => {
+    const { config, resumed } = await inTransaction(db, async (trx) => {
       const before = await trx('beds24_config').where({ property_id: input.property_id }).forUpdate().first();
+      if (beds24RoomIds !== undefined) {
+        await rooms.assertMappingsKnown(trx, input.property_id, input.beds24_property_id, beds24RoomIds);
+      }
       const row: Record<string, unknown> = {
         property_id: input.property_id,
         beds24_property_id: input.beds24_property_id,
@@ -61,6 +78,9 @@ export function createConfigController({ db, connector, resync, encryptionKey, s
         });
       }
       await trx('beds24_config').insert(row).onConflict('property_id').merge();
+      if (beds24RoomIds !== undefined) {
+        await rooms.store(trx, input.property_id, input.beds24_property_id, beds24RoomIds);
+      }
       const after = (await loadBeds24Config(trx, input.property_id)) as Beds24ConfigRow;
       const wasPushing = isPushEnabled(before as Beds24ConfigRow | undefined);
       if (connection) {
@@ -71,9 +91,12 @@ export function createConfigController({ db, connector, resync, encryptionKey, s
           .update({ state: 'resolved', updated_at: trx.fn.now() });
       }
       // Connecting (or reconnecting), or switching pushes back on, brings Beds24 up to date: bookings and calendar.
-      if (isPushEnabled(after) && (connection !== undefined || !wasPushing)) await resync.queue(trx, input.property_id);
-      return after;
+      const resumed = isPushEnabled(after) && (connection !== undefined || !wasPushing);
+      if (resumed) await resync.queue(trx, input.property_id);
+      return { config: after, resumed };
     });
+    // The changes kept while pushes were off (of every kind, past stays' included) go out now too.
+    if (resumed) await jobs.kickPending(db, config.property_id);
     if (connection) await scheduleDailyResync(config.property_id);
     res.json(present(config));
   };

@@ -27,8 +27,11 @@ export type ItemResult =
 
 export interface CallOptions {
   priority?: Beds24Priority;
+  /** False: throw Beds24CreditsDeferredError instead of waiting for the credit window to reset. */
+  wait?: boolean;
+  retries?: number;
+  timeoutMs?: number;
 }
-
 
 const MAX_PAGES = 200;
 
@@ -48,9 +51,18 @@ export class Beds24Client {
     return this.transport.call({ method: 'GET', path: '/authentication/details', schema: AuthDetailsAnswer, priority: 'critical', idempotent: true });
   }
 
-  async getProperties(ids: number[] = [], { priority = 'normal' }: CallOptions = {}): Promise<Beds24Property[]> {
+  async getProperties(ids: number[] = [], options: CallOptions = {}): Promise<Beds24Property[]> {
+    const { priority = 'normal' } = options;
     return this.paged({ id: ids, includeAllRooms: true }, async (query) => {
-      const answer = await this.transport.call({ method: 'GET', path: '/properties', query, schema: PropertiesAnswer, priority, idempotent: true });
+      const answer = await this.transport.call({
+        method: 'GET',
+        path: '/properties',
+        query,
+        schema: PropertiesAnswer,
+        priority,
+        idempotent: true,
+        ...settings(options),
+      });
       return { items: answer.data, more: answer.pages?.nextPageExists === true };
     });
   }
@@ -59,20 +71,39 @@ export class Beds24Client {
    * Creates (no `id`) and modifies (`id`) bookings in one call. A call that contains creates is not repeated
    * after an ambiguous failure (the answer may be lost after Beds24 applied it): the caller reconciles first.
    */
-  async postBookings(items: BookingWrite[], { priority = 'critical' }: CallOptions = {}): Promise<ItemResult[]> {
+  async postBookings(items: BookingWrite[], options: CallOptions = {}): Promise<ItemResult[]> {
+    const { priority = 'critical' } = options;
     const idempotent = items.every((item) => item.id !== undefined);
-    const answer = await this.transport.call({ method: 'POST', path: '/bookings', body: items, schema: PostResults, priority, idempotent });
+    const answer = await this.transport.call({
+      method: 'POST',
+      path: '/bookings',
+      body: items,
+      schema: PostResults,
+      priority,
+      idempotent,
+      ...settings(options),
+    });
     return toItemResults(answer, items.length, 'POST /bookings');
   }
 
-  async getBookings(query: BookingsQuery, { priority = 'critical' }: CallOptions = {}): Promise<Beds24Booking[]> {
+  async getBookings(query: BookingsQuery, options: CallOptions = {}): Promise<Beds24Booking[]> {
+    const { priority = 'critical' } = options;
     return this.paged(query as Record<string, QueryValue>, async (pageQuery) => {
-      const answer = await this.transport.call({ method: 'GET', path: '/bookings', query: pageQuery, schema: BookingsAnswer, priority, idempotent: true });
+      const answer = await this.transport.call({
+        method: 'GET',
+        path: '/bookings',
+        query: pageQuery,
+        schema: BookingsAnswer,
+        priority,
+        idempotent: true,
+        ...settings(options),
+      });
       return { items: answer.data, more: answer.pages?.nextPageExists === true };
     });
   }
 
-  async postCalendar(rooms: CalendarWrite[], { priority = 'high' }: CallOptions = {}): Promise<ItemResult[]> {
+  async postCalendar(rooms: CalendarWrite[], options: CallOptions = {}): Promise<ItemResult[]> {
+    const { priority = 'high' } = options;
     const answer = await this.transport.call({
       method: 'POST',
       path: '/inventory/rooms/calendar',
@@ -80,11 +111,13 @@ export class Beds24Client {
       schema: PostResults,
       priority,
       idempotent: true,
+      ...settings(options),
     });
     return toItemResults(answer, rooms.length, 'POST /inventory/rooms/calendar');
   }
 
-  async getCalendar(query: CalendarQuery, { priority = 'low' }: CallOptions = {}): Promise<CalendarRoom[]> {
+  async getCalendar(query: CalendarQuery, options: CallOptions = {}): Promise<CalendarRoom[]> {
+    const { priority = 'low' } = options;
     return this.paged(query as unknown as Record<string, QueryValue>, async (pageQuery) => {
       const answer = await this.transport.call({
         method: 'GET',
@@ -93,6 +126,7 @@ export class Beds24Client {
         schema: CalendarAnswer,
         priority,
         idempotent: true,
+        ...settings(options),
       });
       return { items: answer.data, more: answer.pages?.nextPageExists === true };
     });
@@ -150,6 +184,11 @@ export class Beds24AuthApi {
       idempotent: true,
     });
   }
+}
+
+/** Only the per-call settings: callers pass wider objects (push options) that must not leak into the call. */
+function settings({ wait, retries, timeoutMs }: CallOptions): Pick<CallOptions, 'wait' | 'retries' | 'timeoutMs'> {
+  return { wait, retries, timeoutMs };
 }
 
 function toItemResults(answer: PostResultItem[], sent: number, endpoint: string): ItemResult[] {

@@ -38,6 +38,22 @@ export class Beds24RateLimitedError extends Beds24Error {
   }
 }
 
+/**
+ * A call made with `wait: false` that would have to wait for the credit window to reset. Nothing was sent:
+ * the caller gives the work back and tries again at `resumeAt` instead of holding anything while it waits.
+ */
+export class Beds24CreditsDeferredError extends Beds24Error {
+  readonly resumeAt: Date;
+  readonly waitMs: number;
+
+  constructor(resumeAt: Date, waitMs: number) {
+    const message = `Beds24 credits are below this call's reserve until ${resumeAt.toISOString()}`;
+    super('beds24_credits_deferred', message, true);
+    this.resumeAt = resumeAt;
+    this.waitMs = waitMs;
+  }
+}
+
 export class Beds24AuthError extends Beds24Error {
   constructor(message: string) {
     super('beds24_auth', message, false);

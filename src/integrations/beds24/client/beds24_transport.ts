@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Logger } from '../../../logger.ts';
 import {
   Beds24AuthError,
+  Beds24CreditsDeferredError,
   Beds24Error,
   Beds24RateLimitedError,
   Beds24TransientError,
@@ -33,6 +34,11 @@ export interface CallSpec<S extends z.ZodType> {
   idempotent: boolean;
   /** Headers that authenticate the call instead of the access token (`code`, `refreshToken`). */
   authHeaders?: Record<string, string>;
+  /** False: throw Beds24CreditsDeferredError rather than wait for the credit window (see CreditGate). */
+  wait?: boolean;
+  /** Override the transport's retries and timeout, for a caller that someone is waiting on (an HTTP request). */
+  retries?: number;
+  timeoutMs?: number;
 }
 
 export interface TransportOptions {
@@ -90,16 +96,18 @@ export class Beds24Transport {
   }
 
   call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>> {
-    const { retries = 5, minRetryDelayMs = 500, maxRetryDelayMs = 30_000 } = this.options;
+    const { minRetryDelayMs = 500, maxRetryDelayMs = 30_000 } = this.options;
     return pRetry(() => this.attempt(spec), {
-      retries,
+      retries: spec.retries ?? this.options.retries ?? 5,
       minTimeout: minRetryDelayMs,
       maxTimeout: maxRetryDelayMs,
       factor: 2,
       randomize: true,
       // The gate already waits for the window to reset; a 429 is no reason to give up sooner.
       shouldConsumeRetry: ({ error }) => !(error instanceof Beds24RateLimitedError),
-      shouldRetry: ({ error }) => error instanceof Beds24Error && error.retryable,
+      // A deferral goes straight back to the caller, who chose not to wait.
+      shouldRetry: ({ error }) =>
+        error instanceof Beds24Error && error.retryable && !(error instanceof Beds24CreditsDeferredError),
       maxRetryTime: 15 * 60_000,
     });
   }
@@ -166,6 +174,7 @@ export class Beds24Transport {
           params: spec.query ? toSearchParams(spec.query) : undefined,
           data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
           headers,
+          timeout: spec.timeoutMs,
         });
         const body = parseJson(res.data);
         answer = {
@@ -181,7 +190,7 @@ export class Beds24Transport {
       if (answer.meter.cost !== undefined && answer.meter.cost > 0) this.costEstimates.set(key, answer.meter.cost);
       const lostAfterSending = answer.status === undefined && !(answer.networkCode !== undefined && UNSENT_CODES.has(answer.networkCode));
       return { meter: answer.meter, rateLimited: answer.status === 429, assumedCost: lostAfterSending ? estimate : undefined, value: answer };
-    });
+    }, { wait: spec.wait });
   }
 
   private async log(spec: CallSpec<z.ZodType>, answer: RawAnswer, outcome: CallOutcome, error?: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
+import { Beds24CreditsDeferredError } from './beds24_errors.ts';
 import { DEFAULT_RESERVES, type Beds24Priority } from './priority.ts';
 import { PriorityMutex } from './priority_mutex.ts';
 
@@ -28,6 +29,14 @@ export interface CreditGateOptions {
   fallbackResetSeconds?: number;
 }
 
+export interface GateCallOptions {
+  /**
+   * False: a call that must wait for the window to reset throws Beds24CreditsDeferredError instead, so a
+   * queue job can give its property back rather than sleep while holding it. Default true.
+   */
+  wait?: boolean;
+}
+
 export interface MeterState {
   remaining: number | null;
   resetsInSeconds: number | null;
@@ -46,7 +55,8 @@ interface MeterRow {
  * say. So the meter is always the last answer's exact figure, two processes can never both spend the last
  * credits, and a crashed process releases the lock with its connection. Beds24's budget (about one call
  * every three seconds on average) makes serialising free in practice. Callers below their priority's
- * reserve wait, outside the lock, until the window resets; in-process waiters are served by priority.
+ * reserve wait, outside the lock, until the window resets (or, with `wait: false`, are told when to come
+ * back); in-process waiters are served by priority.
  */
 export class CreditGate {
   private readonly db: Knex;
@@ -64,7 +74,13 @@ export class CreditGate {
     this.fallbackResetSeconds = options.fallbackResetSeconds ?? 60;
   }
 
-  async run<T>(accountKey: string, priority: Beds24Priority, estimatedCost: number, call: () => Promise<GatedOutcome<T>>): Promise<T> {
+  async run<T>(
+    accountKey: string,
+    priority: Beds24Priority,
+    estimatedCost: number,
+    call: () => Promise<GatedOutcome<T>>,
+    { wait = true }: GateCallOptions = {},
+  ): Promise<T> {
     const mutex = this.mutexFor(accountKey);
     for (;;) {
       const release = await mutex.acquire(priority);
@@ -84,6 +100,7 @@ export class CreditGate {
       } finally {
         release();
       }
+      if (!wait) throw new Beds24CreditsDeferredError(new Date(this.clock.now().getTime() + waitMs), waitMs);
       this.logger.info({ accountKey, priority, waitMs }, 'Beds24 credits below reserve; waiting for the window to reset');
       await this.clock.sleep(waitMs);
     }

@@ -10,6 +10,9 @@ type Trx = Knex.Transaction;
  * can change what Beds24 shows and, if so, records it; the worker re-checks everything when it runs
  * (toggles flipped in SQL meanwhile, mappings changed), so a hook may err on the side of queueing.
  * A hook costs the edit two short statements: one look-up, one outbox write.
+ *
+ * A connected property whose pushes are switched off (paused) still gets its outbox rows, without a job:
+ * they wait there, visible in the status, and go out when the toggles are back on.
  */
 export interface SyncHooks {
   queueReservationSyncHook(trx: Trx, reservation: ReservationRow, previous?: ReservationRow): Promise<void>;
@@ -18,25 +21,38 @@ export interface SyncHooks {
   queueRoomRatesSyncHook(trx: Trx, room: RoomRow, previous?: RoomRow): Promise<void>;
   queueAllRoomsAvailabilitySyncHook(trx: Trx, propertyId: string, from: string, to: string): Promise<void>;
   queueGuestSyncHook(trx: Trx, guestId: string): Promise<void>;
+  /**
+   * Refuses (400 `beds24_room_id`) a mapping to a Beds24 room that the property's connected Beds24 account
+   * does not have. May ask Beds24: call it before the edit's transaction, never inside one.
+   */
+  assertBeds24RoomMappable(db: Knex, propertyId: string, beds24RoomId: number): Promise<void>;
+}
+
+export interface RoomMappingCheck {
+  assertMappable(db: Knex, propertyId: string, beds24RoomId: number): Promise<void>;
 }
 
 interface Probe {
-  enabled: boolean;
+  /** A refresh token is stored: edits are recorded, whatever the toggles say. */
+  connected: boolean;
+  /** Connected with `sync_enabled` or `push_sync_enabled` off: recorded, but no job is sent. */
+  paused: boolean;
   /** Room id → its Beds24 room id (null when unmapped), for the rooms asked about. */
   mapping: Record<string, number | null>;
 }
 
 const mapped = (room: Pick<RoomRow, 'beds24_room_id'> | undefined): boolean => room?.beds24_room_id != null;
 
-/** The property's push toggles and the mapping of the given rooms, in one round trip. */
+/** The property's connection, its push toggles and the mapping of the given rooms, in one round trip. */
 async function probe(trx: Trx, propertyId: string, roomIds: string[] = []): Promise<Probe> {
-  const { rows }: { rows: Array<{ enabled: boolean; mapping: Record<string, number | null> }> } = await trx.raw(
-    `select c.sync_enabled and c.push_sync_enabled and c.refresh_token is not null as enabled,
+  const { rows }: { rows: Probe[] } = await trx.raw(
+    `select c.refresh_token is not null as connected,
+            c.refresh_token is not null and not (c.sync_enabled and c.push_sync_enabled) as paused,
             coalesce((select json_object_agg(r.id, r.beds24_room_id) from rooms r where r.id = any(?::uuid[])), '{}'::json) as mapping
      from beds24_config c where c.property_id = ?`,
     [roomIds, propertyId],
   );
-  return rows[0] ?? { enabled: false, mapping: {} };
+  return rows[0] ?? { connected: false, paused: false, mapping: {} };
 }
 
 /** Reservations whose stay is not over and that we own: the ones Beds24 still cares about. */
@@ -47,18 +63,18 @@ function currentAndFuture(trx: Trx) {
     .select('id', 'property_id');
 }
 
-export function createSyncHooks(jobs: SyncJobs): SyncHooks {
+export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck): SyncHooks {
   async function reservationChanges(trx: Trx, reservation: ReservationRow, previous: ReservationRow | undefined): Promise<void> {
     const roomIds = previous && previous.room_id !== reservation.room_id ? [reservation.room_id, previous.room_id] : [reservation.room_id];
-    const { enabled, mapping } = await probe(trx, reservation.property_id, roomIds);
-    if (!enabled) return;
+    const { connected, paused, mapping } = await probe(trx, reservation.property_id, roomIds);
+    if (!connected) return;
     const touchesMappedRoom = roomIds.some((id) => mapping[id] != null);
     const changes: Change[] = [];
     if (touchesMappedRoom) changes.push({ kind: 'availability', entityId: 'calendar' });
     if (reservation.source !== 'beds24' && (touchesMappedRoom || reservation.beds24_booking_id !== null)) {
       changes.push({ kind: 'reservation', entityId: reservation.id });
     }
-    await jobs.record(trx, reservation.property_id, changes);
+    await jobs.record(trx, reservation.property_id, changes, { wake: !paused });
   }
 
   return {
@@ -68,30 +84,41 @@ export function createSyncHooks(jobs: SyncJobs): SyncHooks {
 
     async queueRoomAvailabilitySyncHook(trx, room, previous) {
       if (!mapped(room) && !mapped(previous)) return;
-      if (!(await probe(trx, room.property_id)).enabled) return;
+      const { connected, paused } = await probe(trx, room.property_id);
+      if (!connected) return;
       const changes: Change[] = [{ kind: 'availability', entityId: 'calendar' }];
       if (previous !== undefined && previous.beds24_room_id !== room.beds24_room_id) {
         // The room's bookings move with its mapping: to the new Beds24 room, or cancelled when unmapped.
         const stays: Array<{ id: string }> = await currentAndFuture(trx).where({ room_id: room.id });
         for (const stay of stays) changes.push({ kind: 'reservation', entityId: stay.id });
       }
-      await jobs.record(trx, room.property_id, changes);
+      await jobs.record(trx, room.property_id, changes, { wake: !paused });
     },
 
     async queueRoomRatesSyncHook(trx, room, previous) {
       if (!mapped(room) && !mapped(previous)) return;
-      if ((await probe(trx, room.property_id)).enabled) await jobs.queueRatesSync(trx, room.property_id);
+      const { connected, paused } = await probe(trx, room.property_id);
+      if (!connected) return;
+      await jobs.record(trx, room.property_id, [{ kind: 'rates', entityId: 'calendar' }], { wake: !paused });
     },
 
     async queueAllRoomsAvailabilitySyncHook(trx, propertyId, from, to) {
-      if ((await probe(trx, propertyId)).enabled) await jobs.queuePropertyResync(trx, propertyId, from, to);
+      const { connected, paused } = await probe(trx, propertyId);
+      if (!connected) return;
+      if (!paused) await jobs.queuePropertyResync(trx, propertyId, from, to);
+      else await jobs.record(trx, propertyId, [{ kind: 'resync', entityId: `${from}..${to}` }], { wake: false });
     },
 
     async queueGuestSyncHook(trx, guestId) {
       const stays: Array<{ id: string; property_id: string }> = await currentAndFuture(trx).where({ guest_id: guestId });
       for (const [propertyId, list] of Map.groupBy(stays, (stay) => stay.property_id)) {
-        if ((await probe(trx, propertyId)).enabled) await jobs.queueReservationSync(trx, propertyId, list.map((s) => s.id), 'update');
+        const { connected, paused } = await probe(trx, propertyId);
+        if (!connected) continue;
+        const changes = list.map((stay): Change => ({ kind: 'reservation', entityId: stay.id }));
+        await jobs.record(trx, propertyId, changes, { wake: !paused });
       }
     },
+
+    assertBeds24RoomMappable: (db, propertyId, beds24RoomId) => rooms.assertMappable(db, propertyId, beds24RoomId),
   };
 }

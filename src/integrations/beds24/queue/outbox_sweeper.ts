@@ -1,23 +1,29 @@
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
-import type { JobKind } from './queue_config.ts';
+import { singletonKeyFor, type JobKind } from './queue_config.ts';
 import type { SyncJobs } from './sync_jobs.ts';
 
 const JOB_OF_CHANGE: Record<string, JobKind> = { reservation: 'reservations', availability: 'availability', rates: 'rates', resync: 'resync' };
+/** The jobs that clear a kind of change: availability and rates share one diff run. */
+const JOBS_CLEARING: Record<string, JobKind[]> = {
+  reservation: ['reservations'],
+  availability: ['availability', 'rates'],
+  rates: ['availability', 'rates'],
+  resync: ['resync'],
+};
 
 export interface OutboxSweeperOptions {
   db: Knex;
   jobs: SyncJobs;
   logger: Logger;
   intervalMs?: number;
-  /** Changes younger than this still have their own job on the way. */
-  graceSeconds?: number;
 }
 
 /**
- * Catches up on its own after an outage: a job that gave up while Beds24 was down leaves its outbox rows
- * behind, and this re-queues their property's job (a no-op when one is already queued). Credentials that
- * Beds24 refused are left alone until an operator reconnects or retries.
+ * Sends the job of every outbox row that has none on its way: one whose wake-up was lost (the process died
+ * right after the commit), one left behind by a job that gave up while Beds24 was down, and the rows kept
+ * while the property's pushes were off, once they are back on (also when switched in SQL). Paused
+ * properties, and credentials that Beds24 refused, are left alone until the toggles or the connection change.
  */
 export class OutboxSweeper {
   private readonly options: Required<OutboxSweeperOptions>;
@@ -25,7 +31,7 @@ export class OutboxSweeper {
   private running: Promise<void> | undefined;
 
   constructor(options: OutboxSweeperOptions) {
-    this.options = { intervalMs: 30_000, graceSeconds: 30, ...options };
+    this.options = { intervalMs: 30_000, ...options };
   }
 
   start(): void {
@@ -45,20 +51,31 @@ export class OutboxSweeper {
     await this.running;
   }
 
+  /** Returns how many jobs it sent (one per property and kind). */
   async sweep(): Promise<number> {
-    const { db, jobs, graceSeconds } = this.options;
-    const stale: Array<{ property_id: string; kind: string }> = await db('beds24_pending_changes as p')
+    const { db, jobs } = this.options;
+    const waiting: Array<{ property_id: string; kind: string }> = await db('beds24_pending_changes as p')
+      .join('beds24_config as c', 'c.property_id', 'p.property_id')
       .distinct('p.property_id', 'p.kind')
-      .whereRaw(`p.last_queued_at < now() - make_interval(secs => ?)`, [graceSeconds])
+      .where({ 'c.sync_enabled': true, 'c.push_sync_enabled': true })
+      .whereNotNull('c.refresh_token')
       .whereNotExists(
         db('beds24_sync_failures as f')
           .whereRaw('f.property_id = p.property_id')
           .where({ 'f.kind': 'job', 'f.state': 'failed', 'f.error_code': 'beds24_auth' }),
       );
-    for (const { property_id, kind } of stale) {
+    if (waiting.length === 0) return 0;
+    // Read after the outbox, so a row is never missed; a job that ends in between costs one empty run.
+    const live = await jobs.liveJobKeys(db);
+    let sent = 0;
+    for (const { property_id, kind } of waiting) {
       const jobKind = JOB_OF_CHANGE[kind];
-      if (jobKind) await jobs.kick(db, jobKind, property_id);
+      const onItsWay = (JOBS_CLEARING[kind] ?? []).some((clearing) => live.has(singletonKeyFor(clearing, property_id)));
+      if (!jobKind || onItsWay) continue;
+      await jobs.kick(db, jobKind, property_id);
+      live.add(singletonKeyFor(jobKind, property_id));
+      sent += 1;
     }
-    return stale.length;
+    return sent;
   }
 }

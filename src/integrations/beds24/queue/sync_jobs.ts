@@ -11,6 +11,11 @@ export interface Change {
   entityId: string;
 }
 
+export interface RecordOptions {
+  /** False: write the outbox rows without sending their jobs (the property's pushes are paused). */
+  wake?: boolean;
+}
+
 export const JOB_FOR_CHANGE: Record<ChangeKind, JobKind> = {
   reservation: 'reservations',
   availability: 'availability',
@@ -59,10 +64,14 @@ export class SyncJobs {
     return this.queue.send(db, 'resync', propertyId, { wantId: true });
   }
 
-  /** Several changes of one property in one statement (what a single edit usually causes). */
-  async record(db: Db, propertyId: string, changes: Change[]): Promise<void> {
+  /**
+   * Several changes of one property in one statement (what a single edit usually causes). `wake: false`
+   * keeps them for later (pushes paused): the outbox sweeper sends their jobs once the property resumes.
+   */
+  async record(db: Db, propertyId: string, changes: Change[], { wake = true }: RecordOptions = {}): Promise<void> {
     if (changes.length === 0) return;
     await this.insertChanges(db, propertyId, changes);
+    if (!wake) return;
     const kinds = new Set(changes.map((change) => JOB_FOR_CHANGE[change.kind]));
     for (const kind of kinds) this.afterCommit(db, () => this.kick(this.db, kind, propertyId));
   }
@@ -70,6 +79,19 @@ export class SyncJobs {
   /** Sends the job only: restarts work whose outbox rows are already there (retries, sweeps). */
   async kick(db: Db, kind: JobKind, propertyId: string): Promise<void> {
     await this.queue.send(db, kind, propertyId);
+  }
+
+  /** Sends a job for every kind of change the property has waiting in the outbox (pushes switched back on). */
+  async kickPending(db: Db, propertyId: string): Promise<void> {
+    const kinds: Array<{ kind: ChangeKind }> = await db('beds24_pending_changes')
+      .where({ property_id: propertyId })
+      .distinct('kind');
+    for (const { kind } of kinds) await this.kick(db, JOB_FOR_CHANGE[kind], propertyId);
+  }
+
+  /** Singleton keys (`kind:property`) of the jobs waiting, retrying or running. */
+  liveJobKeys(db: Db): Promise<Set<string>> {
+    return this.queue.liveKeys(db);
   }
 
   /** Rows are written in key order, the order every other writer uses too, so writers cannot deadlock. */

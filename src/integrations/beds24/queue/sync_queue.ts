@@ -27,6 +27,13 @@ export type SyncJobHandler = (data: SyncJobData, job: Job<SyncJobData>) => Promi
 
 export const PGBOSS_SCHEMA = 'pgboss';
 
+export interface SendOptions {
+  /** Answer the id of the queued job that absorbed this send when it was a no-op. */
+  wantId?: boolean;
+  /** Not before this time (instead of the kind's debounce): a job deferred until credits return. */
+  startAfter?: Date;
+}
+
 /** pg-boss, in-process, on the application's PostgreSQL, in its own schema. */
 export class SyncQueue {
   readonly tuning: QueueTuning;
@@ -72,15 +79,17 @@ export class SyncQueue {
    * `db` is one. With the stately policy a second send while one job of the key is queued is a no-op:
    * that is the coalescing. `wantId` then looks up the id of the queued job that absorbed it.
    */
-  async send(db: Db, kind: JobKind, propertyId: string, { wantId = false }: { wantId?: boolean } = {}): Promise<string | null> {
+  async send(db: Db, kind: JobKind, propertyId: string, options: SendOptions = {}): Promise<string | null> {
+    const { wantId = false } = options;
     const settings = KIND_SETTINGS[kind];
     const debounce = settings.debounceSeconds * this.tuning.debounceFactor;
+    const startAfter = options.startAfter ?? (debounce > 0 ? new Date(Date.now() + debounce * 1000) : undefined);
     const id = await this.boss.send(SYNC_QUEUE, { kind, propertyId } satisfies SyncJobData, {
       db: fromKnex(db),
       singletonKey: singletonKeyFor(kind, propertyId),
       group: { id: propertyId },
       priority: settings.queuePriority,
-      startAfter: debounce > 0 ? new Date(Date.now() + debounce * 1000) : undefined,
+      startAfter,
     });
     if (id !== null || !wantId) return id;
     const queued: { rows: Array<{ id: string }> } = await db.raw(
@@ -88,6 +97,16 @@ export class SyncQueue {
       [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
     );
     return queued.rows[0]?.id ?? null;
+  }
+
+  /** Singleton keys (`kind:property`) of the jobs waiting, retrying or running: the work already on its way. */
+  async liveKeys(db: Db): Promise<Set<string>> {
+    const { rows }: { rows: Array<{ key: string }> } = await db.raw(
+      `select distinct singleton_key as key from ${PGBOSS_SCHEMA}.job
+       where name = ? and state in ('created', 'retry', 'active') and singleton_key is not null`,
+      [SYNC_QUEUE],
+    );
+    return new Set(rows.map((row) => row.key));
   }
 
   /** Jobs waiting and running, per kind, for one property or all. */

@@ -3,7 +3,7 @@ import type { Knex } from '../../../db.ts';
 import { AppError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
 import type { PushOptions, PushSummary } from '../beds24_sync_types.ts';
-import { Beds24Error } from '../client/beds24_errors.ts';
+import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors.ts';
 import { recordFailure, resolveFailures } from '../services/sync_failures.ts';
 import { KIND_SETTINGS, type JobKind, type SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
@@ -49,7 +49,9 @@ export class SyncWorker {
     try {
       const summary = await this.oneAtATime(data.propertyId, async () => {
         const oldest = await this.oldestChange(data);
-        const result = await handlers[data.kind](data.propertyId, { priority: KIND_SETTINGS[data.kind].creditPriority });
+        // Never wait for credits here: the property lock and its pg-boss group slot would block everything else.
+        const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false };
+        const result = await handlers[data.kind](data.propertyId, options);
         if (oldest !== null && result.calls > 0) this.deps.latency?.observe({ kind: data.kind }, (Date.now() - oldest.getTime()) / 1000);
         return result;
       });
@@ -57,6 +59,7 @@ export class SyncWorker {
       logger.info({ kind: data.kind, property_id: data.propertyId, ms: Math.round(performance.now() - started), ...summary }, 'beds24 push done');
       return 'completed';
     } catch (error) {
+      if (error instanceof Beds24CreditsDeferredError) return this.deferred(data, error);
       const retryable = !(error instanceof Beds24Error) || error.retryable;
       const final = !retryable || job.retryCount >= queue.tuning.retryLimit;
       logger.warn({ err: error, kind: data.kind, property_id: data.propertyId, attempt: job.retryCount + 1, final }, 'beds24 push failed');
@@ -64,6 +67,20 @@ export class SyncWorker {
       await recordFailure(db, { propertyId: data.propertyId, kind: 'job', entityId: data.kind }, describe(error), job.id);
       return 'deadletter';
     }
+  }
+
+  /**
+   * Credits are below what this kind may spend until the window resets: the job ends (freeing the property
+   * for its other kinds, whose priorities may still spend) and the same kind is queued again for the reset.
+   * Its outbox rows stay, so nothing is lost; pushes are state-based, so a half-done run simply runs again.
+   */
+  private async deferred(data: SyncJobData, error: Beds24CreditsDeferredError): Promise<JobVerdict> {
+    await this.deps.queue.send(this.deps.db, data.kind, data.propertyId, { startAfter: error.resumeAt });
+    this.deps.logger.info(
+      { kind: data.kind, property_id: data.propertyId, resume_at: error.resumeAt.toISOString(), wait_ms: error.waitMs },
+      'beds24 push deferred until the credit window resets',
+    );
+    return 'completed';
   }
 
   private async oldestChange(data: SyncJobData): Promise<Date | null> {

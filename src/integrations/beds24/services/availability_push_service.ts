@@ -3,7 +3,6 @@ import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import { OCCUPYING_STATUSES } from '../../../pms/common_schemas.ts';
 import { addDays, todayIn, type CalendarDate } from '../../../utils/dates.ts';
-import type { Beds24Priority } from '../client/priority.ts';
 import {
   computeDesiredCalendar,
   diffCalendar,
@@ -111,7 +110,7 @@ export class AvailabilityPushService {
     const changed = diffCalendar(desired, remembered);
     if (changed.length === 0) return summary;
     const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
-    await this.send(config, changed, priority, summary);
+    await this.send(config, changed, { priority, wait: options.wait }, summary);
     return summary;
   }
 
@@ -132,7 +131,12 @@ export class AvailabilityPushService {
     }
   }
 
-  private async send(config: Beds24ConfigRow, changed: ChangedCell[], priority: Beds24Priority, summary: PushSummary): Promise<void> {
+  private async send(
+    config: Beds24ConfigRow,
+    changed: ChangedCell[],
+    call: PushOptions,
+    summary: PushSummary,
+  ): Promise<void> {
     const client = this.deps.connections.clientFor(config);
     const byRoom = Map.groupBy(changed, (cell) => cell.beds24RoomId);
     for (const body of toCalendarBodies(changed, this.deps.limits)) {
@@ -141,7 +145,7 @@ export class AvailabilityPushService {
       // belief that makes a later change back to the old value look like no change at all.
       await this.forget(config.property_id, sending);
       summary.calls += 1;
-      const results = await client.postCalendar(body, { priority });
+      const results = await client.postCalendar(body, call);
       await this.deps.db.transaction(async (trx) => {
         for (const [index, item] of body.entries()) {
           const result = results[index];

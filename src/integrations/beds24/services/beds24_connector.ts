@@ -3,6 +3,9 @@ import { ValidationError } from '../../../errors.ts';
 import { Beds24AuthError, Beds24ValidationError } from '../client/beds24_errors.ts';
 import type { Beds24ClientFactory } from '../client/beds24_client_factory.ts';
 import { accountKeyFor } from '../client/beds24_client_factory.ts';
+import type { Beds24Property } from '../client/beds24_schemas.ts';
+import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
+import { roomIdsOf } from './beds24_room_catalog.ts';
 
 export interface Credentials {
   inviteCode?: string;
@@ -14,6 +17,8 @@ export interface Connection {
   accessToken: string;
   accessTokenExpiresAt: Date;
   beds24AccountId: number | null;
+  /** The Beds24 property's room ids (its room types), read while checking that the token reaches it. */
+  beds24RoomIds: number[];
 }
 
 /**
@@ -23,7 +28,7 @@ export interface Connection {
 export class Beds24Connector {
   private readonly factory: Beds24ClientFactory;
   private readonly clock: Clock;
-  /** Invite codes are single use: one already exchanged by onlyProperty is connected with its refresh token. */
+  /** Invite codes are single use: one already exchanged here is connected with the refresh token it gave. */
   private readonly spentInvites = new Map<string, string>();
 
   constructor(factory: Beds24ClientFactory, clock: Clock) {
@@ -56,6 +61,8 @@ export class Beds24Connector {
       let minted: { token: string; expiresIn?: number };
       if (credentials.inviteCode !== undefined) {
         const answer = await auth.setup(credentials.inviteCode);
+        // Spent now, even if a check below refuses the request: sending it again after a fix must still work.
+        this.spentInvites.set(credentials.inviteCode, answer.refreshToken);
         refreshToken = answer.refreshToken;
         minted = answer;
       } else {
@@ -65,7 +72,8 @@ export class Beds24Connector {
       const details = await auth.details(minted.token);
       const accountId = details.token?.ownerId ?? null;
       const properties = await this.factory.forTokenOnce(propertyId, accountId, minted.token).getProperties([beds24PropertyId], { priority: 'critical' });
-      if (!properties.some((p) => p.id === beds24PropertyId)) {
+      const property = properties.find((p) => p.id === beds24PropertyId);
+      if (!property) {
         throw ValidationError.field('beds24_property_id', `Beds24 property ${beds24PropertyId} is not reachable with these credentials`);
       }
       return {
@@ -73,6 +81,7 @@ export class Beds24Connector {
         accessToken: minted.token,
         accessTokenExpiresAt: new Date(this.clock.now().getTime() + (minted.expiresIn ?? 86_400) * 1000),
         beds24AccountId: accountId,
+        beds24RoomIds: roomIdsOf(property),
       };
     } catch (error) {
       if (error instanceof Beds24AuthError || error instanceof Beds24ValidationError) {
@@ -80,5 +89,29 @@ export class Beds24Connector {
       }
       throw error;
     }
+  }
+
+  /**
+   * A connected property named with another Beds24 property and no new credentials: the stored token must
+   * reach that property, exactly as new credentials would have to. Answers its room ids.
+   */
+  async reachableRooms(config: Beds24ConfigRow, beds24PropertyId: number): Promise<number[]> {
+    const client = this.factory.forProperty(config.property_id, config.beds24_account_id);
+    let properties: Beds24Property[];
+    try {
+      properties = await client.getProperties([beds24PropertyId], { priority: 'critical', wait: false });
+    } catch (error) {
+      if (error instanceof Beds24AuthError || error instanceof Beds24ValidationError) {
+        const message = `Beds24 refused the stored credentials for it: ${error.message}`;
+        throw ValidationError.field('beds24_property_id', message);
+      }
+      throw error;
+    }
+    const property = properties.find((p) => p.id === beds24PropertyId);
+    if (!property) {
+      const message = `Beds24 property ${beds24PropertyId} is not reachable with the stored credentials`;
+      throw ValidationError.field('beds24_property_id', message);
+    }
+    return roomIdsOf(property);
   }
 }

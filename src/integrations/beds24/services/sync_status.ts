@@ -12,6 +12,11 @@ export interface SyncStatus {
   connected: boolean | null;
   sync_enabled: boolean | null;
   push_sync_enabled: boolean | null;
+  /**
+   * Connected with `sync_enabled` or `push_sync_enabled` off: edits are kept in `queue_depth.*.pending_changes`
+   * and pushed when both are on again. Without a property: whether any connected property is paused.
+   */
+  paused: boolean;
   queue_depth: Record<JobKind, { pending_changes: number; queued: number; running: number }>;
   failed_jobs: number;
   oldest_pending_change_age_s: number | null;
@@ -39,6 +44,10 @@ export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGat
   const oldest = outbox.reduce<Date | undefined>((min, o) => (min === undefined || o.oldest < min ? o.oldest : min), undefined);
   const failed = (await scoped(db('beds24_sync_failures')).where({ state: 'failed' }).count({ n: '*' }).first()) as { n: string };
   const lastPush = (await scoped(db('beds24_config')).max({ last: 'last_push_at' }).first()) as { last: Date | null } | undefined;
+  const paused = (await scoped(db('beds24_config'))
+    .whereNotNull('refresh_token')
+    .where((q) => q.where({ sync_enabled: false }).orWhere({ push_sync_enabled: false }))
+    .first('property_id')) as { property_id: string } | undefined;
   const credits = config ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id)) : { remaining: null, resetsInSeconds: null };
 
   return {
@@ -46,6 +55,7 @@ export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGat
     connected: config ? config.refresh_token !== null : null,
     sync_enabled: config?.sync_enabled ?? null,
     push_sync_enabled: config?.push_sync_enabled ?? null,
+    paused: paused !== undefined,
     queue_depth: queueDepth,
     failed_jobs: Number(failed.n),
     oldest_pending_change_age_s: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : null,
