@@ -1,9 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { createReservation, createRoom } from '../helpers/fixtures.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 import { bookingsOf, startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
 import { ADMIN_TOKEN } from '../helpers/test_app.ts';
 
@@ -14,10 +15,7 @@ const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 beforeAll(async () => {
   world = await startSyncWorld([{ name: 'double', units: 2 }]);
   await waitForIdle(world);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
