@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts';
 import type { Knex } from './db.ts';
 import { requireBearer } from './http/auth.ts';
 import { BODY_LIMIT, errorHandler, notFoundHandler } from './http/error_handler.ts';
+import { httpMetrics } from './http/http_metrics.ts';
 import type { Logger } from './logger.ts';
 import { createBeds24AdminRouter } from './integrations/beds24/admin/admin_router.ts';
 import type { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
@@ -24,6 +25,7 @@ export interface AppOptions {
 export function createApp({ db, logger, apiToken, adminToken, sync, clock }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(httpMetrics(sync.metrics.registry));
   app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
 
   app.get('/healthz', async (_req, res) => {
