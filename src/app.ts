@@ -1,16 +1,30 @@
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Clock } from './clock.ts';
 import type { Knex } from './db.ts';
 import { requireBearer } from './http/auth.ts';
 import { BODY_LIMIT, errorHandler, notFoundHandler } from './http/error_handler.ts';
+import { httpMetrics, routePattern } from './http/http_metrics.ts';
 import type { Logger } from './logger.ts';
 import { createBeds24AdminRouter } from './integrations/beds24/admin/admin_router.ts';
 import type { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
 import { createPmsRouter } from './pms/pms_router.ts';
 
 const DASHBOARD_PAGE = fileURLToPath(new URL('./integrations/beds24/admin/dashboard/dashboard.html', import.meta.url));
+
+/**
+ * What the dashboard reads every few seconds and Prometheus scrapes: a successful read there is logged at
+ * debug, so polling does not bury the log. Failures of those routes are logged like any other.
+ */
+const POLLED_ROUTES = new Set([
+  '/api/properties',
+  '/api/admin/beds24/config/:property_id',
+  '/api/admin/beds24/status',
+  '/api/admin/beds24/jobs',
+  '/api/admin/beds24/calls',
+  '/metrics',
+]);
 
 export interface AppOptions {
   db: Knex;
@@ -24,7 +38,18 @@ export interface AppOptions {
 export function createApp({ db, logger, apiToken, adminToken, sync, clock }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(httpMetrics(sync.metrics.registry));
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      customLogLevel: (req, res, error) => {
+        if (error || res.statusCode >= 500) return 'error';
+        const polled = req.method === 'GET' && POLLED_ROUTES.has(routePattern(req as Request));
+        return polled && res.statusCode < 400 ? 'debug' : 'info';
+      },
+    }),
+  );
 
   app.get('/healthz', async (_req, res) => {
     try {

@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
@@ -11,9 +10,8 @@ import { resolveSecrets } from './dev_secrets.ts';
 import { AppError } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
-import { SANDBOX_URL_FILE } from './integrations/beds24/demo/sandbox_url_file.ts';
 import { ensureDemoConnection } from './integrations/beds24/demo/demo_connection.ts';
-import { createBeds24Sandbox, type Beds24Sandbox } from './integrations/beds24/sandbox/index.ts';
+import { SANDBOX_URL_FILE, startDemoSandbox, type DemoSandbox } from './integrations/beds24/demo/demo_sandbox.ts';
 import { Beds24Connector } from './integrations/beds24/services/beds24_connector.ts';
 import { seedDemoData } from './pms/demo_seed.ts';
 import { useEncryptionKey } from './utils/encryption.ts';
@@ -23,35 +21,44 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Another process (most often another `npm start` in the same folder) holds the HTTP port. */
+export class PortInUseError extends AppError {
+  constructor(port: number) {
+    super('port_in_use', 500, `port ${port} is in use (another server from this folder?)`);
+  }
+}
+
 const DRAIN_MS = 10_000;
 
 /** Starts the whole backend: database (embedded when no DATABASE_URL), migrations, sync workers, HTTP API. */
 export async function startServer(env: Env, logger: Logger = createLogger(env.LOG_LEVEL)): Promise<RunningServer> {
-  const secrets = await resolveSecrets(env);
-  useEncryptionKey(secrets.encryptionKey);
-  const database = await openDatabase(env, logger);
-  // Closed in reverse order of opening: HTTP, then the sync (running jobs finish), the sandbox, the database.
-  const closers: Array<() => Promise<void>> = [() => database.close()];
+  // The port is taken first: a second start in the same folder must fail before it touches the database,
+  // the sandbox or the files of the server that already runs there.
+  const http = await bindPort(env.PORT);
+  // Closed in reverse order of opening after HTTP: the sync (running jobs finish), the sandbox, the database.
+  const closers: Array<() => Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
+    await stopAccepting(http.server);
     for (const close of closers.reverse()) await close();
   };
 
   try {
+    const secrets = await resolveSecrets(env);
+    useEncryptionKey(secrets.encryptionKey);
+    const database = await openDatabase(env, logger);
+    closers.push(() => database.close());
     const applied = await migrateLatest(database.db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
-    let sandbox: Beds24Sandbox | undefined;
-    let beds24ApiUrl = env.BEDS24_API_URL;
-    if (beds24ApiUrl === undefined) {
-      const demo = createBeds24Sandbox({ persistFile: join(env.DATA_DIR, 'beds24-sandbox.json'), logger: logger.child({ component: 'beds24-sandbox' }) });
-      beds24ApiUrl = await demo.listen(0);
-      // The command line (npm run beds24) finds the demo sandbox of the running server here.
-      await writeFile(join(env.DATA_DIR, SANDBOX_URL_FILE), `${beds24ApiUrl}\n`);
-      closers.push(async () => {
-        await rm(join(env.DATA_DIR, SANDBOX_URL_FILE), { force: true });
-        await demo.close();
-      });
-      sandbox = demo;
+    let demo: DemoSandbox | undefined;
+    let beds24ApiUrl: string;
+    if (env.BEDS24_API_URL === undefined) {
+      const started = await startDemoSandbox(env.DATA_DIR, logger, { publish: true });
+      closers.push(() => started.close());
+      demo = started;
+      beds24ApiUrl = started.url;
+    } else {
+      beds24ApiUrl = env.BEDS24_API_URL;
     }
 
     const sync = new Beds24Sync({
@@ -67,10 +74,10 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     closers.push(() => sync.stop(DRAIN_MS));
 
     if (env.NODE_ENV === 'development') await seedDemoData(database.db, logger);
-    if (sandbox) {
+    if (demo) {
       await ensureDemoConnection({
         db: database.db,
-        sandbox,
+        sandbox: demo.sandbox,
         connector: new Beds24Connector(sync.factory, systemClock),
         resync: sync.resync,
         encryptionKey: secrets.encryptionKey,
@@ -78,13 +85,16 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       });
     }
 
-    const app = createApp({ db: database.db, logger, apiToken: secrets.apiToken, adminToken: secrets.adminToken, sync, clock: systemClock });
-    const server = await listen(app.listen.bind(app), env.PORT);
-    closers.push(() => stopAccepting(server));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { apiToken, adminToken } = secrets;
+    http.attach(createApp({ db: database.db, logger, apiToken, adminToken, sync, clock: systemClock }));
+    const url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
 
     // One write, so whoever reads the banner gets the URL and the tokens together.
-    const banner = [`PMS backend listening on ${url}`, sandbox ? `Beds24: demo mode, local sandbox at ${beds24ApiUrl}` : `Beds24: ${beds24ApiUrl}`];
+    const banner = [
+      `PMS backend listening on ${url}`,
+      demo ? `Beds24: demo mode, local sandbox at ${beds24ApiUrl}` : `Beds24: ${beds24ApiUrl}`,
+    ];
+    if (demo) banner.push(`  (its URL is kept in ${join(env.DATA_DIR, SANDBOX_URL_FILE)} for npm run beds24)`);
     for (const name of secrets.generated) {
       if (name === 'ENCRYPTION_KEY') banner.push(`ENCRYPTION_KEY generated into ${env.DATA_DIR}/dev-secrets.json`);
       else banner.push(`${name} (generated for development): ${name === 'API_TOKEN' ? secrets.apiToken : secrets.adminToken}`);
@@ -105,11 +115,30 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   }
 }
 
-function listen(start: (port: number, callback: () => void) => Server, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = start(port, () => resolve(server));
-    server.once('error', reject);
+interface BoundPort {
+  server: Server;
+  /** Hands requests to the app; until then they are answered 503. */
+  attach(app: RequestListener): void;
+}
+
+async function bindPort(port: number): Promise<BoundPort> {
+  let handle: RequestListener = (_req, res) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ error: { code: 'starting', message: 'the server is starting' } }));
+  };
+  const server = createServer((req, res) => handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error);
+    });
+    server.listen(port, () => resolve());
   });
+  return {
+    server,
+    attach: (app) => {
+      handle = app;
+    },
+  };
 }
 
 /** Stops taking connections, lets requests in flight finish (bounded), then drops what is left. */

@@ -64,6 +64,40 @@ describe('npm start with no database server and no environment', () => {
   }, 120_000);
 });
 
+describe('a second npm start in the same folder', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'pms-twice-'));
+    await chmod(folder, 0o755);
+  });
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('says the port is in use, exits 1, and leaves the running server, its sandbox and the CLI alone', async () => {
+    const first = await spawnServer({ ...base, DATA_DIR: folder });
+    const port = new URL(first.url).port;
+    const urlFile = join(folder, 'beds24-sandbox.url');
+    const sandboxUrl = await readFile(urlFile, 'utf8');
+
+    const second = await runServerToExit({ ...base, DATA_DIR: folder, PORT: port });
+    expect(second.code).toBe(1);
+    expect(second.output).toContain(`port ${port} is in use (another server from this folder?)`);
+    expect(second.output).not.toMatch(/TypeError/);
+
+    expect(await readFile(urlFile, 'utf8')).toBe(sandboxUrl);
+    expect((await get(`${first.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${sandboxUrl.trim().replace(/\/v2$/, '')}/_sandbox/bookings`)).status).toBe(200);
+    const cli = await runCliProcess({ ...base, DATA_DIR: folder }, ['status']);
+    expect(cli.output).toContain('Demo Hotel');
+    expect(cli.code).toBe(0);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(urlFile)).toBe(false);
+  }, 120_000);
+});
+
 describe('npm start with DATABASE_URL', () => {
   let database: TestDatabase;
   beforeAll(async () => {

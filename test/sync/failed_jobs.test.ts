@@ -35,6 +35,16 @@ describe('failed jobs', () => {
     // Its calendar item was refused too: Beds24 has no room 987654.
     const calendarItem = failed.body.data.find((f: { kind: string }) => f.kind === 'calendar');
     expect(calendarItem).toMatchObject({ beds24_room_id: 987654, state: 'failed' });
+    // Each names what it is about in the hotel's words, not only by id.
+    expect(item.subject).toEqual({
+      reservation_id: res.id,
+      guest_name: `${res.guest.first_name} ${res.guest.last_name}`,
+      room_number: 'W1',
+      check_in: day(5),
+      check_out: day(7),
+      nights: 2,
+    });
+    expect(calendarItem.subject).toEqual({ beds24_room_id: 987654, room_numbers: ['W1'] });
     const status = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
     expect(status.body.failed_jobs).toBe(2);
 

@@ -21,6 +21,11 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
+/** Every sample line of one metric (not its HELP/TYPE lines). */
+function samples(text: string, name: string): string[] {
+  return text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+}
+
 beforeAll(async () => {
   world = await startSyncWorld([{ name: 'double', units: 2 }]);
   await waitForIdle(world);
@@ -62,5 +67,57 @@ describe('GET /metrics', () => {
     expect(value(failed, 'beds24_failed_items')).toBe(2);
     expect(value(failed, 'beds24_calls_total', { endpoint: 'POST /bookings', outcome: 'item_errors' })).toBeGreaterThanOrEqual(1);
     expect(failed).toMatch(/# TYPE beds24_jobs gauge/);
+  });
+
+  it('has one credit series per real account: none left under the property key used while connecting', async () => {
+    const text = (await scrape()).text;
+    expect(value(text, 'beds24_credits_remaining', { account: `account:${world.accountId}` })).toBeGreaterThan(0);
+    expect(text).not.toContain(`account="property:${world.propertyId}"`);
+  });
+
+  it('exports beds24_jobs for every kind and state, zero when idle', async () => {
+    await waitForIdle(world);
+    const lines = samples((await scrape()).text, 'beds24_jobs');
+    for (const kind of ['reservations', 'availability', 'rates', 'resync']) {
+      for (const state of ['created', 'retry', 'active', 'failed']) {
+        const sample = new RegExp(`kind="${kind}".*state="${state}"`);
+        expect(lines, `${kind} ${state}`).toContainEqual(expect.stringMatching(sample));
+      }
+    }
+    expect(lines.filter((line) => line.endsWith(' 0')).length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('labels failed items, pending changes and their age with the property', async () => {
+    const text = (await scrape()).text;
+    const property = { property: world.propertyId };
+    const statusPath = `/api/admin/beds24/status?property_id=${world.propertyId}`;
+    const status = await world.app.request('GET', statusPath, undefined, ADMIN_TOKEN);
+    expect(status.body.failed_jobs).toBeGreaterThan(0);
+    expect(value(text, 'beds24_failed_items', property)).toBe(status.body.failed_jobs);
+    const ofProperty = (line: string): boolean => line.includes(`property="${world.propertyId}"`);
+    const pending = samples(text, 'beds24_pending_changes').filter(ofProperty);
+    expect(pending).toHaveLength(4);
+    expect(samples(text, 'beds24_oldest_pending_change_age_seconds')).toEqual([
+      `beds24_oldest_pending_change_age_seconds{property="${world.propertyId}"} 0`,
+    ]);
+  });
+
+  it('has the default process metrics and HTTP request durations by route pattern and status', async () => {
+    const room = world.rooms[0]![0]!;
+    const reservation = await createReservation(world.app, room, { check_in: day(20), check_out: day(21) });
+    expect((await world.app.request('GET', `/api/reservations/${reservation.id}`)).status).toBe(200);
+    expect((await world.app.request('PATCH', `/api/reservations/${reservation.id}`, { adults: 0 })).status).toBe(400);
+    expect((await world.app.request('GET', '/api/no-such-route')).status).toBe(404);
+    const text = (await scrape()).text;
+    expect(value(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    const count = (method: string, route: string, status: string): number =>
+      value(text, 'http_request_duration_seconds_count', { method, route, status });
+    expect(count('GET', '/api/reservations/:id', '200')).toBe(1);
+    expect(count('PATCH', '/api/reservations/:id', '400')).toBe(1);
+    expect(count('POST', '/api/reservations', '201')).toBeGreaterThanOrEqual(1);
+    expect(count('GET', 'unmatched', '404')).toBe(1);
+    expect(text).not.toContain(reservation.id);
+    expect(text).not.toContain('no-such-route');
   });
 });

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../../clock.ts';
 import { loadEnv, type Env } from '../../../config.ts';
@@ -9,10 +6,13 @@ import { openDatabase } from '../../../db/open_database.ts';
 import { migrateLatest } from '../../../db/migrate.ts';
 import { resolveSecrets } from '../../../dev_secrets.ts';
 import { AppError } from '../../../errors.ts';
-import { createLogger } from '../../../logger.ts';
+import { createLogger, type Logger } from '../../../logger.ts';
 import { encrypt, useEncryptionKey } from '../../../utils/encryption.ts';
 import { Beds24Sync } from '../beds24_sync.ts';
-import { SANDBOX_URL_FILE } from '../demo/sandbox_url_file.ts';
+import { findRunningDemoSandbox, startDemoSandbox } from '../demo/demo_sandbox.ts';
+import { CreditGate } from '../client/credit_gate.ts';
+import { SyncJobs } from '../queue/sync_jobs.ts';
+import { SyncQueue } from '../queue/sync_queue.ts';
 import { Beds24Connector } from '../services/beds24_connector.ts';
 import { retryFailure, type FailureRow } from '../services/sync_failures.ts';
 import { readSyncStatus } from '../services/sync_status.ts';
@@ -39,11 +39,22 @@ class UsageError extends AppError {
 
 type Out = (line: string) => void;
 
-async function beds24Url(env: Env): Promise<string> {
+/** Commands that call Beds24; the others (status, retry-failed) work on the database alone. */
+const NEEDS_BEDS24 = new Set(['connect', 'resync', 'verify']);
+
+type Stops = Array<() => Promise<void>>;
+
+/**
+ * BEDS24_API_URL; in demo mode, the sandbox of a demo server running in this folder, or else the demo
+ * sandbox started here from its state file (stopped at exit, like everything the command line starts).
+ */
+async function beds24Url(env: Env, logger: Logger, stops: Stops): Promise<string> {
   if (env.BEDS24_API_URL) return env.BEDS24_API_URL;
-  const file = join(env.DATA_DIR, SANDBOX_URL_FILE);
-  if (!existsSync(file)) throw new UsageError('BEDS24_API_URL is not set and no demo server is running (start it with npm start)');
-  return (await readFile(file, 'utf8')).trim();
+  const running = await findRunningDemoSandbox(env.DATA_DIR);
+  if (running !== undefined) return running;
+  const demo = await startDemoSandbox(env.DATA_DIR, logger, { publish: false });
+  stops.push(() => demo.close());
+  return demo.url;
 }
 
 async function properties(db: Knex, propertyId: string | undefined): Promise<Array<{ id: string; name: string }>> {
@@ -78,20 +89,38 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
   const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
   const secrets = await resolveSecrets(env);
   useEncryptionKey(secrets.encryptionKey);
-  const database = await openDatabase(env, logger);
-  const sync = new Beds24Sync({
-    db: database.db,
-    databaseUrl: database.url,
-    beds24ApiUrl: await beds24Url(env),
-    encryptionKey: secrets.encryptionKey,
-    horizonDays: env.SYNC_HORIZON_DAYS,
-    logger,
-    clock: systemClock,
-  });
+  // Stopped in reverse order at exit, whatever happens: nothing the command line starts outlives it.
+  const stops: Stops = [];
   try {
-    await migrateLatest(database.db);
-    await sync.start({ workers: command === 'resync' });
+    const database = await openDatabase(env, logger);
+    stops.push(() => database.close());
     const db = database.db;
+    await migrateLatest(db);
+    if (!NEEDS_BEDS24.has(command)) {
+      const queue = new SyncQueue({ connectionString: database.url, logger });
+      const jobs = new SyncJobs(queue, db, logger);
+      if (command === 'retry-failed') {
+        await queue.start();
+        stops.push(async () => {
+          await jobs.flush();
+          await queue.stop(5000);
+        });
+      }
+      const gate = new CreditGate({ db, clock: systemClock, logger });
+      if (command === 'status') return await printStatus({ db, queue, gate }, values.property, out);
+      return await retryFailed(db, jobs, values.property, out);
+    }
+    const sync = new Beds24Sync({
+      db,
+      databaseUrl: database.url,
+      beds24ApiUrl: await beds24Url(env, logger, stops),
+      encryptionKey: secrets.encryptionKey,
+      horizonDays: env.SYNC_HORIZON_DAYS,
+      logger,
+      clock: systemClock,
+    });
+    stops.push(() => sync.stop(5000));
+    await sync.start({ workers: command === 'resync' });
     switch (command) {
       case 'connect': {
         if (!values.property || !values['invite-code']) throw new UsageError('connect needs --property and --invite-code');
@@ -135,28 +164,6 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
         out(`resync done: failed items ${status.failed_jobs}, credits left ${status.credits.remaining ?? 'unknown'}`);
         return status.failed_jobs > 0 ? 1 : 0;
       }
-      case 'status': {
-        for (const property of await properties(db, values.property)) {
-          const s = await readSyncStatus(db, sync.queue, sync.factory.gate, property.id);
-          const depth = Object.entries(s.queue_depth).map(([kind, d]) => `${kind} ${d.pending_changes}/${d.queued}/${d.running}`).join(', ');
-          out(`${property.name} (${property.id})`);
-          out(`  connected ${s.connected}, sync ${s.sync_enabled ? 'on' : 'off'}, push ${s.push_sync_enabled ? 'on' : 'off'}`);
-          out(`  pending/queued/running: ${depth}`);
-          out(`  failed items ${s.failed_jobs}, oldest pending change ${s.oldest_pending_change_age_s ?? '-'} s, last push ${s.last_successful_push_at?.toISOString() ?? 'never'}`);
-          out(`  credits ${s.credits.remaining ?? 'unknown'} left, reset in ${s.credits.resets_in_s ?? '-'} s`);
-        }
-        return 0;
-      }
-      case 'retry-failed': {
-        const query = db('beds24_sync_failures').where({ state: 'failed' });
-        if (values.property) query.where({ property_id: values.property });
-        const failures: FailureRow[] = await query.select('*');
-        await db.transaction(async (trx) => {
-          for (const failure of failures) await retryFailure(trx, sync.jobs, failure);
-        });
-        out(`${failures.length} failed item(s) queued again`);
-        return 0;
-      }
       case 'verify': {
         let differences = 0;
         for (const property of await properties(db, values.property)) {
@@ -180,9 +187,44 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
         throw new UsageError(USAGE);
     }
   } finally {
-    await sync.stop(5000);
-    await database.close();
+    for (const stop of stops.reverse()) await stop();
   }
+}
+
+interface StatusDeps {
+  db: Knex;
+  queue: SyncQueue;
+  gate: CreditGate;
+}
+
+async function printStatus({ db, queue, gate }: StatusDeps, propertyId: string | undefined, out: Out): Promise<number> {
+  for (const property of await properties(db, propertyId)) {
+    const s = await readSyncStatus(db, queue, gate, property.id);
+    const depth = Object.entries(s.queue_depth)
+      .map(([kind, d]) => `${kind} ${d.pending_changes}/${d.queued}/${d.running}`)
+      .join(', ');
+    const lastPush = s.last_successful_push_at?.toISOString() ?? 'never';
+    out(`${property.name} (${property.id})`);
+    const onOff = (on: boolean | null): string => (on ? 'on' : 'off');
+    out(`  connected ${s.connected}, sync ${onOff(s.sync_enabled)}, push ${onOff(s.push_sync_enabled)}`);
+    out(`  pending/queued/running: ${depth}`);
+    const oldest = s.oldest_pending_change_age_s ?? '-';
+    out(`  failed items ${s.failed_jobs}, oldest pending change ${oldest} s, last push ${lastPush}`);
+    out(`  credits ${s.credits.remaining ?? 'unknown'} left, reset in ${s.credits.resets_in_s ?? '-'} s`);
+  }
+  return 0;
+}
+
+/** Queued again in the database; a running server (or the next start) pushes them. */
+async function retryFailed(db: Knex, jobs: SyncJobs, propertyId: string | undefined, out: Out): Promise<number> {
+  const query = db('beds24_sync_failures').where({ state: 'failed' });
+  if (propertyId) query.where({ property_id: propertyId });
+  const failures: FailureRow[] = await query.select('*');
+  await db.transaction(async (trx) => {
+    for (const failure of failures) await retryFailure(trx, jobs, failure);
+  });
+  out(`${failures.length} failed item(s) queued again`);
+  return 0;
 }
 
 if (import.meta.main) {

@@ -1,7 +1,11 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Knex } from '../../../db.ts';
 import { PGBOSS_SCHEMA } from '../queue/sync_queue.ts';
-import { SYNC_QUEUE } from '../queue/queue_config.ts';
+import { JOB_KINDS, SYNC_QUEUE } from '../queue/queue_config.ts';
+import type { ChangeKind } from '../queue/sync_jobs.ts';
+
+const JOB_STATES = ['created', 'retry', 'active', 'failed'] as const;
+const CHANGE_KINDS: readonly ChangeKind[] = ['reservation', 'availability', 'rates', 'resync'];
 
 /**
  * The sync's Prometheus metrics, on a registry of its own (one per app, so tests can run several).
@@ -34,22 +38,48 @@ export class SyncMetrics {
       labelNames: ['kind', 'state'],
       registers,
       async collect() {
-        this.reset();
         const { rows }: { rows: Array<{ kind: string; state: string; n: number }> } = await db.raw(
           `select data->>'kind' as kind, state, count(*)::int as n from ${PGBOSS_SCHEMA}.job
-           where name = ? and state in ('created', 'retry', 'active', 'failed') group by 1, 2`,
-          [SYNC_QUEUE],
+           where name = ? and state in (${JOB_STATES.map(() => '?').join(', ')}) group by 1, 2`,
+          [SYNC_QUEUE, ...JOB_STATES],
         );
+        this.reset();
+        // Every kind and state has a sample, zero included, so an idle queue still shows on a graph.
+        for (const kind of JOB_KINDS) for (const state of JOB_STATES) this.set({ kind, state }, 0);
         for (const row of rows) this.set({ kind: row.kind, state: row.state }, row.n);
       },
     });
     new Gauge({
       name: 'beds24_failed_items',
-      help: 'Open entries of the failed-jobs list',
+      help: 'Open entries of the failed-jobs list, per property',
+      labelNames: ['property'],
       registers,
       async collect() {
-        const row = (await db('beds24_sync_failures').where({ state: 'failed' }).count({ n: '*' }).first()) as { n: string };
-        this.set(Number(row.n));
+        const rows: Array<{ property_id: string; n: number }> = await db('beds24_config as c')
+          .leftJoin('beds24_sync_failures as f', (join) => {
+            join.on('f.property_id', 'c.property_id').andOnVal('f.state', 'failed');
+          })
+          .groupBy('c.property_id')
+          .select('c.property_id', db.raw('count(f.id)::int as n'));
+        this.reset();
+        for (const row of rows) this.set({ property: row.property_id }, row.n);
+      },
+    });
+    new Gauge({
+      name: 'beds24_pending_changes',
+      help: 'Changes in the outbox not yet in Beds24, per property and kind',
+      labelNames: ['property', 'kind'],
+      registers,
+      async collect() {
+        const properties: Array<{ property_id: string }> = await db('beds24_config').select('property_id');
+        const rows: Array<{ property_id: string; kind: string; n: number }> = await db('beds24_pending_changes')
+          .groupBy('property_id', 'kind')
+          .select('property_id', 'kind', db.raw('count(*)::int as n'));
+        this.reset();
+        for (const { property_id: property } of properties) {
+          for (const kind of CHANGE_KINDS) this.set({ property, kind }, 0);
+        }
+        for (const row of rows) this.set({ property: row.property_id, kind: row.kind }, row.n);
       },
     });
     new Gauge({
@@ -58,18 +88,32 @@ export class SyncMetrics {
       labelNames: ['account'],
       registers,
       async collect() {
+        // A connection's first calls are metered under the property until Beds24 has named the account;
+        // once it has, that row is history, not a second account.
+        const rows: Array<{ account_key: string; remaining: number }> = await db('beds24_credit_meter as m')
+          .whereNotNull('m.remaining')
+          .whereNotExists(
+            db('beds24_config as c')
+              .whereNotNull('c.beds24_account_id')
+              .whereRaw(`m.account_key = 'property:' || c.property_id::text`),
+          )
+          .select('m.account_key', 'm.remaining');
         this.reset();
-        const rows: Array<{ account_key: string; remaining: number | null }> = await db('beds24_credit_meter').select('account_key', 'remaining');
-        for (const row of rows) if (row.remaining !== null) this.set({ account: row.account_key }, row.remaining);
+        for (const row of rows) this.set({ account: row.account_key }, row.remaining);
       },
     });
     new Gauge({
       name: 'beds24_oldest_pending_change_age_seconds',
-      help: 'Age of the oldest change not yet in Beds24 (0 when none)',
+      help: 'Age of the oldest change not yet in Beds24, per property (0 when none)',
+      labelNames: ['property'],
       registers,
       async collect() {
-        const row = (await db('beds24_pending_changes').min({ oldest: 'first_queued_at' }).first()) as { oldest: Date | null };
-        this.set(row.oldest ? Math.max(0, (Date.now() - row.oldest.getTime()) / 1000) : 0);
+        const rows: Array<{ property_id: string; age: number | null }> = await db('beds24_config as c')
+          .leftJoin('beds24_pending_changes as p', 'p.property_id', 'c.property_id')
+          .groupBy('c.property_id')
+          .select('c.property_id', db.raw('extract(epoch from now() - min(p.first_queued_at))::float8 as age'));
+        this.reset();
+        for (const row of rows) this.set({ property: row.property_id }, Math.max(0, row.age ?? 0));
       },
     });
   }
