@@ -6,6 +6,7 @@ import { createMaintenanceController } from './maintenance/maintenance_controlle
 import { createPropertiesController } from './properties/properties_controller.ts';
 import { createRatesController } from './rates/rates_controller.ts';
 import { createReservationsController } from './reservations/reservations_controller.ts';
+import { createRestrictionsController } from './restrictions/restrictions_controller.ts';
 import { createRoomsController } from './rooms/rooms_controller.ts';
 
 export interface PmsDeps {
@@ -21,11 +22,14 @@ export function createPmsRouter(deps: PmsDeps): Router {
   const maintenance = createMaintenanceController(deps);
   const guests = createGuestsController(deps);
   const reservations = createReservationsController(deps);
+  const restrictions = createRestrictionsController(deps);
 
   return Router()
     .post('/properties', properties.createPropertyHandler)
     .get('/properties', properties.listPropertiesHandler)
     .get('/properties/:id', properties.getPropertyHandler)
+    .put('/properties/:id/restrictions', restrictions.setRestrictionsHandler)
+    .get('/properties/:id/restrictions', restrictions.getRestrictionsHandler)
 
     .post('/rooms', rooms.createRoomHandler)
     .get('/rooms', rooms.listRoomsHandler)

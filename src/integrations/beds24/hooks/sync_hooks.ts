@@ -19,6 +19,8 @@ export interface SyncHooks {
   queueReservationCancelHook(trx: Trx, reservation: ReservationRow): Promise<void>;
   queueRoomAvailabilitySyncHook(trx: Trx, room: RoomRow, previous?: RoomRow): Promise<void>;
   queueRoomRatesSyncHook(trx: Trx, room: RoomRow, previous?: RoomRow): Promise<void>;
+  /** Restrictions travel in the calendar write with rates: recorded as a rates change. */
+  queueRestrictionsSyncHook(trx: Trx, propertyId: string, roomType: string): Promise<void>;
   queueAllRoomsAvailabilitySyncHook(trx: Trx, propertyId: string, from: string, to: string): Promise<void>;
   queueGuestSyncHook(trx: Trx, guestId: string): Promise<void>;
   /**
@@ -100,6 +102,17 @@ export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck): SyncHo
       const { connected, paused } = await probe(trx, room.property_id);
       if (!connected) return;
       await jobs.record(trx, room.property_id, [{ kind: 'rates', entityId: 'calendar' }], { wake: !paused });
+    },
+
+    async queueRestrictionsSyncHook(trx, propertyId, roomType) {
+      const mappedRoom = await trx('rooms')
+        .where({ property_id: propertyId, room_type: roomType })
+        .whereNotNull('beds24_room_id')
+        .first('id');
+      if (!mappedRoom) return;
+      const { connected, paused } = await probe(trx, propertyId);
+      if (!connected) return;
+      await jobs.record(trx, propertyId, [{ kind: 'rates', entityId: 'calendar' }], { wake: !paused });
     },
 
     async queueAllRoomsAvailabilitySyncHook(trx, propertyId, from, to) {
