@@ -80,6 +80,15 @@ beforeAll(async () => {
     .db('beds24_sync_failures')
     .insert({ property_id: world.propertyId, kind: 'calendar', entity_id: '424242', state: 'resolved', error_code: 'beds24_validation', error_message: 'old' })
     .returning('id');
+  // A max_stay of 3 stored on one night, for the rule that a min_stay above it is refused.
+  const stored = await app.request('PUT', `/api/properties/${world.propertyId}/restrictions`, {
+    room_type: 'double',
+    from: '2027-05-10',
+    to: '2027-05-10',
+    max_stay: 3,
+    min_stay: 2,
+  });
+  expect(stored.status).toBe(200);
   const foreignAccount = world.sandbox.createAccount({ properties: [{ name: 'Elsewhere', rooms: [{ name: 'single', qty: 1 }] }] });
   const rooms = await world.database.db('rooms').whereIn('id', [roomA, roomB]).select('id', 'number');
   ctx = {
@@ -194,6 +203,7 @@ type Kind =
   | 'date'
   | 'money'
   | 'count'
+  | 'nights'
   | 'beds24id'
   | 'text'
   | 'optionalText'
@@ -291,6 +301,20 @@ function badValues(field: FieldSpec): BadValue[] {
         { label: 'a fraction', value: 1.5 },
         { label: 'a negative number', value: -1 },
         { label: 'over 99', value: 100 },
+        { label: 'a billion', value: 1e9 },
+        { label: 'a huge number 1e400', value: new RawJson('1e400') },
+        { label: 'a number as a string', value: '2' },
+        { label: 'NaN as a string', value: 'NaN' },
+      ];
+    case 'nights':
+      return [
+        ...common,
+        { label: 'a boolean', value: true },
+        ...nullCase,
+        { label: 'zero', value: 0 },
+        { label: 'a negative number', value: -1 },
+        { label: 'a fraction', value: 1.5 },
+        { label: `over ${field.max}`, value: (field.max ?? 365) + 1 },
         { label: 'a billion', value: 1e9 },
         { label: 'a huge number 1e400', value: new RawJson('1e400') },
         { label: 'a number as a string', value: '2' },
@@ -494,6 +518,10 @@ async function redeemedInviteCode(c: Ctx): Promise<string> {
   return code;
 }
 
+function restrictionsPut(c: Ctx, body: Record<string, unknown>): SweepRequest {
+  return jsonRequest('PUT', `/api/properties/${c.propertyId}/restrictions`, body, API_TOKEN);
+}
+
 const BODY_ROUTES: readonly BodyRoute[] = [
   {
     method: 'POST',
@@ -509,6 +537,79 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: ['name'],
     patch: false,
     rules: [],
+  },
+  {
+    method: 'PUT',
+    pattern: '/api/properties/:id/restrictions',
+    path: (c) => `/api/properties/${c.propertyId}/restrictions`,
+    pathWithId: (id) => `/api/properties/${id}/restrictions`,
+    token: API_TOKEN,
+    base: () => ({
+      room_type: 'double',
+      from: '2027-05-01',
+      to: '2027-05-03',
+      min_stay: 2,
+      max_stay: 10,
+      closed_to_arrival: true,
+      closed_to_departure: false,
+      stop_sell: false,
+    }),
+    fields: [
+      { name: 'room_type', kind: 'text', max: 100 },
+      { name: 'from', kind: 'date' },
+      { name: 'to', kind: 'date' },
+      { name: 'min_stay', kind: 'nights', max: 365, nullable: true },
+      { name: 'max_stay', kind: 'nights', max: 364, nullable: true },
+      { name: 'closed_to_arrival', kind: 'bool', nullable: true },
+      { name: 'closed_to_departure', kind: 'bool', nullable: true },
+      { name: 'stop_sell', kind: 'bool', nullable: true },
+    ],
+    required: ['room_type', 'from', 'to'],
+    patch: false,
+    rules: [
+      {
+        name: 'no restriction field at all',
+        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-01', to: '2027-05-03' }),
+        status: 400,
+        path: 'body',
+      },
+      {
+        name: 'max_stay below min_stay',
+        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-01', to: '2027-05-03', min_stay: 5, max_stay: 4 }),
+        status: 400,
+        path: 'max_stay',
+      },
+      {
+        name: 'min_stay above the max_stay stored on a night of the range',
+        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-08', to: '2027-05-12', min_stay: 4 }),
+        status: 400,
+        path: 'min_stay',
+      },
+      {
+        name: 'max_stay below the min_stay stored on a night of the range',
+        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-08', to: '2027-05-12', max_stay: 1 }),
+        status: 400,
+        path: 'max_stay',
+      },
+      {
+        name: 'to before from',
+        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-03', to: '2027-05-01', stop_sell: true }),
+        status: 400,
+        path: 'to',
+      },
+      {
+        name: 'a range of 731 nights',
+        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-01-01', to: '2029-01-01', stop_sell: true }),
+        status: 400,
+        path: 'to',
+      },
+      {
+        name: 'a room type no room of the property has',
+        request: (c) => restrictionsPut(c, { room_type: 'penthouse', from: '2027-05-01', to: '2027-05-03', stop_sell: true }),
+        status: 400,
+        path: 'room_type',
+      },
+    ],
   },
   {
     method: 'POST',
@@ -927,6 +1028,13 @@ const PATH_ROUTES: readonly PathRoute[] = [
     (r): PathRoute => ({ method: r.method, pattern: r.pattern, path: r.pathWithId as (id: string) => string, token: r.token, body: r.base, param: 'id' }),
   ),
   { method: 'GET', pattern: '/api/rooms/:id/rates', path: (id) => `/api/rooms/${id}/rates?from=2027-01-01&to=2027-01-05`, token: API_TOKEN, param: 'id' },
+  {
+    method: 'GET',
+    pattern: '/api/properties/:id/restrictions',
+    path: (id) => `/api/properties/${id}/restrictions?from=2027-01-01&to=2027-01-05`,
+    token: API_TOKEN,
+    param: 'id',
+  },
   { method: 'GET', pattern: '/api/rooms/:id/maintenance', path: (id) => `/api/rooms/${id}/maintenance`, token: API_TOKEN, param: 'id' },
   { method: 'DELETE', pattern: '/api/maintenance/:id', path: (id) => `/api/maintenance/${id}`, token: API_TOKEN, param: 'id' },
   { method: 'GET', pattern: '/api/guests/:id', path: (id) => `/api/guests/${id}`, token: API_TOKEN, param: 'id' },
@@ -1031,6 +1139,36 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
       { label: 'a range of 731 nights', query: () => 'from=2027-01-01&to=2029-01-01', status: 400, path: 'to' },
       { label: 'from repeated', query: () => 'from=2027-01-01&from=2027-01-02&to=2027-01-05', status: 400, path: 'from' },
       { label: 'from empty', query: () => 'from=&to=2027-01-05', status: 400, path: 'from' },
+      { label: 'a limit (not a list)', query: () => 'from=2027-01-01&to=2027-01-05&limit=5', status: 400, path: 'limit' },
+    ],
+  },
+  {
+    pattern: '/api/properties/:id/restrictions',
+    path: (c) => `/api/properties/${c.propertyId}/restrictions`,
+    token: API_TOKEN,
+    base: 'from=2027-01-01&to=2027-01-05',
+    keys: ['room_type', 'from', 'to'],
+    paginated: false,
+    extra: [
+      { label: 'no from and no to', query: () => '', status: 400, path: 'from' },
+      { label: 'no to', query: () => 'from=2027-01-01', status: 400, path: 'to' },
+      { label: 'from 2027-02-30', query: () => 'from=2027-02-30&to=2027-03-05', status: 400, path: 'from' },
+      { label: 'to before from', query: () => 'from=2027-01-05&to=2027-01-01', status: 400, path: 'to' },
+      { label: 'a range of 731 nights', query: () => 'from=2027-01-01&to=2029-01-01', status: 400, path: 'to' },
+      { label: 'room_type empty', query: () => 'from=2027-01-01&to=2027-01-05&room_type=', status: 400, path: 'room_type' },
+      {
+        label: 'room_type repeated',
+        query: () => 'from=2027-01-01&to=2027-01-05&room_type=double&room_type=double',
+        status: 400,
+        path: 'room_type',
+      },
+      {
+        label: 'a room type no room of the property has',
+        query: () => 'from=2027-01-01&to=2027-01-05&room_type=penthouse',
+        status: 400,
+        path: 'room_type',
+      },
+      { label: 'room_type SQL-ish', query: () => `from=2027-01-01&to=2027-01-05&room_type=${encodeURIComponent(SQLISH)}`, status: 400, path: 'room_type' },
       { label: 'a limit (not a list)', query: () => 'from=2027-01-01&to=2027-01-05&limit=5', status: 400, path: 'limit' },
     ],
   },
@@ -1220,6 +1358,8 @@ function plausible(field: FieldSpec, c: Ctx): fc.Arbitrary<unknown> {
       return fc.integer({ min: 0, max: 100_000 }).map((cents) => cents / 100);
     case 'count':
       return fc.integer({ min: 0, max: 6 });
+    case 'nights':
+      return fc.integer({ min: 0, max: (field.max ?? 365) + 1 });
     case 'beds24id':
       return fc.oneof(fc.constantFrom(c.beds24PropertyId, 1, 12, ...c.world.beds24RoomIds), fc.integer({ min: 1, max: 2_147_483_647 }));
     case 'text':

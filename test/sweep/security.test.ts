@@ -67,6 +67,7 @@ describe('authentication on every route', () => {
     roomCounter += 1;
     const bodies: Record<string, unknown> = {
       'POST /api/properties': { name: 'Auth Hotel' },
+      'PUT /api/properties/:id/restrictions': { room_type: 'double', from: '2027-10-01', to: '2027-10-03', min_stay: 2 },
       'POST /api/rooms': { property_id: ids.property, number: `A${roomCounter}`, room_type: 'double', base_price: 80, max_occupancy: 2 },
       'PATCH /api/rooms/:id': { name: 'Renamed' },
       'PATCH /api/rooms/:id/housekeeping': { housekeeping_status: 'dirty' },
@@ -81,6 +82,7 @@ describe('authentication on every route', () => {
     };
     const query: Record<string, string> = {
       'GET /api/rooms/:id/rates': '?from=2027-10-01&to=2027-10-05',
+      'GET /api/properties/:id/restrictions': '?from=2027-10-01&to=2027-10-05',
       'GET /api/admin/beds24/status': `?property_id=${ids.property}`,
       'GET /api/admin/beds24/jobs': '?state=failed',
     };

@@ -15,6 +15,8 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', pattern: '/api/properties', admin: false },
   { method: 'GET', pattern: '/api/properties', admin: false },
   { method: 'GET', pattern: '/api/properties/:id', admin: false },
+  { method: 'PUT', pattern: '/api/properties/:id/restrictions', admin: false },
+  { method: 'GET', pattern: '/api/properties/:id/restrictions', admin: false },
   { method: 'POST', pattern: '/api/rooms', admin: false },
   { method: 'GET', pattern: '/api/rooms', admin: false },
   { method: 'GET', pattern: '/api/rooms/:id', admin: false },
