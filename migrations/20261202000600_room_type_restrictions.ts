@@ -19,9 +19,9 @@ export async function up(knex: Knex): Promise<void> {
       primary key (property_id, room_type, date),
       constraint room_type_restrictions_stay_order check (min_stay is null or max_stay is null or max_stay >= min_stay)
     )`);
-  await knex.raw(
-    'create trigger room_type_restrictions_updated_at before update on room_type_restrictions for each row execute function set_updated_at()',
-  );
+  await knex.raw(`
+    create trigger room_type_restrictions_updated_at before update on room_type_restrictions
+    for each row execute function set_updated_at()`);
 
   // What Beds24 last accepted for the restriction fields. A null override means none was ever sent (Beds24's
   // default, none); null stays mean no calendar value (Beds24 falls back to the room's own setting).

@@ -43,7 +43,16 @@ export async function createReservation(app: TestApp, roomId: string, body: Reco
   return res.body;
 }
 
-const TABLES = ['properties', 'rooms', 'guests', 'reservations', 'maintenance_blocks', 'room_rates', 'room_type_restrictions', 'beds24_config'];
+const TABLES = [
+  'properties',
+  'rooms',
+  'guests',
+  'reservations',
+  'maintenance_blocks',
+  'room_rates',
+  'room_type_restrictions',
+  'beds24_config',
+];
 
 /** A digest of every row of every PMS table: equal before and after means the request changed nothing. */
 export async function fingerprint(db: Knex): Promise<Record<string, string>> {

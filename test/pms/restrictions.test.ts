@@ -45,9 +45,20 @@ interface NightValues {
   closed_to_departure: boolean;
   stop_sell: boolean;
 }
-const empty: NightValues = { min_stay: null, max_stay: null, closed_to_arrival: false, closed_to_departure: false, stop_sell: false };
+const empty: NightValues = {
+  min_stay: null,
+  max_stay: null,
+  closed_to_arrival: false,
+  closed_to_departure: false,
+  stop_sell: false,
+};
 /** The GET row of a night of one room type: nothing set unless given. */
-const night = (date: string, roomType: string, set: Partial<NightValues> = {}) => ({ date, room_type: roomType, ...empty, ...set });
+const night = (date: string, roomType: string, set: Partial<NightValues> = {}) => ({
+  date,
+  room_type: roomType,
+  ...empty,
+  ...set,
+});
 
 async function putOk(body: Record<string, unknown>, id = propertyId): Promise<Json> {
   const res = await put(body, id);
@@ -62,7 +73,14 @@ async function rowsStored(): Promise<number> {
 
 describe('PUT /api/properties/:id/restrictions', () => {
   it('sets the given fields on every night from `from` to `to`, both included, and answers them', async () => {
-    const body = { room_type: 'double', from: '2027-07-02', to: '2027-07-04', min_stay: 3, max_stay: 14, closed_to_arrival: true };
+    const body = {
+      room_type: 'double',
+      from: '2027-07-02',
+      to: '2027-07-04',
+      min_stay: 3,
+      max_stay: 14,
+      closed_to_arrival: true,
+    };
     expect(await putOk(body)).toEqual({ property_id: propertyId, ...body });
     const res = await get('room_type=double&from=2027-07-01&to=2027-07-05');
     expect(res.status).toBe(200);
@@ -89,11 +107,17 @@ describe('PUT /api/properties/:id/restrictions', () => {
     ]);
   });
 
-  it('clears a field with null, normalising a cleared flag to false, and drops nights left with nothing set', async () => {
+  it('clears a field with null (a flag normalised to false) and drops nights left with nothing set', async () => {
     await putOk({ room_type: 'double', from: '2027-07-01', to: '2027-07-03', min_stay: 2, closed_to_arrival: true });
     expect(await rowsStored()).toBe(3);
     const cleared = await putOk({ room_type: 'double', from: '2027-07-02', to: '2027-07-03', closed_to_arrival: null });
-    expect(cleared).toEqual({ property_id: propertyId, room_type: 'double', from: '2027-07-02', to: '2027-07-03', closed_to_arrival: false });
+    expect(cleared).toEqual({
+      property_id: propertyId,
+      room_type: 'double',
+      from: '2027-07-02',
+      to: '2027-07-03',
+      closed_to_arrival: false,
+    });
     await putOk({ room_type: 'double', from: '2027-07-03', to: '2027-07-03', min_stay: null });
     expect((await get('room_type=double&from=2027-07-01&to=2027-07-03')).body).toEqual([
       night('2027-07-01', 'double', { min_stay: 2, closed_to_arrival: true }),
@@ -101,7 +125,7 @@ describe('PUT /api/properties/:id/restrictions', () => {
       night('2027-07-03', 'double'),
     ]);
     expect(await rowsStored()).toBe(2);
-    await putOk({ room_type: 'double', from: '2027-06-01', to: '2027-07-31', min_stay: null, closed_to_arrival: false });
+    await putOk({ room_type: 'double', from: '2027-06-01', to: '2027-07-31', min_stay: null, closed_to_arrival: null });
     expect(await rowsStored()).toBe(0);
   });
 
@@ -122,7 +146,7 @@ describe('PUT /api/properties/:id/restrictions', () => {
     ]);
   });
 
-  it('accepts the room type of an inactive room, the bounds 1–365 and 1–364, equal min and max, and 730 nights', async () => {
+  it('accepts an inactive room\'s type, the bounds 1–365 and 1–364, equal min and max, 730 nights', async () => {
     await putOk({ room_type: 'loft', from: '2027-01-01', to: '2027-01-01', min_stay: 365 });
     await putOk({ room_type: 'loft', from: '2027-01-02', to: '2027-01-02', min_stay: 1, max_stay: 1 });
     await putOk({ room_type: 'loft', from: '2027-01-03', to: '2027-01-03', max_stay: 364 });
@@ -133,7 +157,8 @@ describe('PUT /api/properties/:id/restrictions', () => {
 
   it('accepts dates in the past and stores them', async () => {
     await putOk({ room_type: 'double', from: '2020-02-28', to: '2020-03-01', min_stay: 2 });
-    expect((await get('room_type=double&from=2020-02-29&to=2020-02-29')).body).toEqual([night('2020-02-29', 'double', { min_stay: 2 })]);
+    const res = await get('room_type=double&from=2020-02-29&to=2020-02-29');
+    expect(res.body).toEqual([night('2020-02-29', 'double', { min_stay: 2 })]);
   });
 
   it('trims the room type like rooms do', async () => {
@@ -141,12 +166,13 @@ describe('PUT /api/properties/:id/restrictions', () => {
     expect(res.room_type).toBe('suite');
   });
 
-  it('checks min_stay against max_stay only where both end up set: both in the request override what is stored', async () => {
+  it('checks min_stay against max_stay where both end up set: both given override the stored ones', async () => {
     await putOk({ room_type: 'double', from: '2027-07-01', to: '2027-07-05', min_stay: 6 });
     await putOk({ room_type: 'double', from: '2027-07-01', to: '2027-07-05', min_stay: 2, max_stay: 3 });
     await putOk({ room_type: 'double', from: '2027-07-01', to: '2027-07-05', min_stay: null });
     await putOk({ room_type: 'double', from: '2027-07-01', to: '2027-07-05', min_stay: 3 });
-    expect((await get('room_type=double&from=2027-07-03&to=2027-07-03')).body).toEqual([night('2027-07-03', 'double', { min_stay: 3, max_stay: 3 })]);
+    const res = await get('room_type=double&from=2027-07-03&to=2027-07-03');
+    expect(res.body).toEqual([night('2027-07-03', 'double', { min_stay: 3, max_stay: 3 })]);
   });
 });
 
@@ -238,14 +264,19 @@ describe('PUT restrictions: rejected requests answer 400/404 naming the field, a
     for (const [min, max] of await Promise.all(pairs)) {
       expect([min.status, max.status].sort(), JSON.stringify([min.body, max.body])).toEqual([200, 400]);
     }
-    const crossed = await world.database.db('room_type_restrictions').whereRaw('max_stay < min_stay').count({ n: '*' }).first();
+    const crossed = await world.database
+      .db('room_type_restrictions')
+      .whereRaw('max_stay < min_stay')
+      .count({ n: '*' })
+      .first();
     expect(Number(crossed?.n)).toBe(0);
   });
 });
 
 describe('GET /api/properties/:id/restrictions', () => {
   it('answers one row per night and room type, every room type of the property when none is given', async () => {
-    await putOk({ room_type: 'suite', from: '2027-07-02', to: '2027-07-02', min_stay: 2, max_stay: 10, closed_to_departure: true });
+    const set = { min_stay: 2, max_stay: 10, closed_to_departure: true };
+    await putOk({ room_type: 'suite', from: '2027-07-02', to: '2027-07-02', ...set });
     const res = await get('from=2027-07-01&to=2027-07-02');
     expect(res.status).toBe(200);
     expect(res.body).toStrictEqual([
@@ -256,11 +287,10 @@ describe('GET /api/properties/:id/restrictions', () => {
       night('2027-07-02', 'dorm'),
       night('2027-07-02', 'double'),
       night('2027-07-02', 'loft'),
-      night('2027-07-02', 'suite', { min_stay: 2, max_stay: 10, closed_to_departure: true }),
+      night('2027-07-02', 'suite', set),
     ]);
-    for (const row of res.body) {
-      expect(Object.keys(row)).toEqual(['date', 'room_type', 'min_stay', 'max_stay', 'closed_to_arrival', 'closed_to_departure', 'stop_sell']);
-    }
+    const keys = ['date', 'room_type', 'min_stay', 'max_stay', 'closed_to_arrival', 'closed_to_departure', 'stop_sell'];
+    for (const row of res.body) expect(Object.keys(row)).toEqual(keys);
   });
 
   it('answers 730 nights at most, across a leap day', async () => {

@@ -518,8 +518,10 @@ async function redeemedInviteCode(c: Ctx): Promise<string> {
   return code;
 }
 
+/** A restrictions write for `double`, nights 2027-05-01..03 unless `body` says otherwise. */
 function restrictionsPut(c: Ctx, body: Record<string, unknown>): SweepRequest {
-  return jsonRequest('PUT', `/api/properties/${c.propertyId}/restrictions`, body, API_TOKEN);
+  const full = { room_type: 'double', from: '2027-05-01', to: '2027-05-03', ...body };
+  return jsonRequest('PUT', `/api/properties/${c.propertyId}/restrictions`, full, API_TOKEN);
 }
 
 const BODY_ROUTES: readonly BodyRoute[] = [
@@ -569,43 +571,43 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     rules: [
       {
         name: 'no restriction field at all',
-        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-01', to: '2027-05-03' }),
+        request: (c) => restrictionsPut(c, {}),
         status: 400,
         path: 'body',
       },
       {
         name: 'max_stay below min_stay',
-        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-01', to: '2027-05-03', min_stay: 5, max_stay: 4 }),
+        request: (c) => restrictionsPut(c, { min_stay: 5, max_stay: 4 }),
         status: 400,
         path: 'max_stay',
       },
       {
         name: 'min_stay above the max_stay stored on a night of the range',
-        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-08', to: '2027-05-12', min_stay: 4 }),
+        request: (c) => restrictionsPut(c, { from: '2027-05-08', to: '2027-05-12', min_stay: 4 }),
         status: 400,
         path: 'min_stay',
       },
       {
         name: 'max_stay below the min_stay stored on a night of the range',
-        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-08', to: '2027-05-12', max_stay: 1 }),
+        request: (c) => restrictionsPut(c, { from: '2027-05-08', to: '2027-05-12', max_stay: 1 }),
         status: 400,
         path: 'max_stay',
       },
       {
         name: 'to before from',
-        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-05-03', to: '2027-05-01', stop_sell: true }),
+        request: (c) => restrictionsPut(c, { from: '2027-05-03', to: '2027-05-01', stop_sell: true }),
         status: 400,
         path: 'to',
       },
       {
         name: 'a range of 731 nights',
-        request: (c) => restrictionsPut(c, { room_type: 'double', from: '2027-01-01', to: '2029-01-01', stop_sell: true }),
+        request: (c) => restrictionsPut(c, { from: '2027-01-01', to: '2029-01-01', stop_sell: true }),
         status: 400,
         path: 'to',
       },
       {
         name: 'a room type no room of the property has',
-        request: (c) => restrictionsPut(c, { room_type: 'penthouse', from: '2027-05-01', to: '2027-05-03', stop_sell: true }),
+        request: (c) => restrictionsPut(c, { room_type: 'penthouse', stop_sell: true }),
         status: 400,
         path: 'room_type',
       },
@@ -1104,6 +1106,7 @@ interface QueryRoute {
   extra: ReadonlyArray<{ label: string; query: (c: Ctx) => string; status: number | readonly number[]; path?: string }>;
 }
 
+const RESTRICTION_DAYS = 'from=2027-01-01&to=2027-01-05';
 const cursorOf = (text: string): string => Buffer.from(text).toString('base64url');
 
 const QUERY_ROUTES: readonly QueryRoute[] = [
@@ -1155,21 +1158,26 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
       { label: 'from 2027-02-30', query: () => 'from=2027-02-30&to=2027-03-05', status: 400, path: 'from' },
       { label: 'to before from', query: () => 'from=2027-01-05&to=2027-01-01', status: 400, path: 'to' },
       { label: 'a range of 731 nights', query: () => 'from=2027-01-01&to=2029-01-01', status: 400, path: 'to' },
-      { label: 'room_type empty', query: () => 'from=2027-01-01&to=2027-01-05&room_type=', status: 400, path: 'room_type' },
+      { label: 'room_type empty', query: () => `${RESTRICTION_DAYS}&room_type=`, status: 400, path: 'room_type' },
       {
         label: 'room_type repeated',
-        query: () => 'from=2027-01-01&to=2027-01-05&room_type=double&room_type=double',
+        query: () => `${RESTRICTION_DAYS}&room_type=double&room_type=double`,
         status: 400,
         path: 'room_type',
       },
       {
         label: 'a room type no room of the property has',
-        query: () => 'from=2027-01-01&to=2027-01-05&room_type=penthouse',
+        query: () => `${RESTRICTION_DAYS}&room_type=penthouse`,
         status: 400,
         path: 'room_type',
       },
-      { label: 'room_type SQL-ish', query: () => `from=2027-01-01&to=2027-01-05&room_type=${encodeURIComponent(SQLISH)}`, status: 400, path: 'room_type' },
-      { label: 'a limit (not a list)', query: () => 'from=2027-01-01&to=2027-01-05&limit=5', status: 400, path: 'limit' },
+      {
+        label: 'room_type SQL-ish',
+        query: () => `${RESTRICTION_DAYS}&room_type=${encodeURIComponent(SQLISH)}`,
+        status: 400,
+        path: 'room_type',
+      },
+      { label: 'a limit (not a list)', query: () => `${RESTRICTION_DAYS}&limit=5`, status: 400, path: 'limit' },
     ],
   },
   { pattern: '/api/rooms/:id/maintenance', path: (c) => `/api/rooms/${c.roomB}/maintenance`, token: API_TOKEN, base: '', keys: ['limit', 'cursor'], paginated: true, extra: [] },

@@ -67,7 +67,12 @@ describe('authentication on every route', () => {
     roomCounter += 1;
     const bodies: Record<string, unknown> = {
       'POST /api/properties': { name: 'Auth Hotel' },
-      'PUT /api/properties/:id/restrictions': { room_type: 'double', from: '2027-10-01', to: '2027-10-03', min_stay: 2 },
+      'PUT /api/properties/:id/restrictions': {
+        room_type: 'double',
+        from: '2027-10-01',
+        to: '2027-10-03',
+        max_stay: 9,
+      },
       'POST /api/rooms': { property_id: ids.property, number: `A${roomCounter}`, room_type: 'double', base_price: 80, max_occupancy: 2 },
       'PATCH /api/rooms/:id': { name: 'Renamed' },
       'PATCH /api/rooms/:id/housekeeping': { housekeeping_status: 'dirty' },

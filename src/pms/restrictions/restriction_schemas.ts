@@ -5,7 +5,13 @@ import { CalendarDateSchema, text } from '../common_schemas.ts';
 /** Beds24 takes calendar values up to about two years ahead; a wider range is almost certainly a typo. */
 export const MAX_RESTRICTION_NIGHTS = 730;
 
-export const RESTRICTION_FIELDS = ['min_stay', 'max_stay', 'closed_to_arrival', 'closed_to_departure', 'stop_sell'] as const;
+export const RESTRICTION_FIELDS = [
+  'min_stay',
+  'max_stay',
+  'closed_to_arrival',
+  'closed_to_departure',
+  'stop_sell',
+] as const;
 export type RestrictionField = (typeof RESTRICTION_FIELDS)[number];
 
 /** Beds24's own bounds (`calendar` schema): minStay 1–365, maxStay 1–364. */
@@ -22,7 +28,8 @@ function inclusiveRange<T extends { from: string; to: string }>(range: T, ctx: z
   const days = daysBetween(range.from, range.to);
   if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   else if (days + 1 > MAX_RESTRICTION_NIGHTS) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: `range must cover at most ${MAX_RESTRICTION_NIGHTS} nights` });
+    const message = `range must cover at most ${MAX_RESTRICTION_NIGHTS} nights`;
+    ctx.addIssue({ code: 'custom', path: ['to'], message });
   }
 }
 

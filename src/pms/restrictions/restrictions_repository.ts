@@ -41,12 +41,13 @@ export async function propertyHasRoomType(db: Db, propertyId: string, roomType: 
  * range (both given in the request is the schema's rule). Names the field and the first such night.
  */
 export async function assertStayOrderKept(db: Db, target: Target, changes: RestrictionChanges): Promise<void> {
+  type Night = { date: string; min_stay: number | null; max_stay: number | null } | undefined;
   const nights = () =>
     db('room_type_restrictions')
       .where({ property_id: target.propertyId, room_type: target.roomType })
       .whereBetween('date', [target.from, target.to])
       .orderBy('date')
-      .first<{ date: string; min_stay: number | null; max_stay: number | null } | undefined>('date', 'min_stay', 'max_stay');
+      .first<Night>('date', 'min_stay', 'max_stay');
   if (changes.min_stay != null && changes.max_stay === undefined) {
     const clash = await nights().where('max_stay', '<', changes.min_stay);
     if (clash) {

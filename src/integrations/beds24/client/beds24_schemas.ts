@@ -127,7 +127,15 @@ export interface BookingWrite {
 /** One room of `POST /inventory/rooms/calendar`; `to` is inclusive. */
 export interface CalendarWrite {
   roomId: number;
-  calendar: Array<{ from: string; to: string; numAvail?: number | null; price1?: number | null }>;
+  calendar: Array<{
+    from: string;
+    to: string;
+    numAvail?: number | null;
+    price1?: number | null;
+    minStay?: number | null;
+    maxStay?: number | null;
+    override?: 'none' | 'blackout' | 'exception' | 'noCheckIn' | 'noCheckOut' | 'noCheckInOrCheckOut';
+  }>;
 }
 
 export interface BookingsQuery {

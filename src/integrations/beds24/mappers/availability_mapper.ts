@@ -1,6 +1,16 @@
 import { OCCUPYING_STATUSES } from '../../../pms/common_schemas.ts';
 import { addDays, daysBetween, type CalendarDate } from '../../../utils/dates.ts';
 import type { CalendarWrite } from '../client/beds24_schemas.ts';
+import {
+  foldRestrictions,
+  indexRestrictions,
+  isUnrestricted,
+  restrictionsOf,
+  sameRestrictions,
+  type Override,
+  type RestrictionIndex,
+  type RestrictionInput,
+} from './restriction_mapper.ts';
 
 export interface RoomInput {
   id: string;
@@ -8,6 +18,8 @@ export interface RoomInput {
   status: string;
   housekeeping_status: string;
   base_price: number;
+  /** The room's PMS room type: needed only to apply `restrictions`. */
+  room_type?: string;
 }
 
 export interface StayInput {
@@ -40,6 +52,8 @@ export interface AvailabilityInput {
   stays: StayInput[];
   blocks: BlockInput[];
   rates: RateInput[];
+  /** Stay restrictions per PMS room type and night; rooms need their `room_type` for them to apply. */
+  restrictions?: RestrictionInput[];
   /** Beds24 rooms we pushed before that no PMS room maps to any more: they are closed. */
   formerBeds24RoomIds?: number[];
 }
@@ -51,6 +65,14 @@ export interface Cell {
    * complimentary prices of 0): then no price is sent and Beds24 keeps the one it has.
    */
   price1: number | null;
+  /**
+   * Restrictions: absent (or null) means none, that is no calendar stay limits (Beds24 applies the room's own)
+   * and override `none`. A desired cell carries all three when any is set. In what Beds24 accepted, a null
+   * override is one never sent, which Beds24 holds as `none`.
+   */
+  minStay?: number | null;
+  maxStay?: number | null;
+  override?: Override | null;
 }
 
 export interface DesiredCalendar {
@@ -116,21 +138,57 @@ export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalenda
       if (bitmap[i] === 0 && !outOfOrder) cell.numAvail += 1;
     }
   }
+  if (input.restrictions !== undefined && input.restrictions.length > 0) {
+    applyRestrictions(cells, mapped, indexRestrictions(input.restrictions, from, nights), nights);
+  }
   for (const former of input.formerBeds24RoomIds ?? []) {
     if (!cells.has(former)) cells.set(former, Array.from({ length: nights }, () => ({ numAvail: 0, price1: null })));
   }
   return { from, nights, cells };
 }
 
+/** Per Beds24 room, the strictest restrictions of the room types of its active rooms (inactive ones never sell). */
+function applyRestrictions(
+  cells: Map<number, Cell[]>,
+  mapped: RoomInput[],
+  index: RestrictionIndex,
+  nights: number,
+): void {
+  const typesByBeds24Room = new Map<number, Set<string>>();
+  for (const room of mapped) {
+    if (room.status !== 'active' || room.room_type === undefined) continue;
+    const beds24RoomId = room.beds24_room_id as number;
+    let types = typesByBeds24Room.get(beds24RoomId);
+    if (!types) typesByBeds24Room.set(beds24RoomId, (types = new Set()));
+    types.add(room.room_type);
+  }
+  for (const [beds24RoomId, types] of typesByBeds24Room) {
+    const row = cells.get(beds24RoomId) as Cell[];
+    foldRestrictions(types, index, nights).forEach((restrictions, i) => {
+      if (restrictions) Object.assign(row[i] as Cell, restrictions);
+    });
+  }
+}
+
 /** What Beds24 last accepted: Beds24 room id → date → cell. */
 export type RememberedCalendar = Map<number, Map<CalendarDate, Cell>>;
 
+/**
+ * One night to write, and what Beds24 holds once it is accepted. The restriction fields are either all absent
+ * (this write leaves them alone: neither side has any) or all present, `null` stays clearing Beds24's.
+ */
 export interface ChangedCell extends Cell {
   beds24RoomId: number;
   date: CalendarDate;
+  override?: Override;
 }
 
-/** The cells whose desired value differs from what Beds24 holds; a price we cannot name is left as it is. */
+/**
+ * The cells whose desired value differs from what Beds24 holds (units, price or restrictions); a price we
+ * cannot name is left as it is. Once the PMS restricts a night, or has to clear what it set there, the cell
+ * carries all three restriction fields, so a partial update can never leave a stale one behind; nights
+ * that neither side restricts carry none, exactly as without restrictions.
+ */
 export function diffCalendar(desired: DesiredCalendar, remembered: RememberedCalendar): ChangedCell[] {
   const changed: ChangedCell[] = [];
   for (const [beds24RoomId, row] of desired.cells) {
@@ -139,8 +197,14 @@ export function diffCalendar(desired: DesiredCalendar, remembered: RememberedCal
       const date = addDays(desired.from, i);
       const before = known?.get(date);
       const priceDiffers = cell.price1 !== null && cell.price1 !== before?.price1;
-      if (before === undefined || before.numAvail !== cell.numAvail || priceDiffers) {
-        changed.push({ beds24RoomId, date, numAvail: cell.numAvail, price1: cell.price1 ?? before?.price1 ?? null });
+      const wanted = restrictionsOf(cell);
+      const held = restrictionsOf(before);
+      const restrictionsDiffer = !sameRestrictions(wanted, held);
+      if (before === undefined || before.numAvail !== cell.numAvail || priceDiffers || restrictionsDiffer) {
+        const price1 = cell.price1 ?? before?.price1 ?? null;
+        const write: ChangedCell = { beds24RoomId, date, numAvail: cell.numAvail, price1 };
+        if (!isUnrestricted(wanted) || !isUnrestricted(held)) Object.assign(write, wanted);
+        changed.push(write);
       }
     });
   }
@@ -185,15 +249,42 @@ export function toCalendarBodies(changed: ChangedCell[], limits: CalendarBodyLim
   return bodies;
 }
 
+type CalendarRange = CalendarWrite['calendar'][number];
+
+/**
+ * A night's write: `numAvail` always (so a write that changes `override`, leaving a blackout included,
+ * never lets Beds24 reset the units), `price1` when known, the restrictions when the cell carries them.
+ */
+function toRange(cell: ChangedCell): CalendarRange {
+  const range: CalendarRange = { from: cell.date, to: cell.date, numAvail: cell.numAvail };
+  if (cell.price1 !== null) range.price1 = cell.price1;
+  if (cell.override !== undefined) {
+    range.minStay = cell.minStay ?? null;
+    range.maxStay = cell.maxStay ?? null;
+    range.override = cell.override;
+  }
+  return range;
+}
+
+/** Two nights merge into one range only when their writes would be identical, field for field. */
+function sameWrite(a: ChangedCell, b: ChangedCell): boolean {
+  return (
+    a.numAvail === b.numAvail &&
+    a.price1 === b.price1 &&
+    (a.override === undefined) === (b.override === undefined) &&
+    sameRestrictions(restrictionsOf(a), restrictionsOf(b))
+  );
+}
+
 function mergeRuns(cells: ChangedCell[]): CalendarWrite['calendar'] {
   const runs: CalendarWrite['calendar'] = [];
   let previous: ChangedCell | undefined;
   for (const cell of cells) {
     const last = runs.at(-1);
     const continues =
-      last !== undefined && previous !== undefined && addDays(previous.date, 1) === cell.date && previous.numAvail === cell.numAvail && previous.price1 === cell.price1;
+      last !== undefined && previous !== undefined && addDays(previous.date, 1) === cell.date && sameWrite(previous, cell);
     if (continues) last.to = cell.date;
-    else runs.push(cell.price1 === null ? { from: cell.date, to: cell.date, numAvail: cell.numAvail } : { from: cell.date, to: cell.date, numAvail: cell.numAvail, price1: cell.price1 });
+    else runs.push(toRange(cell));
     previous = cell;
   }
   return runs;
