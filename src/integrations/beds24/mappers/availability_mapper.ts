@@ -281,8 +281,8 @@ function mergeRuns(cells: ChangedCell[]): CalendarWrite['calendar'] {
   let previous: ChangedCell | undefined;
   for (const cell of cells) {
     const last = runs.at(-1);
-    const continues =
-      last !== undefined && previous !== undefined && addDays(previous.date, 1) === cell.date && sameWrite(previous, cell);
+    const next = previous !== undefined && addDays(previous.date, 1) === cell.date;
+    const continues = last !== undefined && previous !== undefined && next && sameWrite(previous, cell);
     if (continues) last.to = cell.date;
     else runs.push(toRange(cell));
     previous = cell;
