@@ -21,7 +21,9 @@ describe('answers lost after Beds24 applied the write', () => {
   it('never creates a duplicate booking, over many rounds', async () => {
     world.sandbox.setFaults({ dropRate: 0.5, onlyPaths: ['/bookings'] });
     const created: Array<{ id: string }> = [];
-    for (let round = 0; round < 8; round += 1) {
+    // Rounds go on until enough answers were really lost: coalescing makes the number of posts per round vary.
+    const droppedPosts = (): number => world.sandbox.requests.filter((r) => r.dropped && r.method === 'POST').length;
+    for (let round = 0; round < 8 || (droppedPosts() <= 3 && round < 30); round += 1) {
       const batch = await Promise.all(
         world.rooms[0]!.slice(0, 4).map((room, i) => createReservation(world.app, room, { check_in: day(10 + round * 4 + i), check_out: day(11 + round * 4 + i) })),
       );
@@ -30,8 +32,7 @@ describe('answers lost after Beds24 applied the write', () => {
       await waitForIdle(world, 60_000);
     }
     world.sandbox.clearFaults();
-    const dropped = world.sandbox.requests.filter((r) => r.dropped && r.method === 'POST').length;
-    expect(dropped).toBeGreaterThan(3);
+    expect(droppedPosts()).toBeGreaterThan(3);
 
     for (const res of created) {
       const bookings = bookingsOf(world.sandbox, res.id);
