@@ -64,7 +64,7 @@ export class Beds24Sync {
     this.connections = new Beds24Connections(this.factory);
     this.queue = new SyncQueue({ connectionString: options.databaseUrl, logger, tuning: options.tuning });
     this.jobs = new SyncJobs(this.queue, db, logger);
-    this.hooks = createSyncHooks(this.jobs);
+    this.hooks = createSyncHooks(this.jobs, clock);
     this.reservations = new ReservationPushService({ db, connections: this.connections, clock, logger });
     this.availability = new AvailabilityPushService({ db, connections: this.connections, clock, logger, horizonDays: options.horizonDays });
     this.worker = new SyncWorker({
@@ -86,6 +86,7 @@ export class Beds24Sync {
       connections: this.connections,
       availability: this.availability,
       jobs: this.jobs,
+      clock,
       logger,
       found: this.metrics.driftCells,
     });

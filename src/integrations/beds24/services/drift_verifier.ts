@@ -1,3 +1,4 @@
+import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
@@ -9,6 +10,7 @@ import { planBookingPush, reservationIdFromMarker } from '../mappers/reservation
 import type { SyncJobs } from '../queue/sync_jobs.ts';
 import type { AvailabilityPushService } from './availability_push_service.ts';
 import { isPushEnabled, loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
+import { currentAndFutureStays } from './current_stays.ts';
 
 export interface CalendarDrift {
   beds24_room_id: number;
@@ -37,6 +39,7 @@ export interface DriftVerifierDeps {
   connections: Beds24Connections;
   availability: AvailabilityPushService;
   jobs: SyncJobs;
+  clock: Clock;
   logger: Logger;
   found?: { inc(labels: { kind: string }, value: number): void };
 }
@@ -72,7 +75,7 @@ export class DriftVerifier {
     const calendar = compareCalendar(desired.from, desired.cells, actualRooms);
 
     const bookings = await client.getBookings({ propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] }, { priority });
-    const bookingDrift = await this.compareBookings(propertyId, desired.from, bookings);
+    const bookingDrift = await this.compareBookings(propertyId, bookings);
 
     this.deps.found?.inc({ kind: 'calendar' }, calendar.length);
     this.deps.found?.inc({ kind: 'booking' }, bookingDrift.length);
@@ -96,13 +99,12 @@ export class DriftVerifier {
     };
   }
 
-  private async compareBookings(propertyId: string, from: string, bookings: Beds24Booking[]): Promise<BookingDrift[]> {
-    const rows: Array<ReservationRow & { guest: GuestRow; room_beds24_id: number | null }> = await this.deps.db('reservations as r')
+  private async compareBookings(propertyId: string, bookings: Beds24Booking[]): Promise<BookingDrift[]> {
+    type Row = ReservationRow & { guest: GuestRow; room_beds24_id: number | null };
+    const rows: Row[] = await currentAndFutureStays(this.deps.db, this.deps.clock.now())
       .join('guests as g', 'g.id', 'r.guest_id')
       .join('rooms as rm', 'rm.id', 'r.room_id')
       .where('r.property_id', propertyId)
-      .whereNot('r.source', 'beds24')
-      .where('r.check_out', '>=', from)
       .select('r.*', 'rm.beds24_room_id as room_beds24_id', this.deps.db.raw('row_to_json(g.*) as guest'));
     const byMarker = Map.groupBy(bookings.filter((b) => reservationIdFromMarker(b) !== undefined), (b) => reservationIdFromMarker(b) as string);
     const drift: BookingDrift[] = [];
