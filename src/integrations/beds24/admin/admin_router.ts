@@ -24,7 +24,6 @@ export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router 
     connector: new Beds24Connector(sync.factory, clock),
     resync,
     encryptionKey: sync.options.encryptionKey,
-    scheduleDailyResync: (propertyId) => sync.scheduleDailyResyncs(propertyId),
   });
   const status = createStatusController({ db, queue: sync.queue, gate: sync.factory.gate });
   const jobs = createJobsController({ db, jobs: sync.jobs });

@@ -16,7 +16,6 @@ export interface ConfigControllerDeps {
   connector: Beds24Connector;
   resync: PropertyResync;
   encryptionKey: string;
-  scheduleDailyResync: (propertyId: string) => Promise<void>;
 }
 
 /** Never the tokens: only whether there is one. */
@@ -30,7 +29,7 @@ function present(config: Beds24ConfigRow) {
   };
 }
 
-export function createConfigController({ db, connector, resync, encryptionKey, scheduleDailyResync }: ConfigControllerDeps) {
+export function createConfigController({ db, connector, resync, encryptionKey }: ConfigControllerDeps) {
   const putConfigHandler: RequestHandler = async (req, res) => {
     const input = parse(ConfigBody, req.body);
     if (!(await findProperty(db, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
@@ -74,7 +73,6 @@ export function createConfigController({ db, connector, resync, encryptionKey, s
       if (isPushEnabled(after) && (connection !== undefined || !wasPushing)) await resync.queue(trx, input.property_id);
       return after;
     });
-    if (connection) await scheduleDailyResync(config.property_id);
     res.json(present(config));
   };
 

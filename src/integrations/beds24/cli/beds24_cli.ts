@@ -116,7 +116,6 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
             .merge();
           await sync.resync.queue(trx, values.property as string);
         });
-        await sync.scheduleDailyResyncs(values.property);
         out(`connected property ${values.property} to Beds24 property ${beds24PropertyId}; a full resync is queued`);
         return 0;
       }
