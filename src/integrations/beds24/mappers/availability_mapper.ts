@@ -40,7 +40,7 @@ export interface AvailabilityInput {
   stays: StayInput[];
   blocks: BlockInput[];
   rates: RateInput[];
-  /** Beds24 rooms we pushed before that no PMS room maps to any more: they are closed. */
+  /** Beds24 rooms the property published that no PMS room maps to any more: they are closed. */
   formerBeds24RoomIds?: number[];
 }
 

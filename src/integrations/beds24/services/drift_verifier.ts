@@ -48,10 +48,10 @@ const ALL_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inqu
 const BOOKING_FIELDS = ['roomId', 'arrival', 'departure', 'status', 'numAdult', 'numChild'] as const;
 
 /**
- * Reads Beds24 back (the calendar of every mapped room in one call, the bookings of the property in
- * another) and compares it with what the PMS says. Every differing night and booking is reported; with
- * `repair`, the wrong nights are forgotten and the pushes queued, so Beds24 is put back to the PMS's truth,
- * hand edits made in Beds24 included.
+ * Reads Beds24 back (in one call the calendar of every Beds24 room the property ever published, mapped now
+ * or not: a former room is expected closed; in another the property's bookings) and compares it with what
+ * the PMS says. Every differing night and booking is reported; with `repair`, the wrong nights are
+ * forgotten and the pushes queued, so Beds24 is put back to the PMS's truth, hand edits included.
  */
 export class DriftVerifier {
   private readonly deps: DriftVerifierDeps;
@@ -66,19 +66,22 @@ export class DriftVerifier {
     if (!isPushEnabled(config)) return undefined;
     const client = connections.clientFor(config);
 
-    const desired = await availability.desiredCalendar(propertyId);
+    const { desired, formerRoomIds } = await availability.snapshot(propertyId);
     const roomIds = [...desired.cells.keys()];
     const last = addDays(desired.from, desired.nights - 1);
     const actualRooms = roomIds.length > 0 && desired.nights > 0
       ? await client.getCalendar({ startDate: desired.from, endDate: last, roomId: roomIds, includeNumAvail: true, includePrices: true }, { priority })
       : [];
     const calendar = compareCalendar(desired.from, desired.cells, actualRooms);
+    const answered = new Set(actualRooms.map((room) => room.roomId));
+    const unknownRoomIds = new Set(desired.nights > 0 ? roomIds.filter((id) => !answered.has(id)) : []);
 
     const bookings = await client.getBookings({ propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] }, { priority });
     const bookingDrift = await this.compareBookings(propertyId, bookings);
 
     this.deps.found?.inc({ kind: 'calendar' }, calendar.length);
     this.deps.found?.inc({ kind: 'booking' }, bookingDrift.length);
+    if (repair) await this.dropUnknownFormerRooms(propertyId, formerRoomIds.filter((id) => unknownRoomIds.has(id)));
     if (repair && (calendar.length > 0 || bookingDrift.length > 0)) {
       await availability.forget(propertyId, calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })));
       await db.transaction(async (trx) => {
@@ -97,6 +100,15 @@ export class DriftVerifier {
       bookings: bookingDrift,
       repaired: repair,
     };
+  }
+
+  /** A former room Beds24 does not know holds nothing of ours: there is nothing left to close. */
+  private async dropUnknownFormerRooms(propertyId: string, roomIds: number[]): Promise<void> {
+    if (roomIds.length === 0) return;
+    await this.deps.db('beds24_published_rooms')
+      .where({ property_id: propertyId })
+      .whereIn('beds24_room_id', roomIds)
+      .delete();
   }
 
   private async compareBookings(propertyId: string, bookings: Beds24Booking[]): Promise<BookingDrift[]> {
