@@ -76,6 +76,9 @@ describe('a Beds24 room that lost its last PMS room', () => {
     const expected = { num_avail: 0, price1: null };
     const actual = { num_avail: 1, price1: 100 };
     expect(dry.body.calendar).toEqual([6, 7, 8].map((n) => ({ beds24_room_id: a, date: day(n), expected, actual })));
+    expect(dry.body.calendar_ranges).toEqual([
+      { beds24_room_id: a, from: day(6), to: day(8), nights: 3, expected, actual, cause: 'former_room', message: null },
+    ]);
 
     const repaired = await admin('verify');
     expect(repaired.body.repaired).toBe(true);
@@ -89,9 +92,19 @@ describe('a Beds24 room that lost its last PMS room', () => {
     await resync();
     await waitForIdle(world);
     const dry = await admin('verify', { repair: false });
-    const nights = dry.body.calendar.filter((c: { beds24_room_id: number }) => c.beds24_room_id === gone);
-    expect(nights).toHaveLength(HORIZON);
-    expect(nights[0]).toMatchObject({ expected: { num_avail: 0 }, actual: { num_avail: null, price1: null } });
+    const ranges = dry.body.calendar_ranges.filter((r: { beds24_room_id: number }) => r.beds24_room_id === gone);
+    expect(ranges).toEqual([
+      {
+        beds24_room_id: gone,
+        from: day(0),
+        to: day(HORIZON - 1),
+        nights: HORIZON,
+        expected: { num_avail: 0, price1: null },
+        actual: { num_avail: null, price1: null },
+        cause: 'unknown_room',
+        message: expect.stringMatching(/888888 does not exist/),
+      },
+    ]);
     await admin('verify');
     await waitForIdle(world);
     const published = await world.database.db('beds24_published_rooms')

@@ -11,13 +11,9 @@ import type { SyncJobs } from '../queue/sync_jobs.ts';
 import type { AvailabilityPushService } from './availability_push_service.ts';
 import { isPushEnabled, loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
 import { currentAndFutureStays } from './current_stays.ts';
+import { groupCalendarDrift, type CalendarDrift, type CalendarDriftRange, type DriftContext } from './drift_ranges.ts';
 
-export interface CalendarDrift {
-  beds24_room_id: number;
-  date: string;
-  expected: { num_avail: number; price1: number | null };
-  actual: { num_avail: number | null; price1: number | null };
-}
+export type { CalendarDrift, CalendarDriftRange } from './drift_ranges.ts';
 
 export interface BookingDrift {
   reservation_id: string | null;
@@ -30,6 +26,8 @@ export interface DriftReport {
   property_id: string;
   checked: { calendar_cells: number; bookings: number };
   calendar: CalendarDrift[];
+  /** The same nights grouped per Beds24 room and run of equal values, with why they differ. */
+  calendar_ranges: CalendarDriftRange[];
   bookings: BookingDrift[];
   repaired: boolean;
 }
@@ -66,7 +64,7 @@ export class DriftVerifier {
     if (!isPushEnabled(config)) return undefined;
     const client = connections.clientFor(config);
 
-    const { desired, formerRoomIds } = await availability.snapshot(propertyId);
+    const { desired, remembered, formerRoomIds } = await availability.snapshot(propertyId);
     const roomIds = [...desired.cells.keys()];
     const last = addDays(desired.from, desired.nights - 1);
     const actualRooms = roomIds.length > 0 && desired.nights > 0
@@ -75,6 +73,8 @@ export class DriftVerifier {
     const calendar = compareCalendar(desired.from, desired.cells, actualRooms);
     const answered = new Set(actualRooms.map((room) => room.roomId));
     const unknownRoomIds = new Set(desired.nights > 0 ? roomIds.filter((id) => !answered.has(id)) : []);
+    const context = await this.driftContext(propertyId, unknownRoomIds, new Set(formerRoomIds), remembered);
+    const calendarRanges = groupCalendarDrift(calendar, context);
 
     const bookings = await client.getBookings({ propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] }, { priority });
     const bookingDrift = await this.compareBookings(propertyId, bookings);
@@ -97,8 +97,36 @@ export class DriftVerifier {
       property_id: propertyId,
       checked: { calendar_cells: roomIds.length * desired.nights, bookings: bookings.length },
       calendar,
+      calendar_ranges: calendarRanges,
       bookings: bookingDrift,
       repaired: repair,
+    };
+  }
+
+  /** Read before any repair is queued, so the causes describe the state the report was taken in. */
+  private async driftContext(
+    propertyId: string,
+    unknownRoomIds: Set<number>,
+    formerRoomIds: Set<number>,
+    remembered: DriftContext['remembered'],
+  ): Promise<DriftContext> {
+    const { db } = this.deps;
+    const [failures, pending] = await Promise.all([
+      db('beds24_sync_failures')
+        .where({ property_id: propertyId, kind: 'calendar' })
+        .whereNot({ state: 'resolved' })
+        .select('entity_id', 'error_message') as Promise<Array<{ entity_id: string; error_message: string }>>,
+      db('beds24_pending_changes')
+        .where({ property_id: propertyId })
+        .whereIn('kind', ['availability', 'rates', 'resync'])
+        .first('kind'),
+    ]);
+    return {
+      unknownRoomIds,
+      failedRooms: new Map(failures.map((f) => [Number(f.entity_id), f.error_message])),
+      calendarChangesPending: pending !== undefined,
+      formerRoomIds,
+      remembered,
     };
   }
 
