@@ -23,9 +23,25 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
 
 /** Today's calendar date in an IANA time zone. */
 export function todayIn(timeZone: string, now: Date): CalendarDate {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  return localTimeIn(timeZone, now).date;
+}
+
+/** The wall clock in an IANA time zone: the date, and the minutes since that date's midnight. */
+export function localTimeIn(timeZone: string, now: Date): { date: CalendarDate; minutes: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(now);
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  return {
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    minutes: Number(get('hour')) * 60 + Number(get('minute')),
+  };
 }
 
 export function isTimeZone(value: string): boolean {

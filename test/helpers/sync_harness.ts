@@ -15,7 +15,6 @@ export interface RoomTypeSpec {
 export interface SyncWorld {
   database: TestDatabase;
   sandbox: Beds24Sandbox;
-  app: TestApp;
   accountId: number;
   propertyId: string;
   beds24PropertyId: number;
@@ -23,16 +22,20 @@ export interface SyncWorld {
   beds24RoomIds: number[];
   /** PMS room ids per room type. */
   rooms: string[][];
+  /** Replaced by a test that restarts the PMS process; `close` closes whichever app is current. */
+  app: TestApp;
   close(): Promise<void>;
 }
 
 /**
  * A PMS with running sync workers, a local Beds24 sandbox, and one property connected the way an
- * operator does it: rooms mapped, then `PUT /api/admin/beds24/config` with an invite code.
+ * operator does it: rooms mapped, then `PUT /api/admin/beds24/config` with an invite code. A `clock`
+ * is shared by the PMS and the sandbox, so both agree on "today".
  */
 export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestAppOptions & { timezone?: string } = {}): Promise<SyncWorld> {
   const database = await createTestDatabase();
-  const sandbox = createBeds24Sandbox({});
+  const clock = options.clock;
+  const sandbox = createBeds24Sandbox(clock ? { clock: () => clock.now() } : {});
   const beds24ApiUrl = await sandbox.listen(0);
   const app = await startTestApp(database, {
     beds24ApiUrl,
@@ -69,7 +72,7 @@ export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestApp
     ADMIN_TOKEN,
   );
   expect(connect.status, JSON.stringify(connect.body)).toBe(200);
-  return {
+  const world: SyncWorld = {
     database,
     sandbox,
     app,
@@ -79,19 +82,23 @@ export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestApp
     beds24RoomIds,
     rooms,
     close: async () => {
-      await app.close();
+      await world.app.close();
       await sandbox.close();
       await database.drop();
     },
   };
+  return world;
 }
 
-/** Waits until the outbox is empty and no sync job is waiting or running. */
+/** Waits until the outbox is empty and no sync job (nightly checks included) is waiting or running. */
 export async function waitForIdle(world: Pick<SyncWorld, 'database'>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pending = await world.database.db('beds24_pending_changes').count({ n: '*' }).first();
-    const jobs = await world.database.db.raw(`select count(*)::int as n from pgboss.job where name = 'beds24-sync' and state in ('created', 'retry', 'active')`);
+    const jobs = await world.database.db.raw(
+      `select count(*)::int as n from pgboss.job
+       where name in ('beds24-sync', 'beds24-nightly-check') and state in ('created', 'retry', 'active')`,
+    );
     if (Number(pending?.n) === 0 && jobs.rows[0].n === 0) return;
     if (Date.now() > deadline) {
       const rows = await world.database.db('beds24_pending_changes').select('*');
@@ -110,3 +117,4 @@ export function bookingsOf(sandbox: Beds24Sandbox, reservationId: string): Sandb
 export function callsTo(sandbox: Beds24Sandbox, method: string, path: string): number {
   return sandbox.requests.filter((r) => r.method === method && r.path === path).length;
 }
+

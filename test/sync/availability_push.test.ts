@@ -145,12 +145,12 @@ describe('availability and rates', () => {
   });
 });
 
-describe('daily resync', () => {
-  it('is scheduled off-peak in the property time zone, and repairs drift when it runs', async () => {
-    const schedules = await world.app.sync.queue.scheduledDailyResyncs();
-    expect(schedules).toContainEqual({ key: world.propertyId, tz: TZ });
+describe('nightly check', () => {
+  it('comes from one minute tick for all properties (no schedule per property), and repairs drift', async () => {
+    const schedules = await world.app.sync.queue.schedules();
+    expect(schedules).toEqual([{ name: 'beds24-calendar-tick', key: '', cron: '* * * * *' }]);
     world.sandbox.editCalendar(world.beds24RoomIds[1]!, [{ from: day(40), to: day(41), numAvail: 7 }]);
-    await world.app.sync.dailyResync(world.propertyId);
+    await world.app.sync.nightlyCheck(world.propertyId);
     await waitForIdle(world);
     await expectBeds24MatchesRule();
   });

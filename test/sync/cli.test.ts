@@ -40,10 +40,14 @@ describe('npm run beds24 --', () => {
   });
 
   it('verify lists what differs, exits 1, repairs; then exits 0', async () => {
-    world.sandbox.editCalendar(world.beds24RoomIds[0]!, [{ from: day(3), to: day(3), numAvail: 0 }]);
+    world.sandbox.editCalendar(world.beds24RoomIds[0]!, [{ from: day(3), to: day(5), numAvail: 0 }]);
     const found = await cli('verify', '--property', world.propertyId);
     expect(found.code).toBe(1);
-    expect(found.lines.join('\n')).toContain(`${day(3)}: Beds24 has 0 @ 95, PMS says 2 @ 95`);
+    const nights = `${day(3)}..${day(5)} (3 nights)`;
+    const cause = 'changed in Beds24 after our push [changed_in_beds24]';
+    const values = 'Beds24 has 0 @ 95, PMS says 2 @ 95';
+    expect(found.lines).toContain(`  room ${world.beds24RoomIds[0]} ${nights}: ${values}; ${cause}`);
+    expect(found.lines.filter((line) => line.startsWith('  room '))).toHaveLength(1);
     await waitForIdle(world);
     expect((await cli('verify', '--property', world.propertyId)).code).toBe(0);
   });

@@ -46,6 +46,12 @@ describe('verify (drift check)', () => {
     expect(dry.body.calendar.map((c: { date: string }) => c.date)).toEqual([day(10), day(11), day(12), day(20)]);
     expect(dry.body.calendar[0]).toMatchObject({ beds24_room_id: world.beds24RoomIds[0], expected: { num_avail: 3, price1: 110 }, actual: { num_avail: 0, price1: 110 } });
     expect(dry.body.bookings).toEqual([{ reservation_id: stay.id, beds24_booking_id: booking.id, problem: 'different', fields: ['arrival', 'departure'] }]);
+    const range = { beds24_room_id: world.beds24RoomIds[0], cause: 'changed_in_beds24', message: null };
+    const pms = { num_avail: 3, price1: 110 };
+    expect(dry.body.calendar_ranges).toEqual([
+      { ...range, from: day(10), to: day(12), nights: 3, expected: pms, actual: { num_avail: 0, price1: 110 } },
+      { ...range, from: day(20), to: day(20), nights: 1, expected: pms, actual: { num_avail: 3, price1: 1 } },
+    ]);
 
     const repaired = await world.app.request('POST', '/api/admin/beds24/verify', { property_id: world.propertyId }, ADMIN_TOKEN);
     expect(repaired.body.repaired).toBe(true);
@@ -126,6 +132,31 @@ describe('verify (drift check)', () => {
         expect.objectContaining({ reservation_id: null, problem: 'unknown_reservation' }),
       ]),
     );
+  });
+
+  it('groups the nights of a room id the Beds24 account does not have, and names that cause', async () => {
+    const room = world.rooms[0]![2]!;
+    await world.database.db('rooms').where({ id: room }).update({ beds24_room_id: 999999 });
+    const property = { property_id: world.propertyId };
+    expect((await world.app.request('POST', '/api/admin/beds24/resync', property, ADMIN_TOKEN)).status).toBe(202);
+    await waitForIdle(world);
+    const dry = { ...property, repair: false };
+    const res = await world.app.request('POST', '/api/admin/beds24/verify', dry, ADMIN_TOKEN);
+    type Range = { beds24_room_id: number; from: string; to: string; nights: number };
+    const ofRoom = <T extends { beds24_room_id: number }>(list: T[]): T[] =>
+      list.filter((item) => item.beds24_room_id === 999999);
+    const unknown = ofRoom<Range>(res.body.calendar_ranges);
+    expect(unknown.map((r) => [r.from, r.to, r.nights])).toEqual([
+      [day(0), day(13), 14],
+      [day(14), day(14), 1],
+      [day(15), day(HORIZON - 1), HORIZON - 15],
+    ]);
+    const message = expect.stringMatching(/999999 does not exist/);
+    for (const range of unknown) {
+      expect(range).toMatchObject({ cause: 'unknown_room', message, actual: { num_avail: null } });
+    }
+    expect(ofRoom(res.body.calendar)).toHaveLength(HORIZON);
+    await world.database.db('rooms').where({ id: room }).update({ beds24_room_id: world.beds24RoomIds[0] });
   });
 
   it('answers 409 for a property that is not connected and 400 for bad input', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, isCalendarDate, isTimeZone, todayIn } from '../../src/utils/dates.ts';
+import { addDays, daysBetween, isCalendarDate, isTimeZone, localTimeIn, todayIn } from '../../src/utils/dates.ts';
 
 describe('calendar dates', () => {
   it.each([
@@ -32,6 +32,17 @@ describe('calendar dates', () => {
     ['Pacific/Kiritimati', '2027-06-30T11:00:00Z', '2027-07-01'],
   ])('todayIn(%s) at %s is %s', (zone, instant, expected) => {
     expect(todayIn(zone, new Date(instant))).toBe(expected);
+  });
+
+  it.each([
+    ['UTC', '2027-06-30T00:00:00Z', '2027-06-30', 0],
+    ['UTC', '2027-06-30T23:59:59Z', '2027-06-30', 23 * 60 + 59],
+    ['Europe/Berlin', '2027-06-30T01:15:00Z', '2027-06-30', 3 * 60 + 15],
+    ['Pacific/Kiritimati', '2027-06-30T10:10:00Z', '2027-07-01', 10],
+    ['Pacific/Pago_Pago', '2027-07-01T10:59:00Z', '2027-06-30', 23 * 60 + 59],
+    ['Asia/Kathmandu', '2027-06-30T18:15:00Z', '2027-07-01', 0],
+  ])('localTimeIn(%s) at %s is %s, minute %i', (zone, instant, date, minutes) => {
+    expect(localTimeIn(zone, new Date(instant))).toEqual({ date, minutes });
   });
 
   it('recognises IANA time zones', () => {

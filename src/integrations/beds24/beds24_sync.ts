@@ -12,6 +12,7 @@ import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
 import { Beds24Connections, isPushEnabled, loadBeds24Config } from './services/beds24_connections.ts';
 import { Beds24RoomCatalog } from './services/beds24_room_catalog.ts';
+import { CalendarTick } from './services/calendar_tick.ts';
 import { DriftVerifier } from './services/drift_verifier.ts';
 import { PropertyResync } from './services/property_resync.ts';
 import { ReservationPushService } from './services/reservation_push_service.ts';
@@ -47,6 +48,7 @@ export class Beds24Sync {
   readonly resync: PropertyResync;
   readonly metrics: SyncMetrics;
   readonly verifier: DriftVerifier;
+  readonly calendarTick: CalendarTick;
   readonly options: Beds24SyncOptions;
   private workersRunning = false;
 
@@ -67,7 +69,7 @@ export class Beds24Sync {
     this.queue = new SyncQueue({ connectionString: options.databaseUrl, logger, tuning: options.tuning });
     this.jobs = new SyncJobs(this.queue, db, logger);
     this.rooms = new Beds24RoomCatalog({ db, connections: this.connections, clock, logger });
-    this.hooks = createSyncHooks(this.jobs, this.rooms);
+    this.hooks = createSyncHooks(this.jobs, this.rooms, clock);
     this.reservations = new ReservationPushService({ db, connections: this.connections, clock, logger });
     this.availability = new AvailabilityPushService({ db, connections: this.connections, clock, logger, horizonDays: options.horizonDays });
     this.worker = new SyncWorker({
@@ -89,9 +91,11 @@ export class Beds24Sync {
       connections: this.connections,
       availability: this.availability,
       jobs: this.jobs,
+      clock,
       logger,
       found: this.metrics.driftCells,
     });
+    this.calendarTick = new CalendarTick({ db, jobs: this.jobs, queue: this.queue, clock });
   }
 
   /** The queue is needed to accept edits; workers are optional so a process can serve HTTP only. */
@@ -99,28 +103,29 @@ export class Beds24Sync {
     await this.queue.start();
     if (workers) {
       await this.worker.start();
-      await this.queue.workDailyResync((propertyId) => this.dailyResync(propertyId));
-      await this.scheduleDailyResyncs();
+      await this.queue.workNightlyChecks((propertyId) => this.nightlyCheck(propertyId));
+      await this.queue.workTicks(() => this.tick());
+      // Whatever fell due while no worker ran (a date change, a nightly check) is made up now.
+      await this.tick();
       this.sweeper.start();
       this.workersRunning = true;
     }
   }
 
-  /** Every connected property gets its nightly resync: the horizon moves forward and drift is repaired. */
-  async scheduleDailyResyncs(propertyId?: string): Promise<void> {
-    const query = this.options.db('beds24_config as c').join('properties as p', 'p.id', 'c.property_id').whereNotNull('c.refresh_token');
-    if (propertyId !== undefined) query.where('c.property_id', propertyId);
-    const rows: Array<{ property_id: string; timezone: string }> = await query.select('c.property_id', 'p.timezone');
-    for (const row of rows) await this.queue.scheduleDailyResync(row.property_id, row.timezone);
+  /** Each minute, for every property: the date change and the nightly check, when due in its time zone. */
+  tick(): Promise<void> {
+    return this.calendarTick.run();
   }
 
-  /** The nightly job: read Beds24 back and repair what differs, then resend the horizon (it moved a day). */
-  async dailyResync(propertyId: string): Promise<void> {
+  /**
+   * The nightly job: the drift check reads Beds24 back (two calls) and queues only what differs (the
+   * forgotten nights and the differing bookings), then the usual change-only push runs. Nothing that
+   * Beds24 already holds is sent again.
+   */
+  async nightlyCheck(propertyId: string): Promise<void> {
     if (!isPushEnabled(await loadBeds24Config(this.options.db, propertyId))) return;
     await this.verifier.verify(propertyId, { repair: true, priority: 'low' });
-    await this.options.db.transaction(async (trx) => {
-      await this.resync.queue(trx, propertyId);
-    });
+    await this.jobs.queueAvailabilitySync(this.options.db, propertyId);
   }
 
   async stop(timeoutMs?: number): Promise<void> {

@@ -26,7 +26,6 @@ export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router 
     jobs: sync.jobs,
     rooms: sync.rooms,
     encryptionKey: sync.options.encryptionKey,
-    scheduleDailyResync: (propertyId) => sync.scheduleDailyResyncs(propertyId),
   });
   const status = createStatusController({ db, queue: sync.queue, gate: sync.factory.gate });
   const jobs = createJobsController({ db, jobs: sync.jobs });

@@ -20,7 +20,6 @@ export interface ConfigControllerDeps {
   jobs: SyncJobs;
   rooms: Pick<Beds24RoomCatalog, 'assertMappingsKnown' | 'store'>;
   encryptionKey: string;
-  scheduleDailyResync: (propertyId: string) => Promise<void>;
 }
 
 /** Never the tokens: only whether there is one. */
@@ -35,7 +34,7 @@ function present(config: Beds24ConfigRow) {
 }
 
 export function createConfigController(deps: ConfigControllerDeps) {
-  const { db, connector, resync, jobs, rooms, encryptionKey, scheduleDailyResync } = deps;
+  const { db, connector, resync, jobs, rooms, encryptionKey } = deps;
   const putConfigHandler: RequestHandler = async (req, res) => {
     const input = parse(ConfigBody, req.body);
     if (!(await findProperty(db, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
@@ -97,7 +96,6 @@ export function createConfigController(deps: ConfigControllerDeps) {
     });
     // The changes kept while pushes were off (of every kind, past stays' included) go out now too.
     if (resumed) await jobs.kickPending(db, config.property_id);
-    if (connection) await scheduleDailyResync(config.property_id);
     res.json(present(config));
   };
 

@@ -14,6 +14,7 @@ import { CreditGate } from '../client/credit_gate.ts';
 import { SyncJobs } from '../queue/sync_jobs.ts';
 import { SyncQueue } from '../queue/sync_queue.ts';
 import { Beds24Connector } from '../services/beds24_connector.ts';
+import type { CalendarDriftRange, DriftCause } from '../services/drift_ranges.ts';
 import { retryFailure, type FailureRow } from '../services/sync_failures.ts';
 import { readSyncStatus } from '../services/sync_status.ts';
 
@@ -61,6 +62,24 @@ async function properties(db: Knex, propertyId: string | undefined): Promise<Arr
   const query = db('properties as p').join('beds24_config as c', 'c.property_id', 'p.id').select('p.id', 'p.name').orderBy('p.name');
   if (propertyId) query.where('p.id', propertyId);
   return query;
+}
+
+const CAUSES: Record<DriftCause, string> = {
+  unknown_room: 'the Beds24 account has no such room',
+  push_failed: 'Beds24 refused the last push',
+  pending: 'changes are waiting to be pushed',
+  former_room: 'no PMS room maps to it any more, so it must be closed',
+  changed_in_beds24: 'changed in Beds24 after our push',
+  not_pushed: 'Beds24 never accepted this value from us',
+};
+
+/** One line per Beds24 room and run of nights, e.g. `room 200001 2027-03-04..2027-03-06 (3 nights): ...`. */
+export function describeRange(range: CalendarDriftRange): string {
+  const nights = range.nights === 1 ? `${range.from} (1 night)` : `${range.from}..${range.to} (${range.nights} nights)`;
+  const values = (v: CalendarDriftRange['actual']): string => `${v.num_avail ?? '-'} @ ${v.price1 ?? '-'}`;
+  const cause = `${CAUSES[range.cause]} [${range.cause}]${range.message === null ? '' : `: ${range.message}`}`;
+  const seen = `Beds24 has ${values(range.actual)}, PMS says ${values(range.expected)}`;
+  return `room ${range.beds24_room_id} ${nights}: ${seen}; ${cause}`;
 }
 
 function bar(done: number, total: number): string {
@@ -145,7 +164,6 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
             .merge();
           await sync.resync.queue(trx, values.property as string);
         });
-        await sync.scheduleDailyResyncs(values.property);
         out(`connected property ${values.property} to Beds24 property ${beds24PropertyId}; a full resync is queued`);
         return 0;
       }
@@ -174,9 +192,7 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
           }
           differences += report.calendar.length + report.bookings.length;
           out(`${property.name}: ${report.calendar.length} night(s) and ${report.bookings.length} booking(s) differ${report.repaired && differences > 0 ? ', repair queued' : ''}`);
-          for (const cell of report.calendar) {
-            out(`  room ${cell.beds24_room_id} ${cell.date}: Beds24 has ${cell.actual.num_avail ?? '-'} @ ${cell.actual.price1 ?? '-'}, PMS says ${cell.expected.num_avail} @ ${cell.expected.price1 ?? '-'}`);
-          }
+          for (const range of report.calendar_ranges) out(`  ${describeRange(range)}`);
           for (const booking of report.bookings) {
             out(`  booking ${booking.beds24_booking_id ?? '-'} of reservation ${booking.reservation_id ?? '-'}: ${booking.problem} ${booking.fields.join(', ')}`);
           }

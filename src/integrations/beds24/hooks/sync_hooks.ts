@@ -1,7 +1,9 @@
+import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { RoomRow } from '../../../pms/rooms/room_schemas.ts';
 import type { Change, SyncJobs } from '../queue/sync_jobs.ts';
+import { currentAndFutureStays } from '../services/current_stays.ts';
 
 type Trx = Knex.Transaction;
 
@@ -57,15 +59,9 @@ async function probe(trx: Trx, propertyId: string, roomIds: string[] = []): Prom
   return rows[0] ?? { connected: false, paused: false, mapping: {} };
 }
 
-/** Reservations whose stay is not over and that we own: the ones Beds24 still cares about. */
-function currentAndFuture(trx: Trx) {
-  return trx('reservations')
-    .whereNot({ source: 'beds24' })
-    .whereRaw('check_out >= current_date - 1')
-    .select('id', 'property_id');
-}
+export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck, clock: Clock): SyncHooks {
+  const currentAndFuture = (trx: Trx) => currentAndFutureStays(trx, clock.now()).select('r.id', 'r.property_id');
 
-export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck): SyncHooks {
   async function reservationChanges(trx: Trx, reservation: ReservationRow, previous: ReservationRow | undefined): Promise<void> {
     const roomIds = previous && previous.room_id !== reservation.room_id ? [reservation.room_id, previous.room_id] : [reservation.room_id];
     const { connected, paused, mapping } = await probe(trx, reservation.property_id, roomIds);
@@ -91,7 +87,7 @@ export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck): SyncHo
       const changes: Change[] = [{ kind: 'availability', entityId: 'calendar' }];
       if (previous !== undefined && previous.beds24_room_id !== room.beds24_room_id) {
         // The room's bookings move with its mapping: to the new Beds24 room, or cancelled when unmapped.
-        const stays: Array<{ id: string }> = await currentAndFuture(trx).where({ room_id: room.id });
+        const stays: Array<{ id: string }> = await currentAndFuture(trx).where('r.room_id', room.id);
         for (const stay of stays) changes.push({ kind: 'reservation', entityId: stay.id });
       }
       await jobs.record(trx, room.property_id, changes, { wake: !paused });
@@ -123,7 +119,8 @@ export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck): SyncHo
     },
 
     async queueGuestSyncHook(trx, guestId) {
-      const stays: Array<{ id: string; property_id: string }> = await currentAndFuture(trx).where({ guest_id: guestId });
+      const stays: Array<{ id: string; property_id: string }> = await currentAndFuture(trx)
+        .where('r.guest_id', guestId);
       for (const [propertyId, list] of Map.groupBy(stays, (stay) => stay.property_id)) {
         const { connected, paused } = await probe(trx, propertyId);
         if (!connected) continue;

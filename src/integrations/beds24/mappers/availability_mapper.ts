@@ -54,7 +54,7 @@ export interface AvailabilityInput {
   rates: RateInput[];
   /** Stay restrictions per PMS room type and night; rooms need their `room_type` for them to apply. */
   restrictions?: RestrictionInput[];
-  /** Beds24 rooms we pushed before that no PMS room maps to any more: they are closed. */
+  /** Beds24 rooms the property published that no PMS room maps to any more: they are closed. */
   formerBeds24RoomIds?: number[];
 }
 

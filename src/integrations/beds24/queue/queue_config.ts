@@ -2,9 +2,17 @@ import type { Beds24Priority } from '../client/priority.ts';
 
 export const SYNC_QUEUE = 'beds24-sync';
 export const DEAD_LETTER_QUEUE = 'beds24-sync-dead';
-export const DAILY_RESYNC_QUEUE = 'beds24-daily-resync';
-/** Off-peak in the property's own time zone: 03:15 local, when few guests book and staff edit little. */
-export const DAILY_RESYNC_CRON = '15 3 * * *';
+/**
+ * One schedule for every property: each minute a tick looks for hotels whose local date moved or whose
+ * nightly check is due. pg-boss creates one job per minute across all processes.
+ */
+export const CALENDAR_TICK_QUEUE = 'beds24-calendar-tick';
+export const CALENDAR_TICK_CRON = '* * * * *';
+export const NIGHTLY_CHECK_QUEUE = 'beds24-nightly-check';
+/** Off-peak in the property's own time zone: from 03:15 local, when few guests book and staff edit little. */
+export const NIGHTLY_CHECK_MINUTE = 3 * 60 + 15;
+/** The queue of the per-property nightly schedules of older deployments: deleted at start with its schedules. */
+export const RETIRED_QUEUES = ['beds24-daily-resync'] as const;
 
 /**
  * A job says what to bring up to date for one property, never the data: the worker reads the current

@@ -2,11 +2,13 @@ import { PgBoss, fromKnex, type Job, type JobResult, type JobWithMetadata } from
 import type { Db } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import {
-  DAILY_RESYNC_CRON,
-  DAILY_RESYNC_QUEUE,
+  CALENDAR_TICK_CRON,
+  CALENDAR_TICK_QUEUE,
   DEAD_LETTER_QUEUE,
   DEFAULT_TUNING,
   KIND_SETTINGS,
+  NIGHTLY_CHECK_QUEUE,
+  RETIRED_QUEUES,
   SYNC_QUEUE,
   singletonKeyFor,
   type JobKind,
@@ -59,7 +61,20 @@ export class SyncQueue {
   async start(): Promise<void> {
     await this.boss.start();
     await this.ensureQueue(DEAD_LETTER_QUEUE, { policy: 'standard', retryLimit: 0 });
-    await this.ensureQueue(DAILY_RESYNC_QUEUE, { policy: 'stately', retryLimit: 3, retryDelay: 60 });
+    await this.ensureQueue(NIGHTLY_CHECK_QUEUE, {
+      policy: 'stately',
+      retryLimit: 3,
+      retryDelay: 60,
+      deleteAfterSeconds: 86_400,
+    });
+    // A tick that fails or expires is not retried: the next minute's tick does the same work.
+    await this.ensureQueue(CALENDAR_TICK_QUEUE, {
+      policy: 'standard',
+      retryLimit: 0,
+      expireInSeconds: 120,
+      deleteAfterSeconds: 3_600,
+    });
+    for (const name of RETIRED_QUEUES) if (await this.boss.getQueue(name)) await this.boss.deleteQueue(name);
     await this.ensureQueue(SYNC_QUEUE, {
       policy: 'stately',
       deadLetter: DEAD_LETTER_QUEUE,
@@ -148,24 +163,41 @@ export class SyncQueue {
     });
   }
 
-  /** One schedule per property, in its time zone; scheduling again replaces the previous one. */
-  async scheduleDailyResync(propertyId: string, timeZone: string): Promise<void> {
-    await this.boss.schedule(DAILY_RESYNC_QUEUE, DAILY_RESYNC_CRON, { propertyId }, { tz: timeZone, key: propertyId, singletonKey: propertyId });
+  /** Queues the nightly check of a property, inside the caller's transaction when `db` is one. */
+  async sendNightlyCheck(db: Db, propertyId: string): Promise<void> {
+    await this.boss.send(NIGHTLY_CHECK_QUEUE, { propertyId }, { db: fromKnex(db), singletonKey: propertyId });
   }
 
-  async unscheduleDailyResync(propertyId: string): Promise<void> {
-    await this.boss.unschedule(DAILY_RESYNC_QUEUE, propertyId);
-  }
-
-  async scheduledDailyResyncs(): Promise<Array<{ key: string; tz: string | null }>> {
-    const schedules = await this.boss.getSchedules(DAILY_RESYNC_QUEUE);
-    return schedules.map((s) => ({ key: s.key, tz: s.options?.tz ?? null }));
-  }
-
-  async workDailyResync(handler: (propertyId: string) => Promise<void>): Promise<void> {
-    await this.boss.work<{ propertyId: string }>(DAILY_RESYNC_QUEUE, { pollingIntervalSeconds: 10 }, async (jobs: Job<{ propertyId: string }>[]) => {
-      for (const job of jobs) await handler(job.data.propertyId);
+  async workNightlyChecks(handler: (propertyId: string) => Promise<void>): Promise<void> {
+    type Data = { propertyId: string };
+    await this.boss.work<Data>(NIGHTLY_CHECK_QUEUE, { pollingIntervalSeconds: 2 }, async (jobs: Job<Data>[]) => {
+      for (const { data } of jobs) {
+        await this.logged('nightly check', () => handler(data.propertyId), { property_id: data.propertyId });
+      }
     });
+  }
+
+  /** Schedules the minute tick (scheduling again changes nothing) and works it. */
+  async workTicks(handler: () => Promise<void>): Promise<void> {
+    await this.boss.schedule(CALENDAR_TICK_QUEUE, CALENDAR_TICK_CRON);
+    await this.boss.work(CALENDAR_TICK_QUEUE, { pollingIntervalSeconds: 5 }, async () => {
+      await this.logged('calendar tick', handler);
+    });
+  }
+
+  /** pg-boss records a failed job without a word: say it in the log, then let pg-boss retry (or not). */
+  private async logged(what: string, run: () => Promise<void>, context: Record<string, unknown> = {}): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.logger.warn({ err: error, ...context }, `${what} failed`);
+      throw error;
+    }
+  }
+
+  /** Every pg-boss schedule on the database (one is expected: the minute tick). */
+  async schedules(): Promise<Array<{ name: string; key: string; cron: string }>> {
+    return (await this.boss.getSchedules()).map((s) => ({ name: s.name, key: s.key, cron: s.cron }));
   }
 
   /** Stops fetching, lets running jobs finish for up to `timeoutMs`, then closes the pool. */

@@ -32,11 +32,18 @@ interface Range {
   to: CalendarDate;
 }
 
+export interface CalendarSnapshot {
+  desired: DesiredCalendar;
+  remembered: RememberedCalendar;
+  formerRoomIds: number[];
+}
+
 /**
  * Keeps every mapped Beds24 room's calendar equal to what the hotel really has. Each run computes the
  * desired cells for the range, compares them with what Beds24 last accepted (beds24_calendar_state) and
  * sends only the differences, all rooms of the property in one `POST /inventory/rooms/calendar`.
- * A run with nothing changed makes no call at all.
+ * A run with nothing changed makes no call at all. Every Beds24 room the property ever published
+ * (beds24_published_rooms) that no PMS room maps to any more is closed, however the mapping changed.
  */
 export class AvailabilityPushService {
   private readonly deps: AvailabilityPushServiceDeps;
@@ -60,16 +67,13 @@ export class AvailabilityPushService {
     return this.pushRange(room?.property_id ?? roomOrPropertyId, { from, to }, { priority: 'normal' });
   }
 
-  /** Forgets what Beds24 is believed to hold over the range, so every cell of it is sent again. */
+  /**
+   * Sends every cell of the range again, whatever we believe Beds24 holds. The remembered calendar is
+   * left alone: it still decides what counts as closing, other pushes keep diffing against it, and the
+   * send path forgets cells while they are in flight and remembers what Beds24 accepts, as for any push.
+   */
   async resync(propertyId: string, from?: CalendarDate, to?: CalendarDate, options: PushOptions = { priority: 'low' }): Promise<PushSummary> {
-    const config = await loadBeds24Config(this.deps.db, propertyId);
-    if (!isPushEnabled(config)) return emptySummary();
-    const range = await this.clip(propertyId, { from, to });
-    await this.deps.db('beds24_calendar_state')
-      .where({ property_id: propertyId })
-      .whereBetween('date', [range.from, range.to])
-      .delete();
-    return this.pushRange(propertyId, range, options);
+    return this.pushRange(propertyId, { from, to }, options, { resend: true });
   }
 
   /** Worker entry for availability and rates jobs: one diff run over the horizon clears both outboxes. */
@@ -98,27 +102,40 @@ export class AvailabilityPushService {
     return total;
   }
 
-  private async pushRange(propertyId: string, requested: Partial<Range>, options: PushOptions): Promise<PushSummary> {
+  private async pushRange(
+    propertyId: string,
+    requested: Partial<Range>,
+    options: PushOptions,
+    { resend = false } = {},
+  ): Promise<PushSummary> {
     const summary = emptySummary();
     const config = await loadBeds24Config(this.deps.db, propertyId);
     if (!isPushEnabled(config)) return summary;
     const range = await this.clip(propertyId, requested);
-    const remembered = await this.remembered(propertyId, range);
-    const input = await this.loadInput(propertyId, range, remembered);
-    const desired = computeDesiredCalendar(input);
+    const { desired, remembered } = await this.load(propertyId, range);
     await this.resolveUnmappedRoomFailures(propertyId, [...desired.cells.keys()]);
-    const changed = diffCalendar(desired, remembered);
+    // A resync diffs against nothing, in this run only: every cell of its range goes out once.
+    const changed = diffCalendar(desired, resend ? new Map() : remembered);
     if (changed.length === 0) return summary;
     const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
     await this.send(config, changed, { priority, wait: options.wait }, summary);
     return summary;
   }
 
-  /** What Beds24 should show over the whole horizon, from the PMS's current state (no call made). */
-  async desiredCalendar(propertyId: string): Promise<DesiredCalendar> {
-    const range = await this.clip(propertyId, {});
-    const remembered = await this.remembered(propertyId, range);
-    return computeDesiredCalendar(await this.loadInput(propertyId, range, remembered));
+  /**
+   * What Beds24 should show over the whole horizon, from the PMS's current state, next to what we remember
+   * Beds24 accepted (no call made). `formerRoomIds`: published Beds24 rooms no PMS room maps to any more.
+   */
+  async snapshot(propertyId: string): Promise<CalendarSnapshot> {
+    return this.load(propertyId, await this.clip(propertyId, {}));
+  }
+
+  private async load(propertyId: string, range: Range): Promise<CalendarSnapshot> {
+    const [remembered, input] = await Promise.all([
+      this.remembered(propertyId, range),
+      this.loadInput(propertyId, range),
+    ]);
+    return { desired: computeDesiredCalendar(input), remembered, formerRoomIds: input.formerBeds24RoomIds ?? [] };
   }
 
   /** Makes the next push send these cells again, whatever we believe Beds24 holds. */
@@ -147,6 +164,14 @@ export class AvailabilityPushService {
       summary.calls += 1;
       const results = await client.postCalendar(body, call);
       await this.deps.db.transaction(async (trx) => {
+        const acceptedRooms = body.filter((_item, index) => results[index]?.ok === true).map((item) => item.roomId);
+        if (acceptedRooms.length > 0) {
+          await trx.raw(
+            `insert into beds24_published_rooms (property_id, beds24_room_id)
+             select ?, unnest(?::bigint[]) on conflict do nothing`,
+            [config.property_id, acceptedRooms],
+          );
+        }
         for (const [index, item] of body.entries()) {
           const result = results[index];
           if (result?.ok) {
@@ -183,7 +208,7 @@ export class AvailabilityPushService {
     return { from, to };
   }
 
-  private async loadInput(propertyId: string, range: Range, remembered: RememberedCalendar): Promise<AvailabilityInput> {
+  private async loadInput(propertyId: string, range: Range): Promise<AvailabilityInput> {
     const { db } = this.deps;
     const { timezone }: { timezone: string } = await db('properties').where({ id: propertyId }).first('timezone');
     const rooms: AvailabilityInput['rooms'] = await db('rooms')
@@ -191,7 +216,7 @@ export class AvailabilityPushService {
       .whereNotNull('beds24_room_id')
       .select('id', 'beds24_room_id', 'status', 'housekeeping_status', 'base_price');
     const roomIds = rooms.map((room) => room.id);
-    const [stays, blocks, rates] = await Promise.all([
+    const [stays, blocks, rates, published] = await Promise.all([
       db('reservations')
         .whereIn('room_id', roomIds)
         .whereIn('status', OCCUPYING_STATUSES)
@@ -207,6 +232,7 @@ export class AvailabilityPushService {
         .whereIn('room_id', roomIds)
         .whereBetween('date', [range.from, range.to])
         .select('room_id', 'date', 'price') as Promise<AvailabilityInput['rates']>,
+      db('beds24_published_rooms').where({ property_id: propertyId }).pluck('beds24_room_id') as Promise<number[]>,
     ]);
     const mappedIds = new Set(rooms.map((room) => room.beds24_room_id));
     return {
@@ -217,7 +243,7 @@ export class AvailabilityPushService {
       stays,
       blocks,
       rates,
-      formerBeds24RoomIds: [...remembered.keys()].filter((id) => !mappedIds.has(id)),
+      formerBeds24RoomIds: published.filter((id) => !mappedIds.has(id)).sort((a, b) => a - b),
     };
   }
 

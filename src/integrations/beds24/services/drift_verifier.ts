@@ -1,3 +1,4 @@
+import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
@@ -9,13 +10,10 @@ import { differingBookingFields, planBookingPush, reservationIdFromMarker } from
 import type { SyncJobs } from '../queue/sync_jobs.ts';
 import type { AvailabilityPushService } from './availability_push_service.ts';
 import { isPushEnabled, loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
+import { currentAndFutureStays } from './current_stays.ts';
+import { groupCalendarDrift, type CalendarDrift, type CalendarDriftRange, type DriftContext } from './drift_ranges.ts';
 
-export interface CalendarDrift {
-  beds24_room_id: number;
-  date: string;
-  expected: { num_avail: number; price1: number | null };
-  actual: { num_avail: number | null; price1: number | null };
-}
+export type { CalendarDrift, CalendarDriftRange } from './drift_ranges.ts';
 
 export interface BookingDrift {
   reservation_id: string | null;
@@ -28,6 +26,8 @@ export interface DriftReport {
   property_id: string;
   checked: { calendar_cells: number; bookings: number };
   calendar: CalendarDrift[];
+  /** The same nights grouped per Beds24 room and run of equal values, with why they differ. */
+  calendar_ranges: CalendarDriftRange[];
   bookings: BookingDrift[];
   repaired: boolean;
 }
@@ -37,6 +37,7 @@ export interface DriftVerifierDeps {
   connections: Beds24Connections;
   availability: AvailabilityPushService;
   jobs: SyncJobs;
+  clock: Clock;
   logger: Logger;
   found?: { inc(labels: { kind: string }, value: number): void };
 }
@@ -44,10 +45,10 @@ export interface DriftVerifierDeps {
 const ALL_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
 
 /**
- * Reads Beds24 back (the calendar of every mapped room in one call, the bookings of the property in
- * another) and compares it with what the PMS says. Every differing night and booking is reported; with
- * `repair`, the wrong nights are forgotten and the pushes queued, so Beds24 is put back to the PMS's truth,
- * hand edits made in Beds24 included.
+ * Reads Beds24 back (in one call the calendar of every Beds24 room the property ever published, mapped now
+ * or not: a former room is expected closed; in another the property's bookings) and compares it with what
+ * the PMS says. Every differing night and booking is reported; with `repair`, the wrong nights are
+ * forgotten and the pushes queued, so Beds24 is put back to the PMS's truth, hand edits included.
  */
 export class DriftVerifier {
   private readonly deps: DriftVerifierDeps;
@@ -62,19 +63,24 @@ export class DriftVerifier {
     if (!isPushEnabled(config)) return undefined;
     const client = connections.clientFor(config);
 
-    const desired = await availability.desiredCalendar(propertyId);
+    const { desired, remembered, formerRoomIds } = await availability.snapshot(propertyId);
     const roomIds = [...desired.cells.keys()];
     const last = addDays(desired.from, desired.nights - 1);
     const actualRooms = roomIds.length > 0 && desired.nights > 0
       ? await client.getCalendar({ startDate: desired.from, endDate: last, roomId: roomIds, includeNumAvail: true, includePrices: true }, { priority })
       : [];
     const calendar = compareCalendar(desired.from, desired.cells, actualRooms);
+    const answered = new Set(actualRooms.map((room) => room.roomId));
+    const unknownRoomIds = new Set(desired.nights > 0 ? roomIds.filter((id) => !answered.has(id)) : []);
+    const context = await this.driftContext(propertyId, unknownRoomIds, new Set(formerRoomIds), remembered);
+    const calendarRanges = groupCalendarDrift(calendar, context);
 
     const bookings = await client.getBookings({ propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] }, { priority });
-    const bookingDrift = await this.compareBookings(propertyId, desired.from, bookings);
+    const bookingDrift = await this.compareBookings(propertyId, bookings);
 
     this.deps.found?.inc({ kind: 'calendar' }, calendar.length);
     this.deps.found?.inc({ kind: 'booking' }, bookingDrift.length);
+    if (repair) await this.dropUnknownFormerRooms(propertyId, formerRoomIds.filter((id) => unknownRoomIds.has(id)));
     if (repair && (calendar.length > 0 || bookingDrift.length > 0)) {
       await availability.forget(propertyId, calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })));
       await db.transaction(async (trx) => {
@@ -90,18 +96,54 @@ export class DriftVerifier {
       property_id: propertyId,
       checked: { calendar_cells: roomIds.length * desired.nights, bookings: bookings.length },
       calendar,
+      calendar_ranges: calendarRanges,
       bookings: bookingDrift,
       repaired: repair,
     };
   }
 
-  private async compareBookings(propertyId: string, from: string, bookings: Beds24Booking[]): Promise<BookingDrift[]> {
-    const rows: Array<ReservationRow & { guest: GuestRow; room_beds24_id: number | null }> = await this.deps.db('reservations as r')
+  /** Read before any repair is queued, so the causes describe the state the report was taken in. */
+  private async driftContext(
+    propertyId: string,
+    unknownRoomIds: Set<number>,
+    formerRoomIds: Set<number>,
+    remembered: DriftContext['remembered'],
+  ): Promise<DriftContext> {
+    const { db } = this.deps;
+    const [failures, pending] = await Promise.all([
+      db('beds24_sync_failures')
+        .where({ property_id: propertyId, kind: 'calendar' })
+        .whereNot({ state: 'resolved' })
+        .select('entity_id', 'error_message') as Promise<Array<{ entity_id: string; error_message: string }>>,
+      db('beds24_pending_changes')
+        .where({ property_id: propertyId })
+        .whereIn('kind', ['availability', 'rates', 'resync'])
+        .first('kind'),
+    ]);
+    return {
+      unknownRoomIds,
+      failedRooms: new Map(failures.map((f) => [Number(f.entity_id), f.error_message])),
+      calendarChangesPending: pending !== undefined,
+      formerRoomIds,
+      remembered,
+    };
+  }
+
+  /** A former room Beds24 does not know holds nothing of ours: there is nothing left to close. */
+  private async dropUnknownFormerRooms(propertyId: string, roomIds: number[]): Promise<void> {
+    if (roomIds.length === 0) return;
+    await this.deps.db('beds24_published_rooms')
+      .where({ property_id: propertyId })
+      .whereIn('beds24_room_id', roomIds)
+      .delete();
+  }
+
+  private async compareBookings(propertyId: string, bookings: Beds24Booking[]): Promise<BookingDrift[]> {
+    type Row = ReservationRow & { guest: GuestRow; room_beds24_id: number | null };
+    const rows: Row[] = await currentAndFutureStays(this.deps.db, this.deps.clock.now())
       .join('guests as g', 'g.id', 'r.guest_id')
       .join('rooms as rm', 'rm.id', 'r.room_id')
       .where('r.property_id', propertyId)
-      .whereNot('r.source', 'beds24')
-      .where('r.check_out', '>=', from)
       .select('r.*', 'rm.beds24_room_id as room_beds24_id', this.deps.db.raw('row_to_json(g.*) as guest'));
     const byMarker = Map.groupBy(bookings.filter((b) => reservationIdFromMarker(b) !== undefined), (b) => reservationIdFromMarker(b) as string);
     const drift: BookingDrift[] = [];

@@ -1,0 +1,75 @@
+import type { Clock } from '../../../clock.ts';
+import type { Knex } from '../../../db.ts';
+import { addDays, localTimeIn, type CalendarDate } from '../../../utils/dates.ts';
+import { NIGHTLY_CHECK_MINUTE } from '../queue/queue_config.ts';
+import type { SyncJobs } from '../queue/sync_jobs.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
+
+export interface CalendarTickDeps {
+  db: Knex;
+  jobs: SyncJobs;
+  queue: Pick<SyncQueue, 'sendNightlyCheck'>;
+  clock: Clock;
+}
+
+interface TickRow {
+  property_id: string;
+  timezone: string;
+  calendar_date: CalendarDate | null;
+  nightly_run_on: CalendarDate | null;
+}
+
+/**
+ * What each hotel's local clock asks of the sync, checked every minute and once at worker start (so what
+ * fell due while no process ran is made up). After local midnight the calendar moves on a day: tonight's
+ * out-of-order rooms count again and a new last night joins the horizon, so an availability change is
+ * recorded (the change-only push sends just those nights). From 03:15 local the nightly check runs once
+ * per local date. One query covers every property; only a property with something due costs more, and
+ * each step is a conditional update, so ticks of several processes never do the same work twice.
+ */
+export class CalendarTick {
+  private readonly deps: CalendarTickDeps;
+
+  constructor(deps: CalendarTickDeps) {
+    this.deps = deps;
+  }
+
+  async run(): Promise<void> {
+    const now = this.deps.clock.now();
+    const rows: TickRow[] = await this.deps.db('beds24_config as c')
+      .join('properties as p', 'p.id', 'c.property_id')
+      .where({ 'c.sync_enabled': true, 'c.push_sync_enabled': true })
+      .whereNotNull('c.refresh_token')
+      .select('c.property_id', 'p.timezone', 'c.calendar_date', 'c.nightly_run_on');
+    for (const row of rows) {
+      const local = localTimeIn(row.timezone, now);
+      if (row.calendar_date !== local.date) await this.moveCalendar(row.property_id, local.date);
+      // The last 03:15 that has passed, as a local date: the nightly check is due when it has not run for it.
+      const dueFor = local.minutes >= NIGHTLY_CHECK_MINUTE ? local.date : addDays(local.date, -1);
+      if (row.nightly_run_on === null || row.nightly_run_on < dueFor) {
+        await this.runNightlyCheck(row.property_id, dueFor, row.nightly_run_on === null);
+      }
+    }
+  }
+
+  private async moveCalendar(propertyId: string, date: CalendarDate): Promise<void> {
+    await this.deps.db.transaction(async (trx) => {
+      const moved = await trx('beds24_config')
+        .where({ property_id: propertyId })
+        .where((q) => q.whereNull('calendar_date').orWhereNot('calendar_date', date))
+        .update({ calendar_date: date });
+      if (moved > 0) await this.deps.jobs.queueAvailabilitySync(trx, propertyId);
+    });
+  }
+
+  /** A property seen for the first time (just connected: its full resync is on its way) starts counting from here. */
+  private async runNightlyCheck(propertyId: string, dueFor: CalendarDate, firstSeen: boolean): Promise<void> {
+    await this.deps.db.transaction(async (trx) => {
+      const claimed = await trx('beds24_config')
+        .where({ property_id: propertyId })
+        .where((q) => q.whereNull('nightly_run_on').orWhere('nightly_run_on', '<', dueFor))
+        .update({ nightly_run_on: dueFor });
+      if (claimed > 0 && !firstSeen) await this.deps.queue.sendNightlyCheck(trx, propertyId);
+    });
+  }
+}
