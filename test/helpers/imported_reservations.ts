@@ -33,7 +33,9 @@ export function nextBookingId(): number {
  */
 export async function insertImportedReservation(db: Knex, spec: ImportedReservationSpec): Promise<string> {
   return db.transaction(async (trx) => {
-    const [guest] = await trx('guests').insert({ first_name: 'Chan', last_name: 'Nel', email: 'chan@example.org' }).returning('id');
+    const [guest] = await trx('guests')
+      .insert({ first_name: 'Chan', last_name: 'Nel', email: 'chan@example.org' })
+      .returning('id');
     const [row] = await trx('reservations')
       .insert({
         property_id: spec.propertyId,

@@ -86,34 +86,94 @@ const STAY = { checkIn: '2027-05-10', checkOut: '2027-05-13' };
 
 describe('assignRoom', () => {
   it.each<[string, Case]>([
-    ['no room mapped to the Beds24 room', { rooms: [{ number: '1', beds24: OTHER_B24 }, { number: '2', beds24: null }], expected: null }],
+    [
+      'no room mapped to the Beds24 room',
+      {
+        rooms: [
+          { number: '1', beds24: OTHER_B24 },
+          { number: '2', beds24: null },
+        ],
+        expected: null,
+      },
+    ],
     ['the only free room', { rooms: [{ number: '5' }], expected: '5' }],
-    ['numbers compare as numbers: 9 before 10 and 101', { rooms: [{ number: '101' }, { number: '10' }, { number: '9' }], expected: '9' }],
+    [
+      'numbers compare as numbers: 9 before 10 and 101',
+      { rooms: [{ number: '101' }, { number: '10' }, { number: '9' }], expected: '9' },
+    ],
     ['digits before letters: 101 before A1', { rooms: [{ number: 'A1' }, { number: '101' }], expected: '101' }],
     ['B2 before B10', { rooms: [{ number: 'B10' }, { number: 'B2' }], expected: 'B2' }],
-    ['the lowest room is taken: the next one', { rooms: [{ number: '9' }, { number: '10' }], stays: [{ room: '9', in: '2027-05-12', out: '2027-05-20' }], expected: '10' }],
-    ['a stay inside the requested one clashes', { rooms: [{ number: '9' }, { number: '10' }], stays: [{ room: '9', in: '2027-05-11', out: '2027-05-12' }], expected: '10' }],
+    [
+      'the lowest room is taken: the next one',
+      {
+        rooms: [{ number: '9' }, { number: '10' }],
+        stays: [{ room: '9', in: '2027-05-12', out: '2027-05-20' }],
+        expected: '10',
+      },
+    ],
+    [
+      'a stay inside the requested one clashes',
+      {
+        rooms: [{ number: '9' }, { number: '10' }],
+        stays: [{ room: '9', in: '2027-05-11', out: '2027-05-12' }],
+        expected: '10',
+      },
+    ],
     [
       'stays that end on arrival or start on departure do not clash',
       {
         rooms: [{ number: '9' }, { number: '10' }],
-        stays: [{ room: '9', in: '2027-05-01', out: '2027-05-10' }, { room: '9', in: '2027-05-13', out: '2027-05-15' }],
+        stays: [
+          { room: '9', in: '2027-05-01', out: '2027-05-10' },
+          { room: '9', in: '2027-05-13', out: '2027-05-15' },
+        ],
         expected: '9',
       },
     ],
     ...(['pending', 'checked_in'] as const).map((status): [string, Case] => [
       `a ${status} stay clashes`,
-      { rooms: [{ number: '9' }, { number: '10' }], stays: [{ room: '9', in: '2027-05-10', out: '2027-05-11', status }], expected: '10' },
+      {
+        rooms: [{ number: '9' }, { number: '10' }],
+        stays: [{ room: '9', in: '2027-05-10', out: '2027-05-11', status }],
+        expected: '10',
+      },
     ]),
     ...(['cancelled', 'checked_out', 'no_show'] as const).map((status): [string, Case] => [
       `a ${status} stay does not clash`,
-      { rooms: [{ number: '9' }, { number: '10' }], stays: [{ room: '9', in: '2027-05-10', out: '2027-05-13', status }], expected: '9' },
+      {
+        rooms: [{ number: '9' }, { number: '10' }],
+        stays: [{ room: '9', in: '2027-05-10', out: '2027-05-13', status }],
+        expected: '9',
+      },
     ]),
-    ['a maintenance block on one night', { rooms: [{ number: '9' }, { number: '10' }], blocks: [{ room: '9', start: '2027-05-12', end: '2027-05-13' }], expected: '10' }],
-    ['a maintenance block that ends on arrival', { rooms: [{ number: '9' }, { number: '10' }], blocks: [{ room: '9', start: '2027-05-01', end: '2027-05-10' }], expected: '9' }],
-    ['an inactive room is never given', { rooms: [{ number: '1', status: 'inactive' }, { number: '2' }], expected: '2' }],
-    ['a room of another Beds24 room is never given', { rooms: [{ number: '1', beds24: OTHER_B24 }, { number: '2' }], expected: '2' }],
-    ['another property\'s room with the same Beds24 id is never given', { rooms: [{ number: '7' }], otherPropertyRooms: ['1'], expected: '7' }],
+    [
+      'a maintenance block on one night',
+      {
+        rooms: [{ number: '9' }, { number: '10' }],
+        blocks: [{ room: '9', start: '2027-05-12', end: '2027-05-13' }],
+        expected: '10',
+      },
+    ],
+    [
+      'a maintenance block that ends on arrival',
+      {
+        rooms: [{ number: '9' }, { number: '10' }],
+        blocks: [{ room: '9', start: '2027-05-01', end: '2027-05-10' }],
+        expected: '9',
+      },
+    ],
+    [
+      'an inactive room is never given',
+      { rooms: [{ number: '1', status: 'inactive' }, { number: '2' }], expected: '2' },
+    ],
+    [
+      'a room of another Beds24 room is never given',
+      { rooms: [{ number: '1', beds24: OTHER_B24 }, { number: '2' }], expected: '2' },
+    ],
+    [
+      "another property's room with the same Beds24 id is never given",
+      { rooms: [{ number: '7' }], otherPropertyRooms: ['1'], expected: '7' },
+    ],
     [
       'every room busy: null',
       {
@@ -125,29 +185,58 @@ describe('assignRoom', () => {
     ],
     [
       'the reservation being reassigned does not block its own room',
-      { rooms: [{ number: '1' }, { number: '2' }], stays: [{ room: '1', in: '2027-05-09', out: '2027-05-12' }], request: { ignoreStay: 0 }, expected: '1' },
+      {
+        rooms: [{ number: '1' }, { number: '2' }],
+        stays: [{ room: '1', in: '2027-05-09', out: '2027-05-12' }],
+        request: { ignoreStay: 0 },
+        expected: '1',
+      },
     ],
-    ['a preferred free room is kept even if not the lowest', { rooms: [{ number: '1' }, { number: '2' }], request: { preferRoom: '2' }, expected: '2' }],
+    [
+      'a preferred free room is kept even if not the lowest',
+      { rooms: [{ number: '1' }, { number: '2' }], request: { preferRoom: '2' }, expected: '2' },
+    ],
     [
       'a preferred room that is busy gives way to the lowest free one',
-      { rooms: [{ number: '1' }, { number: '2' }, { number: '3' }], stays: [{ room: '3', in: '2027-05-10', out: '2027-05-11' }], request: { preferRoom: '3' }, expected: '1' },
+      {
+        rooms: [{ number: '1' }, { number: '2' }, { number: '3' }],
+        stays: [{ room: '3', in: '2027-05-10', out: '2027-05-11' }],
+        request: { preferRoom: '3' },
+        expected: '1',
+      },
     ],
     [
       'a preferred room of another Beds24 room is not kept',
       { rooms: [{ number: '1' }, { number: '2', beds24: OTHER_B24 }], request: { preferRoom: '2' }, expected: '1' },
     ],
-    ['another Beds24 room asked for', { rooms: [{ number: '1' }, { number: '2', beds24: OTHER_B24 }], request: { beds24RoomId: OTHER_B24 }, expected: '2' }],
+    [
+      'another Beds24 room asked for',
+      {
+        rooms: [{ number: '1' }, { number: '2', beds24: OTHER_B24 }],
+        request: { beds24RoomId: OTHER_B24 },
+        expected: '2',
+      },
+    ],
   ])('%s', async (_name, testCase) => {
     const { db } = database;
     const propertyId = await insertProperty(db);
     const rooms = await insertRooms(db, propertyId, testCase.rooms);
     const stayIds: string[] = [];
-    for (const stay of testCase.stays ?? []) stayIds.push(await insertStay(db, propertyId, rooms.get(stay.room) as string, stay));
+    for (const stay of testCase.stays ?? [])
+      stayIds.push(await insertStay(db, propertyId, rooms.get(stay.room) as string, stay));
     for (const block of testCase.blocks ?? []) {
-      await db('maintenance_blocks').insert({ room_id: rooms.get(block.room), start_date: block.start, end_date: block.end });
+      await db('maintenance_blocks').insert({
+        room_id: rooms.get(block.room),
+        start_date: block.start,
+        end_date: block.end,
+      });
     }
     if (testCase.otherPropertyRooms !== undefined) {
-      await insertRooms(db, await insertProperty(db), testCase.otherPropertyRooms.map((number) => ({ number })));
+      await insertRooms(
+        db,
+        await insertProperty(db),
+        testCase.otherPropertyRooms.map((number) => ({ number })),
+      );
     }
     const request = testCase.request ?? {};
     const assigned = await db.transaction((trx) =>
@@ -174,7 +263,9 @@ describe('assignRoom', () => {
     try {
       const firstRoom = await assignRoom(first, request);
       expect(firstRoom).toBe(rooms.get('1'));
-      const { rows: [me] } = await second.raw('select pg_backend_pid() as pid');
+      const {
+        rows: [me],
+      } = await second.raw('select pg_backend_pid() as pid');
       const secondAnswer = assignRoom(second, request);
       await waitUntil(async () => {
         const { rows } = await db.raw('select wait_event_type from pg_stat_activity where pid = ?', [me.pid]);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { changedFields, importedChangeRefusal, importedOrigin } from '../../src/pms/reservations/imported_reservation_rules.ts';
+import {
+  changedFields,
+  importedChangeRefusal,
+  importedOrigin,
+} from '../../src/pms/reservations/imported_reservation_rules.ts';
 import type { ReservationRow, UpdateReservationInput } from '../../src/pms/reservations/reservation_schemas.ts';
 
 const ROOM = '11111111-1111-4111-8111-111111111111';
@@ -61,10 +65,22 @@ describe('importedChangeRefusal', () => {
     ['status to checked_out', at({ status: 'checked_in' }), { status: 'checked_out' }],
     ['status to no_show', base, { status: 'no_show' }],
     ['no_show without a room', at({ room_id: null }), { status: 'no_show' }],
-    ['checked_in with the room assigned in the same request', at({ room_id: null }), { room_id: ROOM, status: 'checked_in' }],
-    ['locked fields sent unchanged', base, { check_in: '2027-06-10', check_out: '2027-06-13', adults: 2, guest_id: GUEST }],
+    [
+      'checked_in with the room assigned in the same request',
+      at({ room_id: null }),
+      { room_id: ROOM, status: 'checked_in' },
+    ],
+    [
+      'locked fields sent unchanged',
+      base,
+      { check_in: '2027-06-10', check_out: '2027-06-13', adults: 2, guest_id: GUEST },
+    ],
     ['the status it already has', at({ status: 'pending' }), { status: 'pending', notes: 'x' }],
-    ['the status of a cancelled booking sent unchanged', at({ status: 'cancelled' }), { status: 'cancelled', notes: 'x' }],
+    [
+      'the status of a cancelled booking sent unchanged',
+      at({ status: 'cancelled' }),
+      { status: 'cancelled', notes: 'x' },
+    ],
   ])('allows %s', (_name, current, changes) => {
     expect(importedChangeRefusal(current, changes)).toBeUndefined();
   });
@@ -77,11 +93,31 @@ describe('importedChangeRefusal', () => {
     ['guest_id', base, { guest_id: OTHER_ROOM }, 'refused: guest_id)'],
     ['a locked field next to allowed ones', base, { notes: 'x', status: 'checked_in', adults: 3 }, 'refused: adults)'],
     ['status to pending', base, { status: 'pending' }, 'its status is changed in Beds24 or at the channel'],
-    ['status to confirmed', at({ status: 'checked_in' }), { status: 'confirmed' }, 'staff may set it only to checked_in'],
+    [
+      'status to confirmed',
+      at({ status: 'checked_in' }),
+      { status: 'confirmed' },
+      'staff may set it only to checked_in',
+    ],
     ['status to cancelled', base, { status: 'cancelled' }, 'its status is changed in Beds24 or at the channel'],
-    ['a cancelled booking checked in', at({ status: 'cancelled' }), { status: 'checked_in' }, 'the booking is cancelled in Beds24'],
-    ['a cancelled booking set no_show', at({ status: 'cancelled' }), { status: 'no_show' }, 'the booking is cancelled in Beds24'],
-    ['checked_in without a room', at({ room_id: null }), { status: 'checked_in' }, 'assign a room (room_id) before setting it checked_in'],
+    [
+      'a cancelled booking checked in',
+      at({ status: 'cancelled' }),
+      { status: 'checked_in' },
+      'the booking is cancelled in Beds24',
+    ],
+    [
+      'a cancelled booking set no_show',
+      at({ status: 'cancelled' }),
+      { status: 'no_show' },
+      'the booking is cancelled in Beds24',
+    ],
+    [
+      'checked_in without a room',
+      at({ room_id: null }),
+      { status: 'checked_in' },
+      'assign a room (room_id) before setting it checked_in',
+    ],
     ['checked_out without a room', at({ room_id: null }), { status: 'checked_out' }, 'before setting it checked_out'],
   ])('refuses %s', (_name, current, changes, fragment) => {
     const refusal = importedChangeRefusal(current, changes);

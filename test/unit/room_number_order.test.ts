@@ -25,7 +25,7 @@ describe('compareRoomNumbers', () => {
     expect(compareRoomNumbers(value, value)).toBe(0);
   });
 
-  it('sorts a hotel\'s room list as people read it', () => {
+  it("sorts a hotel's room list as people read it", () => {
     const rooms = ['A1', '10', 'B10', '101', '9', 'B2', '1', '100', 'a2'];
     expect([...rooms].sort(compareRoomNumbers)).toEqual(['1', '9', '10', '100', '101', 'A1', 'a2', 'B2', 'B10']);
   });

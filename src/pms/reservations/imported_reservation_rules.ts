@@ -7,7 +7,11 @@ import type { ReservationRow, ReservationStatus, UpdateReservationInput } from '
  * which later imports keep unless Beds24 cancels the booking.
  */
 export const STAFF_FIELDS_OF_IMPORTED = ['room_id', 'notes', 'status'] as const;
-export const FRONT_DESK_STATUSES = ['checked_in', 'checked_out', 'no_show'] as const satisfies readonly ReservationStatus[];
+export const FRONT_DESK_STATUSES = [
+  'checked_in',
+  'checked_out',
+  'no_show',
+] as const satisfies readonly ReservationStatus[];
 
 export type ImportedOrigin = Pick<ReservationRow, 'beds24_booking_id' | 'beds24_channel'>;
 
@@ -25,7 +29,10 @@ export function importedOrigin({ beds24_booking_id, beds24_channel }: ImportedOr
 }
 
 /** The fields of a PATCH whose value differs from the reservation's: sending a field unchanged is no change. */
-export function changedFields(current: ReservationRow, changes: UpdateReservationInput): Array<keyof UpdateReservationInput> {
+export function changedFields(
+  current: ReservationRow,
+  changes: UpdateReservationInput,
+): Array<keyof UpdateReservationInput> {
   return (Object.keys(changes) as Array<keyof UpdateReservationInput>).filter((field) => {
     const value = changes[field];
     return value !== undefined && value !== current[field];
@@ -43,8 +50,11 @@ export function importedChangeRefusal(current: ReservationRow, changes: UpdateRe
   const origin = importedOrigin(current);
   const locked = changed.filter((field) => !(STAFF_FIELDS_OF_IMPORTED as readonly string[]).includes(field));
   if (locked.length > 0) {
-    return `${origin}: its dates, guests and price are changed in Beds24 or at the channel, not here `
-      + `(refused: ${locked.join(', ')}); staff may change room_id, notes, and status to checked_in, checked_out or no_show`;
+    return (
+      `${origin}: its dates, guests and price are changed in Beds24 or at the channel, not here ` +
+      `(refused: ${locked.join(', ')}); staff may change room_id, notes, ` +
+      'and status to checked_in, checked_out or no_show'
+    );
   }
   const status = changes.status;
   if (status === undefined || !changed.includes('status')) return undefined;
@@ -52,8 +62,10 @@ export function importedChangeRefusal(current: ReservationRow, changes: UpdateRe
     return `${origin}: the booking is cancelled in Beds24; a guest who comes anyway needs a new reservation`;
   }
   if (!isFrontDesk(status)) {
-    return `${origin}: its status is changed in Beds24 or at the channel; `
-      + `staff may set it only to checked_in, checked_out or no_show`;
+    return (
+      `${origin}: its status is changed in Beds24 or at the channel; ` +
+      `staff may set it only to checked_in, checked_out or no_show`
+    );
   }
   const roomId = changes.room_id ?? current.room_id;
   if (roomId === null && status !== 'no_show') {

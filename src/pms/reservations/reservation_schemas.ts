@@ -56,7 +56,10 @@ export const ListReservationsQuery = z
     unassigned: z.enum(['true', 'false'], 'must be true or false').optional(),
     ...PaginationQuery,
   })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { path: ['to'], message: 'must be after from' })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
+    path: ['to'],
+    message: 'must be after from',
+  })
   .refine((q) => q.unassigned !== 'true' || q.room_id === undefined, {
     path: ['unassigned'],
     message: 'cannot be combined with room_id: an unassigned reservation has no room',

@@ -66,7 +66,8 @@ export function createReservationsController({ db, hooks }: ReservationsControll
     const booked = current.booked_beds24_room_id;
     if (room.beds24_room_id !== booked) {
       const bookedText = booked === null ? 'no Beds24 room' : `Beds24 room ${booked}`;
-      const roomText = room.beds24_room_id === null ? 'is not mapped to a Beds24 room' : `is mapped to Beds24 room ${room.beds24_room_id}`;
+      const mapping = room.beds24_room_id;
+      const roomText = mapping === null ? 'is not mapped to a Beds24 room' : `is mapped to Beds24 room ${mapping}`;
       throw new ConflictError(`${importedOrigin(current)} for ${bookedText}; room ${room.number} ${roomText}`);
     }
     if (room.status !== 'active') throw new ConflictError(`room ${room.number} is inactive`);

@@ -65,7 +65,8 @@ interface Candidate {
 /**
  * The room an imported booking gets: among the active rooms of the property mapped to its Beds24 room,
  * the one with the lowest number (compareRoomNumbers) that is free on every night of the stay (no
- * occupying reservation, no maintenance block), or `preferRoomId` when it is one of them; null when none is. Call it inside the transaction that
+ * occupying reservation, no maintenance block), or `preferRoomId` when it is one of them; null when
+ * none is. Call it inside the transaction that
  * writes the reservation: the candidate rooms are locked (in id order, the same for every caller, so two
  * imports cannot deadlock), which is the lock every reservation write on a room takes, so the room cannot
  * be taken between this answer and the commit.
