@@ -53,15 +53,24 @@ export const ListReservationsQuery = z
     from: CalendarDateSchema.optional(),
     to: CalendarDateSchema.optional(),
     status: z.enum(RESERVATION_STATUSES).optional(),
+    unassigned: z.enum(['true', 'false'], 'must be true or false').optional(),
     ...PaginationQuery,
   })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { path: ['to'], message: 'must be after from' });
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
+    path: ['to'],
+    message: 'must be after from',
+  })
+  .refine((q) => q.unassigned !== 'true' || q.room_id === undefined, {
+    path: ['unassigned'],
+    message: 'cannot be combined with room_id: an unassigned reservation has no room',
+  });
 export type ListReservationsFilter = z.infer<typeof ListReservationsQuery>;
 
 export interface ReservationRow {
   id: string;
   property_id: string;
-  room_id: string;
+  /** Null only for a reservation imported from Beds24 that found no free room (an overbooking). */
+  room_id: string | null;
   guest_id: string;
   check_in: string;
   check_out: string;
@@ -72,6 +81,12 @@ export interface ReservationRow {
   total_price: number | null;
   notes: string | null;
   beds24_booking_id: number | null;
+  /** Imported reservations: the Beds24 room the booking is for, whatever PMS room holds it. */
+  booked_beds24_room_id: number | null;
+  /** Imported reservations: which unit (1..roomQty) of the Beds24 booking this is. */
+  beds24_unit: number | null;
+  beds24_channel: string | null;
+  beds24_api_reference: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -82,4 +97,9 @@ export interface ReservationSyncView {
   last_error: string | null;
 }
 
-export type Reservation = ReservationRow & { guest: GuestRow; beds24_sync: ReservationSyncView | null };
+export type Reservation = ReservationRow & {
+  guest: GuestRow;
+  /** The room's Beds24 room when a room is assigned, else the booked one. */
+  beds24_room_id: number | null;
+  beds24_sync: ReservationSyncView | null;
+};

@@ -2,12 +2,13 @@ import type { RequestHandler } from 'express';
 import { inTransaction } from '../../db/transaction.ts';
 import type { Knex } from '../../db.ts';
 import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
-import { NotFoundError, ValidationError } from '../../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { parse } from '../../http/validate.ts';
 import { IdParams } from '../common_schemas.ts';
 import { findGuest, insertGuest } from '../guests/guests_repository.ts';
 import type { RoomRow } from '../rooms/room_schemas.ts';
 import { lockRoom } from '../rooms/rooms_repository.ts';
+import { importedChangeRefusal, importedOrigin, isImported } from './imported_reservation_rules.ts';
 import { assertStayRules, isOccupying } from './reservation_rules.ts';
 import {
   CreateReservationBody,
@@ -15,6 +16,7 @@ import {
   UpdateReservationBody,
   type CreateReservationInput,
   type Reservation,
+  type ReservationRow,
 } from './reservation_schemas.ts';
 import {
   findReservation,
@@ -52,6 +54,25 @@ export function createReservationsController({ db, hooks }: ReservationsControll
     return (await findReservation(trx, id)) as Reservation;
   }
 
+  async function assertBookingNotRecorded(trx: Knex.Transaction, propertyId: string, bookingId: number): Promise<void> {
+    const held: { id: string } | undefined = await trx('reservations')
+      .where({ property_id: propertyId, source: 'beds24', beds24_booking_id: bookingId, beds24_unit: 1 })
+      .first('id');
+    if (held) throw new ConflictError(`Beds24 booking ${bookingId} is already reservation ${held.id}`);
+  }
+
+  /** An imported reservation moves only to an active room that sells as the Beds24 room it was booked for. */
+  function assertRoomOfBooking(current: ReservationRow, room: RoomRow): void {
+    const booked = current.booked_beds24_room_id;
+    if (room.beds24_room_id !== booked) {
+      const bookedText = booked === null ? 'no Beds24 room' : `Beds24 room ${booked}`;
+      const mapping = room.beds24_room_id;
+      const roomText = mapping === null ? 'is not mapped to a Beds24 room' : `is mapped to Beds24 room ${mapping}`;
+      throw new ConflictError(`${importedOrigin(current)} for ${bookedText}; room ${room.number} ${roomText}`);
+    }
+    if (room.status !== 'active') throw new ConflictError(`room ${room.number} is inactive`);
+  }
+
   const createReservationHandler: RequestHandler = async (req, res) => {
     const input = parse(CreateReservationBody, req.body);
     const reservation = await inTransaction(db, async (trx) => {
@@ -61,6 +82,9 @@ export function createReservationsController({ db, hooks }: ReservationsControll
         await assertRoomCanHost(trx, room, { start: input.check_in, end: input.check_out });
       }
       const guestId = await resolveGuest(trx, input);
+      const bookingId = input.beds24_booking_id ?? null;
+      if (bookingId !== null) await assertBookingNotRecorded(trx, room.property_id, bookingId);
+      const imported = input.source === 'beds24';
       const id = await insertReservation(trx, {
         property_id: room.property_id,
         room_id: room.id,
@@ -73,7 +97,9 @@ export function createReservationsController({ db, hooks }: ReservationsControll
         source: input.source,
         total_price: input.total_price ?? null,
         notes: input.notes ?? null,
-        beds24_booking_id: input.beds24_booking_id ?? null,
+        beds24_booking_id: bookingId,
+        booked_beds24_room_id: imported ? room.beds24_room_id : null,
+        beds24_unit: imported && bookingId !== null ? 1 : null,
       });
       const created = await reload(trx, id);
       await hooks.queueReservationSyncHook(trx, created);
@@ -100,16 +126,26 @@ export function createReservationsController({ db, hooks }: ReservationsControll
     const reservation = await inTransaction(db, async (trx) => {
       const current = await lockReservation(trx, id);
       if (!current) throw new NotFoundError('reservation', id);
-      const room = await lockBodyRoom(trx, changes.room_id ?? current.room_id);
-      if (room.property_id !== current.property_id) {
+      const imported = isImported(current);
+      if (imported) {
+        const refusal = importedChangeRefusal(current, changes);
+        if (refusal !== undefined) throw new ConflictError(refusal);
+      }
+      const roomId = changes.room_id ?? current.room_id;
+      const room = roomId === null ? null : await lockBodyRoom(trx, roomId);
+      if (room !== null && room.property_id !== current.property_id) {
         throw ValidationError.field('room_id', 'room belongs to another property than the reservation');
       }
+      if (imported && room !== null && changes.room_id !== undefined && changes.room_id !== current.room_id) {
+        assertRoomOfBooking(current, room);
+      }
       const next = { ...current, ...changes };
-      assertStayRules(next, room.max_occupancy);
+      // An imported stay's dates and guests are the channel's, not a staff choice: the room is not refused for them.
+      if (room !== null && !imported) assertStayRules(next, room.max_occupancy);
       if (changes.guest_id !== undefined) await assertGuestExists(trx, changes.guest_id);
       const stayMoved = next.room_id !== current.room_id || next.check_in !== current.check_in || next.check_out !== current.check_out;
       const becomesOccupying = isOccupying(next.status) && (!isOccupying(current.status) || stayMoved);
-      if (becomesOccupying) {
+      if (room !== null && becomesOccupying) {
         await assertRoomCanHost(trx, room, { start: next.check_in, end: next.check_out }, id);
       }
       await updateReservationRow(trx, id, changes);
@@ -125,6 +161,9 @@ export function createReservationsController({ db, hooks }: ReservationsControll
     const reservation = await inTransaction(db, async (trx) => {
       const current = await lockReservation(trx, id);
       if (!current) throw new NotFoundError('reservation', id);
+      if (isImported(current)) {
+        throw new ConflictError(`${importedOrigin(current)}: it is cancelled in Beds24 or at the channel, not here`);
+      }
       if (current.status === 'cancelled') return reload(trx, id);
       await updateReservationRow(trx, id, { status: 'cancelled' });
       const cancelled = await reload(trx, id);

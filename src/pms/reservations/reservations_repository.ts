@@ -1,5 +1,6 @@
 import type { Db } from '../../db.ts';
 import { applyCursor, toPage, type Page } from '../../http/pagination.ts';
+import { OCCUPYING_STATUSES } from '../common_schemas.ts';
 import { GUEST_COLUMNS } from '../guests/guest_schemas.ts';
 import type { ListReservationsFilter, Reservation, ReservationRow } from './reservation_schemas.ts';
 
@@ -9,11 +10,16 @@ const guestJson = `json_build_object(${GUEST_COLUMNS.map((c) => `'${c}', g.${c}`
 const syncJson = `case when s.reservation_id is null then null else json_build_object(
   'state', s.state, 'last_pushed_at', s.last_pushed_at, 'last_error', s.last_error) end as beds24_sync`;
 
+// An assigned reservation is in its room's Beds24 room; an unassigned one takes a unit of the booked one.
+const beds24RoomJson = `case when reservations.room_id is null then reservations.booked_beds24_room_id
+  else rm.beds24_room_id end as beds24_room_id`;
+
 function withGuest(db: Db) {
   return db('reservations')
     .join('guests as g', 'g.id', 'reservations.guest_id')
+    .leftJoin('rooms as rm', 'rm.id', 'reservations.room_id')
     .leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'reservations.id')
-    .select('reservations.*', db.raw(guestJson), db.raw(syncJson));
+    .select('reservations.*', db.raw(guestJson), db.raw(beds24RoomJson), db.raw(syncJson));
 }
 
 export function findReservation(db: Db, id: string): Promise<Reservation | undefined> {
@@ -24,8 +30,17 @@ export function lockReservation(db: Db, id: string): Promise<ReservationRow | un
   return db<ReservationRow>('reservations').where({ id }).forUpdate().first();
 }
 
-export type NewReservation = Omit<ReservationRow, 'id' | 'created_at' | 'updated_at' | 'beds24_booking_id' | 'total_price' | 'notes'> &
-  Partial<Pick<ReservationRow, 'beds24_booking_id' | 'total_price' | 'notes'>>;
+type OptionalColumn =
+  | 'beds24_booking_id'
+  | 'total_price'
+  | 'notes'
+  | 'booked_beds24_room_id'
+  | 'beds24_unit'
+  | 'beds24_channel'
+  | 'beds24_api_reference';
+
+export type NewReservation = Omit<ReservationRow, 'id' | 'created_at' | 'updated_at' | OptionalColumn> &
+  Partial<Pick<ReservationRow, OptionalColumn>>;
 
 export async function insertReservation(db: Db, row: NewReservation): Promise<string> {
   const [inserted] = await db('reservations').insert(row).returning('id');
@@ -41,6 +56,10 @@ export async function listReservations(db: Db, filter: ListReservationsFilter): 
   if (filter.property_id) query.where('reservations.property_id', filter.property_id);
   if (filter.room_id) query.where('reservations.room_id', filter.room_id);
   if (filter.status) query.where('reservations.status', filter.status);
+  // Unassigned and occupying: an overbooking to solve. A cancelled one holds nothing and is not listed.
+  if (filter.unassigned === 'true') {
+    query.whereNull('reservations.room_id').whereIn('reservations.status', OCCUPYING_STATUSES);
+  }
   if (filter.from) query.where('reservations.check_out', '>', filter.from);
   if (filter.to) query.where('reservations.check_in', '<', filter.to);
   const rows: Reservation[] = await applyCursor(query, 'reservations', filter.limit, filter.cursor);

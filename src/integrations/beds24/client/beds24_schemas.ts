@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../../../utils/dates.ts';
 
 /*
  * Shapes of what we send to and read from Beds24 API v2. Answers are validated with these before use;
@@ -41,22 +42,89 @@ const Pages = z.looseObject({ nextPageExists: z.boolean().optional(), nextPageLi
 
 const InfoItem = z.looseObject({ id: z.number().int().optional(), code: z.string().optional(), text: z.string().optional() });
 
+/*
+ * Booking fields are read leniently: one odd value (a number where text is expected, "" for a number, a
+ * null) must not make a whole page of bookings unreadable. A value of the wrong kind reads as absent;
+ * what it means for an import is the mapper's business.
+ */
+
+/** Text: a string as sent, a number as its digits, anything else null. */
+const lenientText = z
+  .unknown()
+  .transform((value): string | null => {
+    if (typeof value === 'string') return value;
+    return typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
+  })
+  .optional();
+
+/** Whole numbers, also sent as numeric strings ("2"); anything else absent. */
+const lenientInt = z
+  .unknown()
+  .transform((value): number | undefined => {
+    if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+    if (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value)) return Number(value);
+    return undefined;
+  })
+  .optional();
+
+/** Decimals ("120.50", 120.5); "", null and anything unreadable are null (no value). */
+const lenientDecimal = z
+  .unknown()
+  .transform((value): number | null => {
+    if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+    if (typeof value === 'string' && /^\s*-?(\d+(\.\d*)?|\.\d+)\s*$/.test(value)) return Number(value);
+    return null;
+  })
+  .optional();
+
+/** A real calendar date YYYY-MM-DD (not 2027-02-30); anything else absent. */
+const lenientDate = z
+  .unknown()
+  .transform((value): string | undefined => {
+    const text = typeof value === 'string' ? value.trim() : '';
+    return isCalendarDate(text) ? text : undefined;
+  })
+  .optional();
+
+const lenientStatus = z
+  .unknown()
+  .transform((value): string | undefined => (typeof value === 'string' ? value : undefined))
+  .optional();
+
 const customFields = Object.fromEntries(
-  Array.from({ length: 10 }, (_, i) => [`custom${i + 1}`, z.string().nullable().optional()]),
-) as Record<`custom${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`, z.ZodOptional<z.ZodNullable<z.ZodString>>>;
+  Array.from({ length: 10 }, (_, i) => [`custom${i + 1}`, lenientText]),
+) as Record<`custom${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`, typeof lenientText>;
 
 export const Beds24Booking = z.looseObject({
   id: z.number().int(),
-  propertyId: z.number().int().optional(),
-  roomId: z.number().int().optional(),
-  status: z.string().optional(),
-  arrival: date.optional(),
-  departure: date.optional(),
-  numAdult: z.number().int().optional(),
-  numChild: z.number().int().optional(),
-  price: num.nullable().optional(),
-  modifiedTime: z.string().nullable().optional(),
-  infoItems: z.array(InfoItem).optional(),
+  propertyId: lenientInt,
+  roomId: lenientInt,
+  roomQty: lenientInt,
+  masterId: lenientInt,
+  status: lenientStatus,
+  arrival: lenientDate,
+  departure: lenientDate,
+  numAdult: lenientInt,
+  numChild: lenientInt,
+  price: lenientDecimal,
+  firstName: lenientText,
+  lastName: lenientText,
+  email: lenientText,
+  phone: lenientText,
+  mobile: lenientText,
+  address: lenientText,
+  city: lenientText,
+  postcode: lenientText,
+  country2: lenientText,
+  lang: lenientText,
+  notes: lenientText,
+  comments: lenientText,
+  channel: lenientText,
+  apiReference: lenientText,
+  bookingTime: lenientText,
+  modifiedTime: lenientText,
+  cancelTime: lenientText,
+  infoItems: z.array(InfoItem).optional().catch(undefined),
   ...customFields,
 });
 export type Beds24Booking = z.infer<typeof Beds24Booking>;

@@ -63,10 +63,13 @@ export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck, clock: 
   const currentAndFuture = (trx: Trx) => currentAndFutureStays(trx, clock.now()).select('r.id', 'r.property_id');
 
   async function reservationChanges(trx: Trx, reservation: ReservationRow, previous: ReservationRow | undefined): Promise<void> {
-    const roomIds = previous && previous.room_id !== reservation.room_id ? [reservation.room_id, previous.room_id] : [reservation.room_id];
+    const versions = previous ? [reservation, previous] : [reservation];
+    const roomIds = [...new Set(versions.map((r) => r.room_id).filter((id) => id !== null))];
     const { connected, paused, mapping } = await probe(trx, reservation.property_id, roomIds);
     if (!connected) return;
-    const touchesMappedRoom = roomIds.some((id) => mapping[id] != null);
+    // An imported reservation without a room still takes a unit of the Beds24 room it was booked for.
+    const unassignedUnit = versions.some((r) => r.room_id === null && r.booked_beds24_room_id !== null);
+    const touchesMappedRoom = unassignedUnit || roomIds.some((id) => mapping[id] != null);
     const changes: Change[] = [];
     if (touchesMappedRoom) changes.push({ kind: 'availability', entityId: 'calendar' });
     if (reservation.source !== 'beds24' && (touchesMappedRoom || reservation.beds24_booking_id !== null)) {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
 import type { Beds24Booking, BookingWrite } from '../client/beds24_schemas.ts';
 
@@ -37,23 +38,64 @@ export function toBeds24Guest(guest: GuestRow): Beds24GuestFields {
 
 export type PmsGuestFields = Omit<GuestRow, 'id'>;
 
-/** A Beds24 booking's guest as PMS guest fields (for bookings that come from Beds24). */
-export function fromBeds24Guest(booking: Beds24Booking): PmsGuestFields {
-  const text = (key: string): string | null => {
-    const value = (booking as Record<string, unknown>)[key];
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+/** The PMS's own limits on guest fields (the guests table and its API): longer values are cut. */
+export const PMS_GUEST_LIMITS = {
+  first_name: 100,
+  last_name: 100,
+  email: 100,
+  phone: 100,
+  address: 250,
+  city: 100,
+  postcode: 100,
+} as const;
+
+const EMAIL = z.email();
+
+/**
+ * Text from Beds24 as the PMS can store it: trimmed, without NUL characters (PostgreSQL text cannot hold
+ * them), cut at a character boundary to `max`; blank is null.
+ */
+export function importedText(value: unknown, max: number): string | null {
+  if (typeof value !== 'string') return null;
+  const text = cut(value.replaceAll('\u0000', '').trim(), max).trim();
+  return text === '' ? null : text;
+}
+
+export interface GuestPlaceholders {
+  firstName: string;
+  lastName: string;
+}
+
+const UNKNOWN_GUEST: GuestPlaceholders = { firstName: 'Unknown', lastName: 'Guest' };
+
+/**
+ * A Beds24 booking's guest as PMS guest fields (for bookings that come from Beds24). Missing names become
+ * the placeholders (by default "Unknown" "Guest"); values are cut to the PMS's limits; an email that is not
+ * a valid address (or would have to be cut) is dropped; country and language only as two-letter codes.
+ */
+export function fromBeds24Guest(
+  booking: Beds24Booking,
+  placeholders: GuestPlaceholders = UNKNOWN_GUEST,
+): PmsGuestFields {
+  const field = (key: string): unknown => (booking as Record<string, unknown>)[key];
+  const text = (key: string, max: number): string | null => importedText(field(key), max);
+  const code = (key: string): string | null => {
+    const raw = field(key);
+    const value = typeof raw === 'string' ? raw.trim() : '';
+    return /^[A-Za-z]{2}$/.test(value) ? value : null;
   };
-  const country = text('country2');
-  const language = text('lang');
+  const rawEmail = importedText(field('email'), Number.MAX_SAFE_INTEGER);
+  const fits = rawEmail !== null && Array.from(rawEmail).length <= PMS_GUEST_LIMITS.email;
+  const email = fits && EMAIL.safeParse(rawEmail).success ? rawEmail : null;
   return {
-    first_name: text('firstName') ?? 'Unknown',
-    last_name: text('lastName') ?? 'Guest',
-    email: text('email'),
-    phone: text('phone') ?? text('mobile'),
-    address: text('address'),
-    city: text('city'),
-    postcode: text('postcode'),
-    country: country && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : null,
-    language: language && /^[A-Za-z]{2}$/.test(language) ? language.toLowerCase() : null,
+    first_name: text('firstName', PMS_GUEST_LIMITS.first_name) ?? placeholders.firstName,
+    last_name: text('lastName', PMS_GUEST_LIMITS.last_name) ?? placeholders.lastName,
+    email,
+    phone: text('phone', PMS_GUEST_LIMITS.phone) ?? text('mobile', PMS_GUEST_LIMITS.phone),
+    address: text('address', PMS_GUEST_LIMITS.address),
+    city: text('city', PMS_GUEST_LIMITS.city),
+    postcode: text('postcode', PMS_GUEST_LIMITS.postcode),
+    country: code('country2')?.toUpperCase() ?? null,
+    language: code('lang')?.toLowerCase() ?? null,
   };
 }

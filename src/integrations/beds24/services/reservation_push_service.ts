@@ -215,7 +215,7 @@ export class ReservationPushService {
     if (ids.length === 0) return [];
     const rows: Array<ReservationRow & { guest: GuestRow; room_beds24_id: number | null; create_sent_at: Date | null }> = await this.db('reservations as r')
       .join('guests as g', 'g.id', 'r.guest_id')
-      .join('rooms as rm', 'rm.id', 'r.room_id')
+      .leftJoin('rooms as rm', 'rm.id', 'r.room_id')
       .leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'r.id')
       .whereIn('r.id', ids)
       .select('r.*', 'rm.beds24_room_id as room_beds24_id', 's.create_sent_at', this.db.raw('row_to_json(g.*) as guest'));
