@@ -8,7 +8,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded_postgres.ts';
 import { migrateLatest } from '../src/db/migrate.ts';
 import { Beds24Sync } from '../src/integrations/beds24/beds24_sync.ts';
 import type { QueueTuning } from '../src/integrations/beds24/queue/queue_config.ts';
-import { createBeds24Sandbox, type Beds24Sandbox } from '../src/integrations/beds24/sandbox/index.ts';
+import { createBeds24Sandbox, type Beds24Sandbox } from '@pms/beds24-sandbox';
 import { createLogger } from '../src/logger.ts';
 
 export const TOKEN = 'bench-token';

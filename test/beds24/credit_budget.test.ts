@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { createDb, type Knex } from '../../src/db.ts';
 import { Beds24ClientFactory } from '../../src/integrations/beds24/client/index.ts';
-import { createBeds24Sandbox, type Beds24Sandbox } from '../../src/integrations/beds24/sandbox/index.ts';
+import { createBeds24Sandbox, type Beds24Sandbox } from '@pms/beds24-sandbox';
 import { createLogger } from '../../src/logger.ts';
 import { encrypt } from '../../src/utils/encryption.ts';
 import { expectWithinCreditWindows } from '../helpers/credit_windows.ts';

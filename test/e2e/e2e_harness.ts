@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createBeds24Sandbox, type Beds24Sandbox } from '../../src/integrations/beds24/sandbox/index.ts';
+import { createBeds24Sandbox, type Beds24Sandbox } from '@pms/beds24-sandbox';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { expectedCalendar, type ApiClient } from '../helpers/calendar_oracle.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server_process.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { RequestLogEntry } from '../../src/integrations/beds24/sandbox/index.ts';
+import type { RequestLogEntry } from '@pms/beds24-sandbox';
 
 /**
  * Replays the sandbox's fixed credit windows over its request log: a window opens at the first charged

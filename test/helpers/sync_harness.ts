@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { createBeds24Sandbox, type Beds24Sandbox, type SandboxBookingView } from '../../src/integrations/beds24/sandbox/index.ts';
+import { createBeds24Sandbox, type Beds24Sandbox, type SandboxBookingView } from '@pms/beds24-sandbox';
 import { createProperty, createRoom } from './fixtures.ts';
 import { ADMIN_TOKEN, startTestApp, type TestApp, type TestAppOptions } from './test_app.ts';
 import { createTestDatabase, type TestDatabase } from './test_database.ts';

@@ -15,7 +15,7 @@ import {
   type RoomInput,
   type StayInput,
 } from '../../src/integrations/beds24/mappers/availability_mapper.ts';
-import { validateRequestBody } from '../../src/integrations/beds24/openapi/openapi_schemas.ts';
+import { validateRequestBody } from '@pms/beds24-sandbox/openapi';
 
 /*
  * Every scenario asks for the nights 2027-05-10 .. 2027-05-13 (4 nights) with today = 2027-05-10, unless

@@ -13,7 +13,7 @@ import {
   type BookingPlan,
   type ReservationSnapshot,
 } from '../../src/integrations/beds24/mappers/reservation_mapper.ts';
-import { validateRequestBody, validateRequestBodyItem } from '../../src/integrations/beds24/openapi/openapi_schemas.ts';
+import { validateRequestBody, validateRequestBodyItem } from '@pms/beds24-sandbox/openapi';
 import type { GuestRow } from '../../src/pms/guests/guest_schemas.ts';
 import { bareGuest, fullGuest } from './guest_fixtures.ts';
 import type { ReservationSource, ReservationStatus } from '../../src/pms/reservations/reservation_schemas.ts';

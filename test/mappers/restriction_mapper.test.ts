@@ -19,7 +19,7 @@ import {
   type Override,
   type RestrictionInput,
 } from '../../src/integrations/beds24/mappers/restriction_mapper.ts';
-import { validateRequestBody } from '../../src/integrations/beds24/openapi/openapi_schemas.ts';
+import { validateRequestBody } from '@pms/beds24-sandbox/openapi';
 
 /*
  * Every scenario covers the nights 2027-05-10 .. 2027-05-13 (4 nights) with today = 2027-05-10, unless its

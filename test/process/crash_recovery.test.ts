@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBeds24Sandbox, type Beds24Sandbox } from '../../src/integrations/beds24/sandbox/index.ts';
+import { createBeds24Sandbox, type Beds24Sandbox } from '@pms/beds24-sandbox';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server_process.ts';
 import { bookingsOf, waitForIdle } from '../helpers/sync_harness.ts';

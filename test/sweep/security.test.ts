@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { createBeds24AdminRouter } from '../../src/integrations/beds24/admin/admin_router.ts';
-import type { Beds24Sandbox } from '../../src/integrations/beds24/sandbox/index.ts';
+import type { Beds24Sandbox } from '@pms/beds24-sandbox';
 import { createPmsRouter } from '../../src/pms/pms_router.ts';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { EncryptionError, decrypt } from '../../src/utils/encryption.ts';

@@ -2,7 +2,7 @@ import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { fakeClock } from '../helpers/fake_clock.ts';
-import type { CalendarDay } from '../../src/integrations/beds24/sandbox/index.ts';
+import type { CalendarDay } from '@pms/beds24-sandbox';
 import { callsTo, startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
 import { startTestApp } from '../helpers/test_app.ts';
 

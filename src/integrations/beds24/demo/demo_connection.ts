@@ -2,7 +2,7 @@ import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import { encrypt } from '../../../utils/encryption.ts';
 import type { PropertyResync } from '../services/property_resync.ts';
-import type { Beds24Sandbox } from '../sandbox/index.ts';
+import type { Beds24Sandbox } from '@pms/beds24-sandbox';
 import type { Beds24Connector } from '../services/beds24_connector.ts';
 
 export interface DemoConnectionDeps {

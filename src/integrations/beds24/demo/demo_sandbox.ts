@@ -1,7 +1,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Beds24Sandbox } from '@pms/beds24-sandbox';
+import { AppError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
-import { createBeds24Sandbox, type Beds24Sandbox } from '../sandbox/index.ts';
 
 /** Where a demo-mode server writes its in-process sandbox's URL (under DATA_DIR), for the command line. */
 export const SANDBOX_URL_FILE = 'beds24-sandbox.url';
@@ -18,17 +19,33 @@ export interface DemoSandbox {
   close(): Promise<void>;
 }
 
+/** The demo sandbox could not start, e.g. its state file is not valid: one line for the operator. */
+export class DemoSandboxError extends AppError {
+  constructor(code: string, message: string) {
+    super(code, 500, message);
+  }
+}
+
 /**
  * Starts the demo Beds24 sandbox in this process on a free port, from the state file under `dataDir`.
- * With `publish`, its URL is written where the command line looks for a running demo server.
+ * With `publish`, its URL is written where the command line looks for a running demo server. The
+ * sandbox package is imported here, at demo mode's start only, so a start with BEDS24_API_URL never
+ * loads it (nor its validators and its 8,000-line OpenAPI file).
  */
 export async function startDemoSandbox(
   dataDir: string,
   logger: Logger,
   { publish }: { publish: boolean },
 ): Promise<DemoSandbox> {
+  const { createBeds24Sandbox, SandboxError } = await import('@pms/beds24-sandbox');
   const persistFile = join(dataDir, SANDBOX_STATE_FILE);
-  const sandbox = createBeds24Sandbox({ persistFile, logger: logger.child({ component: 'beds24-sandbox' }) });
+  let sandbox: Beds24Sandbox;
+  try {
+    sandbox = createBeds24Sandbox({ persistFile, logger: logger.child({ component: 'beds24-sandbox' }) });
+  } catch (error) {
+    if (error instanceof SandboxError) throw new DemoSandboxError(error.code, error.message);
+    throw error;
+  }
   const url = await sandbox.listen(0);
   const urlFile = join(dataDir, SANDBOX_URL_FILE);
   if (publish) await writeFile(urlFile, `${url}\n`);
