@@ -159,27 +159,31 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(env.LOG_LEVEL);
-  let running: RunningServer;
+  const starting = startServer(env, logger);
+  // Installed before the start finishes: a signal that arrives while starting waits for it, then closes
+  // what was opened, instead of killing the process with its embedded database half set up.
+  const shutdown = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'shutting down');
+    process.once(signal, () => process.exit(1));
+    starting
+      .then((running) => running.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
   try {
-    running = await startServer(env, logger);
+    await starting;
   } catch (error) {
     if (error instanceof AppError) process.stderr.write(`${error.message}\n`);
     else logger.fatal({ err: error }, 'start failed');
     process.exit(1);
   }
-  const shutdown = (signal: NodeJS.Signals): void => {
-    logger.info({ signal }, 'shutting down');
-    process.once(signal, () => process.exit(1));
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
 }
 
 if (import.meta.main) await main();

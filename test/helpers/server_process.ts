@@ -45,6 +45,13 @@ export async function spawnServer(env: Record<string, string | undefined>, timeo
   return { child, url, output: read, exited };
 }
 
+/** The server as a child process, not waiting for anything: for tests that act while it starts. */
+export function startServerProcess(env: Record<string, string | undefined>): { child: ChildProcess; exited: Promise<number | string> } {
+  const { child } = startChild(env);
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, exited };
+}
+
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
 export function runServerToExit(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
   const { child, output } = startChild(env);

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess, runServerToExit, spawnServer } from '../helpers/server_process.ts';
+import { runCliProcess, runServerToExit, spawnServer, startServerProcess } from '../helpers/server_process.ts';
 import type { ApiResponse } from '../helpers/test_app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
@@ -127,4 +127,23 @@ describe('bad configuration', () => {
     expect(code).toBe(1);
     expect(output).toMatch(message);
   });
+});
+
+describe('a signal while the server is still starting', () => {
+  it('waits for the start, closes what it opened (its PostgreSQL included) and exits 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pms-early-signal-'));
+    await chmod(dir, 0o755);
+    try {
+      const { child, exited } = startServerProcess({ ...base, DATA_DIR: dir });
+      const lockFile = join(dir, 'postgres', 'postmaster.pid');
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(lockFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(existsSync(lockFile)).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(lockFile)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
