@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { createReservation, createRoom } from '../helpers/fixtures.ts';
 import { bookingsOf, startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
-import { ADMIN_TOKEN, API_TOKEN } from '../helpers/test_app.ts';
+import { ADMIN_TOKEN, API_TOKEN, type Json } from '../helpers/test_app.ts';
 
 let world: SyncWorld;
 const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
@@ -142,7 +142,7 @@ describe('admin config', () => {
   it('never returns or stores a token in clear', async () => {
     const got = await world.app.request('GET', `/api/admin/beds24/config/${world.propertyId}`, undefined, ADMIN_TOKEN);
     expect(got.body).toEqual({ property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, sync_enabled: true, push_sync_enabled: true, connected: true });
-    const row = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
+    const row: Json = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
     expect(row.refresh_token).toMatch(/^v1:/);
     expect(row.access_token).toMatch(/^v1:/);
     expect((await world.app.request('GET', '/api/admin/beds24/config/00000000-0000-4000-8000-000000000000', undefined, ADMIN_TOKEN)).status).toBe(404);

@@ -10,8 +10,9 @@ import { SyncJobs } from './queue/sync_jobs.ts';
 import { SyncQueue } from './queue/sync_queue.ts';
 import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
-import { Beds24Connections, isPushEnabled, loadBeds24Config } from './services/beds24_connections.ts';
-import { Beds24RoomCatalog } from './services/beds24_room_catalog.ts';
+import { Beds24Connections } from './services/beds24_connections.ts';
+import { isPushEnabled, loadConfig } from './store/config_store.ts';
+import { Beds24RoomCatalog } from './services/room_catalog.ts';
 import { CalendarTick } from './services/calendar_tick.ts';
 import { DriftVerifier } from './services/drift_verifier.ts';
 import { PropertyResync } from './services/property_resync.ts';
@@ -55,7 +56,8 @@ export class Beds24Sync {
   constructor(options: Beds24SyncOptions) {
     this.options = options;
     const { db, logger, clock } = options;
-    this.metrics = new SyncMetrics(db);
+    this.queue = new SyncQueue({ connectionString: options.databaseUrl, logger, tuning: options.tuning });
+    this.metrics = new SyncMetrics({ db, queue: this.queue });
     this.factory = new Beds24ClientFactory({
       counters: this.metrics,
       db,
@@ -66,7 +68,6 @@ export class Beds24Sync {
       ...options.client,
     });
     this.connections = new Beds24Connections(this.factory);
-    this.queue = new SyncQueue({ connectionString: options.databaseUrl, logger, tuning: options.tuning });
     this.jobs = new SyncJobs(this.queue, db, logger);
     this.rooms = new Beds24RoomCatalog({ db, connections: this.connections, clock, logger });
     this.hooks = createSyncHooks(this.jobs, this.rooms, clock);
@@ -123,7 +124,7 @@ export class Beds24Sync {
    * Beds24 already holds is sent again.
    */
   async nightlyCheck(propertyId: string): Promise<void> {
-    if (!isPushEnabled(await loadBeds24Config(this.options.db, propertyId))) return;
+    if (!isPushEnabled(await loadConfig(this.options.db, propertyId))) return;
     await this.verifier.verify(propertyId, { repair: true, priority: 'low' });
     await this.jobs.queueAvailabilitySync(this.options.db, propertyId);
   }

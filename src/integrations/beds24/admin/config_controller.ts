@@ -5,10 +5,10 @@ import { NotFoundError, ValidationError } from '../../../errors.ts';
 import { parse } from '../../../http/validate.ts';
 import { findProperty } from '../../../pms/properties/properties_repository.ts';
 import { encrypt } from '../../../utils/encryption.ts';
-import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
-import { isPushEnabled, loadBeds24Config } from '../services/beds24_connections.ts';
+import { isPushEnabled, loadConfig, lockConfig, saveConfig, type Beds24Config, type ConfigWrite } from '../store/config_store.ts';
+import { resolveAuthFailures } from '../store/failures_store.ts';
 import type { Beds24Connector, Connection } from '../services/beds24_connector.ts';
-import type { Beds24RoomCatalog } from '../services/beds24_room_catalog.ts';
+import type { Beds24RoomCatalog } from '../services/room_catalog.ts';
 import type { PropertyResync } from '../services/property_resync.ts';
 import type { SyncJobs } from '../queue/sync_jobs.ts';
 import { ConfigBody, PropertyIdParams } from './admin_schemas.ts';
@@ -23,7 +23,7 @@ export interface ConfigControllerDeps {
 }
 
 /** Never the tokens: only whether there is one. */
-function present(config: Beds24ConfigRow) {
+function present(config: Beds24Config) {
   return {
     property_id: config.property_id,
     beds24_property_id: config.beds24_property_id,
@@ -49,7 +49,7 @@ export function createConfigController(deps: ConfigControllerDeps) {
       });
       beds24RoomIds = connection.beds24RoomIds;
     } else {
-      const current = await loadBeds24Config(db, input.property_id);
+      const current = await loadConfig(db, input.property_id);
       // Another Beds24 property for a connected one: its stored token must reach it, as new credentials would.
       if (current?.refresh_token != null && current.beds24_property_id !== input.beds24_property_id) {
         beds24RoomIds = await connector.reachableRooms(current, input.beds24_property_id);
@@ -57,11 +57,11 @@ export function createConfigController(deps: ConfigControllerDeps) {
     }
 
     const { config, resumed } = await inTransaction(db, async (trx) => {
-      const before = await trx('beds24_config').where({ property_id: input.property_id }).forUpdate().first();
+      const before = await lockConfig(trx, input.property_id);
       if (beds24RoomIds !== undefined) {
         await rooms.assertMappingsKnown(trx, input.property_id, input.beds24_property_id, beds24RoomIds);
       }
-      const row: Record<string, unknown> = {
+      const row: ConfigWrite = {
         property_id: input.property_id,
         beds24_property_id: input.beds24_property_id,
         sync_enabled: input.sync_enabled ?? before?.sync_enabled ?? true,
@@ -76,19 +76,13 @@ export function createConfigController(deps: ConfigControllerDeps) {
           connected_at: new Date(),
         });
       }
-      await trx('beds24_config').insert(row).onConflict('property_id').merge();
+      await saveConfig(trx, row);
       if (beds24RoomIds !== undefined) {
         await rooms.store(trx, input.property_id, input.beds24_property_id, beds24RoomIds);
       }
-      const after = (await loadBeds24Config(trx, input.property_id)) as Beds24ConfigRow;
-      const wasPushing = isPushEnabled(before as Beds24ConfigRow | undefined);
-      if (connection) {
-        // New credentials are the fix for jobs that gave up on refused ones.
-        await trx('beds24_sync_failures')
-          .where({ property_id: input.property_id, kind: 'job', error_code: 'beds24_auth' })
-          .whereNot({ state: 'resolved' })
-          .update({ state: 'resolved', updated_at: trx.fn.now() });
-      }
+      const after = (await loadConfig(trx, input.property_id)) as Beds24Config;
+      const wasPushing = isPushEnabled(before);
+      if (connection) await resolveAuthFailures(trx, input.property_id);
       // Connecting (or reconnecting), or switching pushes back on, brings Beds24 up to date: bookings and calendar.
       const resumed = isPushEnabled(after) && (connection !== undefined || !wasPushing);
       if (resumed) await resync.queue(trx, input.property_id);
@@ -101,7 +95,7 @@ export function createConfigController(deps: ConfigControllerDeps) {
 
   const getConfigHandler: RequestHandler = async (req, res) => {
     const { property_id } = parse(PropertyIdParams, req.params, 'path');
-    const config = await loadBeds24Config(db, property_id);
+    const config = await loadConfig(db, property_id);
     if (!config) throw new NotFoundError('Beds24 configuration of property', property_id);
     res.json(present(config));
   };

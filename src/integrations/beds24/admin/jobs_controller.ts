@@ -2,11 +2,12 @@ import type { RequestHandler } from 'express';
 import { inTransaction } from '../../../db/transaction.ts';
 import type { Knex } from '../../../db.ts';
 import { ConflictError, NotFoundError } from '../../../errors.ts';
-import { applyCursor, toPage } from '../../../http/pagination.ts';
+import { toPage } from '../../../http/pagination.ts';
 import { parse } from '../../../http/validate.ts';
 import { daysBetween } from '../../../utils/dates.ts';
 import type { SyncJobs } from '../queue/sync_jobs.ts';
-import { retryFailure, type FailureRow } from '../services/sync_failures.ts';
+import { retryFailure } from '../services/sync_failures.ts';
+import { listFailures, lockFailure, type FailureRow } from '../store/failures_store.ts';
 import { JobIdParams, JobsQuery } from './admin_schemas.ts';
 
 export interface JobsControllerDeps {
@@ -98,9 +99,7 @@ function present(row: FailureRow, subjects: Map<string, FailureSubject>) {
 export function createJobsController({ db, jobs }: JobsControllerDeps) {
   const listJobsHandler: RequestHandler = async (req, res) => {
     const query = parse(JobsQuery, req.query, 'query');
-    const builder = db('beds24_sync_failures').select('*').where({ state: query.state });
-    if (query.property_id) builder.where({ property_id: query.property_id });
-    const rows: FailureRow[] = await applyCursor(builder, 'beds24_sync_failures', query.limit, query.cursor, 'failed_at');
+    const rows = await listFailures(db, { state: query.state, propertyId: query.property_id, limit: query.limit, cursor: query.cursor });
     const subjects = await subjectsOf(db, rows);
     res.json(toPage(rows, query.limit, (row) => present(row, subjects), 'failed_at'));
   };
@@ -109,7 +108,7 @@ export function createJobsController({ db, jobs }: JobsControllerDeps) {
   const retryJobHandler: RequestHandler = async (req, res) => {
     const { id } = parse(JobIdParams, req.params, 'path');
     const row = await inTransaction(db, async (trx) => {
-      const failure: FailureRow | undefined = await trx('beds24_sync_failures').where({ id }).forUpdate().first();
+      const failure = await lockFailure(trx, id);
       if (!failure) throw new NotFoundError('failed job', id);
       if (failure.state !== 'failed') throw new ConflictError(`job ${id} is ${failure.state}, not failed`);
       return retryFailure(trx, jobs, failure);

@@ -3,7 +3,7 @@ import { inTransaction } from '../../../db/transaction.ts';
 import type { Knex } from '../../../db.ts';
 import { ConflictError, ValidationError } from '../../../errors.ts';
 import { parse } from '../../../http/validate.ts';
-import { isPushEnabled, loadBeds24Config } from '../services/beds24_connections.ts';
+import { isPushEnabled, loadConfig } from '../store/config_store.ts';
 import { ResyncBody } from './admin_schemas.ts';
 import type { PropertyResync } from '../services/property_resync.ts';
 
@@ -19,7 +19,7 @@ export function createResyncController({ db, resync }: ResyncControllerDeps) {
       if (!(await trx('properties').where({ id: input.property_id }).first('id'))) {
         throw ValidationError.field('property_id', 'no property with this id');
       }
-      const config = await loadBeds24Config(trx, input.property_id);
+      const config = await loadConfig(trx, input.property_id);
       if (!isPushEnabled(config)) {
         throw new ConflictError(
           config === undefined || config.refresh_token === null

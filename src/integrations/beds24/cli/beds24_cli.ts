@@ -15,8 +15,11 @@ import { SyncJobs } from '../queue/sync_jobs.ts';
 import { SyncQueue } from '../queue/sync_queue.ts';
 import { Beds24Connector } from '../services/beds24_connector.ts';
 import type { CalendarDriftRange, DriftCause } from '../services/drift_ranges.ts';
-import { retryFailure, type FailureRow } from '../services/sync_failures.ts';
+import { retryFailure } from '../services/sync_failures.ts';
 import { readSyncStatus } from '../services/sync_status.ts';
+import { configuredProperties, saveConfig } from '../store/config_store.ts';
+import { failedItems } from '../store/failures_store.ts';
+import { countPendingChanges } from '../store/outbox_store.ts';
 
 const USAGE = `usage: npm run beds24 -- <command> [options]
 
@@ -56,12 +59,6 @@ async function beds24Url(env: Env, logger: Logger, stops: Stops): Promise<string
   const demo = await startDemoSandbox(env.DATA_DIR, logger, { publish: false });
   stops.push(() => demo.close());
   return demo.url;
-}
-
-async function properties(db: Knex, propertyId: string | undefined): Promise<Array<{ id: string; name: string }>> {
-  const query = db('properties as p').join('beds24_config as c', 'c.property_id', 'p.id').select('p.id', 'p.name').orderBy('p.name');
-  if (propertyId) query.where('p.id', propertyId);
-  return query;
 }
 
 const CAUSES: Record<DriftCause, string> = {
@@ -150,18 +147,15 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
         }
         const connection = await connector.connect(values.property, beds24PropertyId, { inviteCode: values['invite-code'] });
         await db.transaction(async (trx) => {
-          await trx('beds24_config')
-            .insert({
-              property_id: values.property,
-              beds24_property_id: beds24PropertyId,
-              beds24_account_id: connection.beds24AccountId,
-              refresh_token: encrypt(connection.refreshToken, secrets.encryptionKey),
-              access_token: encrypt(connection.accessToken, secrets.encryptionKey),
-              access_token_expires_at: connection.accessTokenExpiresAt,
-              connected_at: new Date(),
-            })
-            .onConflict('property_id')
-            .merge();
+          await saveConfig(trx, {
+            property_id: values.property as string,
+            beds24_property_id: beds24PropertyId,
+            beds24_account_id: connection.beds24AccountId,
+            refresh_token: encrypt(connection.refreshToken, secrets.encryptionKey),
+            access_token: encrypt(connection.accessToken, secrets.encryptionKey),
+            access_token_expires_at: connection.accessTokenExpiresAt,
+            connected_at: new Date(),
+          });
           await sync.resync.queue(trx, values.property as string);
         });
         out(`connected property ${values.property} to Beds24 property ${beds24PropertyId}; a full resync is queued`);
@@ -171,7 +165,7 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
         if (!values.property) throw new UsageError('resync needs --property');
         const propertyId = values.property;
         await db.transaction((trx) => sync.resync.queue(trx, propertyId, values.from, values.to));
-        const pending = async (): Promise<number> => Number(((await db('beds24_pending_changes').where({ property_id: propertyId }).count({ n: '*' }).first()) as { n: string }).n);
+        const pending = (): Promise<number> => countPendingChanges(db, propertyId);
         const total = await pending();
         for (let left = total; left > 0; left = await pending()) {
           process.stderr.write(`\r${bar(total - left, total)} ${left} change(s) left `);
@@ -184,7 +178,7 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
       }
       case 'verify': {
         let differences = 0;
-        for (const property of await properties(db, values.property)) {
+        for (const property of await configuredProperties(db, values.property)) {
           const report = await sync.verifier.verify(property.id, { repair: !values['no-repair'], priority: 'normal' });
           if (!report) {
             out(`${property.name}: not connected or pushes off`);
@@ -214,7 +208,7 @@ interface StatusDeps {
 }
 
 async function printStatus({ db, queue, gate }: StatusDeps, propertyId: string | undefined, out: Out): Promise<number> {
-  for (const property of await properties(db, propertyId)) {
+  for (const property of await configuredProperties(db, propertyId)) {
     const s = await readSyncStatus(db, queue, gate, property.id);
     const depth = Object.entries(s.queue_depth)
       .map(([kind, d]) => `${kind} ${d.pending_changes}/${d.queued}/${d.running}`)
@@ -233,9 +227,7 @@ async function printStatus({ db, queue, gate }: StatusDeps, propertyId: string |
 
 /** Queued again in the database; a running server (or the next start) pushes them. */
 async function retryFailed(db: Knex, jobs: SyncJobs, propertyId: string | undefined, out: Out): Promise<number> {
-  const query = db('beds24_sync_failures').where({ state: 'failed' });
-  if (propertyId) query.where({ property_id: propertyId });
-  const failures: FailureRow[] = await query.select('*');
+  const failures = await failedItems(db, propertyId);
   await db.transaction(async (trx) => {
     for (const failure of failures) await retryFailure(trx, jobs, failure);
   });

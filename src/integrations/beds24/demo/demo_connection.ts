@@ -4,6 +4,7 @@ import { encrypt } from '../../../utils/encryption.ts';
 import type { PropertyResync } from '../services/property_resync.ts';
 import type { Beds24Sandbox } from '../sandbox/index.ts';
 import type { Beds24Connector } from '../services/beds24_connector.ts';
+import { saveConfig, unconfiguredProperty } from '../store/config_store.ts';
 
 export interface DemoConnectionDeps {
   db: Knex;
@@ -20,11 +21,7 @@ export interface DemoConnectionDeps {
  * operator would through the admin API. Later starts find the connection and do nothing.
  */
 export async function ensureDemoConnection({ db, sandbox, connector, resync, encryptionKey, logger }: DemoConnectionDeps): Promise<void> {
-  const property: { id: string; name: string; timezone: string; currency: string } | undefined = await db('properties')
-    .where({ name: 'Demo Hotel' })
-    .leftJoin('beds24_config as c', 'c.property_id', 'properties.id')
-    .whereNull('c.property_id')
-    .first('properties.id', 'properties.name', 'properties.timezone', 'properties.currency');
+  const property = await unconfiguredProperty(db, 'Demo Hotel');
   if (!property) return;
   const rooms: Array<{ id: string; room_type: string }> = await db('rooms').where({ property_id: property.id }).select('id', 'room_type');
   const types = [...new Set(rooms.map((room) => room.room_type))];
@@ -45,7 +42,7 @@ export async function ensureDemoConnection({ db, sandbox, connector, resync, enc
     for (const [index, type] of types.entries()) {
       await trx('rooms').where({ property_id: property.id, room_type: type }).update({ beds24_room_id: beds24Property.rooms[index]?.id });
     }
-    await trx('beds24_config').insert({
+    await saveConfig(trx, {
       property_id: property.id,
       beds24_property_id: beds24Property.id,
       beds24_account_id: connection.beds24AccountId,

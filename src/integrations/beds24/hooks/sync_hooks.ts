@@ -2,8 +2,10 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { RoomRow } from '../../../pms/rooms/room_schemas.ts';
-import type { Change, SyncJobs } from '../queue/sync_jobs.ts';
+import type { SyncJobs } from '../queue/sync_jobs.ts';
 import { currentAndFutureStays } from '../services/current_stays.ts';
+import { probeConnection as probe } from '../store/config_store.ts';
+import type { Change } from '../store/outbox_store.ts';
 
 type Trx = Knex.Transaction;
 
@@ -36,28 +38,7 @@ export interface RoomMappingCheck {
   assertMappable(db: Knex, propertyId: string, beds24RoomId: number): Promise<void>;
 }
 
-interface Probe {
-  /** A refresh token is stored: edits are recorded, whatever the toggles say. */
-  connected: boolean;
-  /** Connected with `sync_enabled` or `push_sync_enabled` off: recorded, but no job is sent. */
-  paused: boolean;
-  /** Room id → its Beds24 room id (null when unmapped), for the rooms asked about. */
-  mapping: Record<string, number | null>;
-}
-
 const mapped = (room: Pick<RoomRow, 'beds24_room_id'> | undefined): boolean => room?.beds24_room_id != null;
-
-/** The property's connection, its push toggles and the mapping of the given rooms, in one round trip. */
-async function probe(trx: Trx, propertyId: string, roomIds: string[] = []): Promise<Probe> {
-  const { rows }: { rows: Probe[] } = await trx.raw(
-    `select c.refresh_token is not null as connected,
-            c.refresh_token is not null and not (c.sync_enabled and c.push_sync_enabled) as paused,
-            coalesce((select json_object_agg(r.id, r.beds24_room_id) from rooms r where r.id = any(?::uuid[])), '{}'::json) as mapping
-     from beds24_config c where c.property_id = ?`,
-    [roomIds, propertyId],
-  );
-  return rows[0] ?? { connected: false, paused: false, mapping: {} };
-}
 
 export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck, clock: Clock): SyncHooks {
   const currentAndFuture = (trx: Trx) => currentAndFutureStays(trx, clock.now()).select('r.id', 'r.property_id');

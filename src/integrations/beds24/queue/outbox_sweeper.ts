@@ -1,6 +1,7 @@
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import { singletonKeyFor, type JobKind } from './queue_config.ts';
+import { pushableChanges } from '../store/outbox_store.ts';
 import type { SyncJobs } from './sync_jobs.ts';
 
 const JOB_OF_CHANGE: Record<string, JobKind> = { reservation: 'reservations', availability: 'availability', rates: 'rates', resync: 'resync' };
@@ -54,16 +55,7 @@ export class OutboxSweeper {
   /** Returns how many jobs it sent (one per property and kind). */
   async sweep(): Promise<number> {
     const { db, jobs } = this.options;
-    const waiting: Array<{ property_id: string; kind: string }> = await db('beds24_pending_changes as p')
-      .join('beds24_config as c', 'c.property_id', 'p.property_id')
-      .distinct('p.property_id', 'p.kind')
-      .where({ 'c.sync_enabled': true, 'c.push_sync_enabled': true })
-      .whereNotNull('c.refresh_token')
-      .whereNotExists(
-        db('beds24_sync_failures as f')
-          .whereRaw('f.property_id = p.property_id')
-          .where({ 'f.kind': 'job', 'f.state': 'failed', 'f.error_code': 'beds24_auth' }),
-      );
+    const waiting = await pushableChanges(db);
     if (waiting.length === 0) return 0;
     // Read after the outbox, so a row is never missed; a job that ends in between costs one empty run.
     const live = await jobs.liveJobKeys(db);

@@ -1,15 +1,11 @@
 import type { Db, Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import type { ReservationAction } from '../beds24_sync_types.ts';
+import { pendingKinds, recordChanges, type Change } from '../store/outbox_store.ts';
 import type { JobKind } from './queue_config.ts';
 import type { SyncQueue } from './sync_queue.ts';
 
 export type ChangeKind = 'reservation' | 'availability' | 'rates' | 'resync';
-
-export interface Change {
-  kind: ChangeKind;
-  entityId: string;
-}
 
 export interface RecordOptions {
   /** False: write the outbox rows without sending their jobs (the property's pushes are paused). */
@@ -60,7 +56,7 @@ export class SyncJobs {
    * Its job is sent inside the transaction, since the caller answers with the job's id.
    */
   async queuePropertyResync(db: Db, propertyId: string, from: string, to: string): Promise<string | null> {
-    await this.insertChanges(db, propertyId, [{ kind: 'resync', entityId: `${from}..${to}` }]);
+    await recordChanges(db, propertyId, [{ kind: 'resync', entityId: `${from}..${to}` }]);
     return this.queue.send(db, 'resync', propertyId, { wantId: true });
   }
 
@@ -70,7 +66,7 @@ export class SyncJobs {
    */
   async record(db: Db, propertyId: string, changes: Change[], { wake = true }: RecordOptions = {}): Promise<void> {
     if (changes.length === 0) return;
-    await this.insertChanges(db, propertyId, changes);
+    await recordChanges(db, propertyId, changes);
     if (!wake) return;
     const kinds = new Set(changes.map((change) => JOB_FOR_CHANGE[change.kind]));
     for (const kind of kinds) this.afterCommit(db, () => this.kick(this.db, kind, propertyId));
@@ -83,27 +79,12 @@ export class SyncJobs {
 
   /** Sends a job for every kind of change the property has waiting in the outbox (pushes switched back on). */
   async kickPending(db: Db, propertyId: string): Promise<void> {
-    const kinds: Array<{ kind: ChangeKind }> = await db('beds24_pending_changes')
-      .where({ property_id: propertyId })
-      .distinct('kind');
-    for (const { kind } of kinds) await this.kick(db, JOB_FOR_CHANGE[kind], propertyId);
+    for (const kind of await pendingKinds(db, propertyId)) await this.kick(db, JOB_FOR_CHANGE[kind], propertyId);
   }
 
   /** Singleton keys (`kind:property`) of the jobs waiting, retrying or running. */
   liveJobKeys(db: Db): Promise<Set<string>> {
     return this.queue.liveKeys(db);
-  }
-
-  /** Rows are written in key order, the order every other writer uses too, so writers cannot deadlock. */
-  private async insertChanges(db: Db, propertyId: string, changes: Change[]): Promise<void> {
-    await db.raw(
-      `insert into beds24_pending_changes (property_id, kind, entity_id)
-       select ?, c.kind, c.entity_id from unnest(?::text[], ?::text[]) as c(kind, entity_id)
-       order by c.kind, c.entity_id
-       on conflict (property_id, kind, entity_id)
-       do update set version = nextval('beds24_change_version_seq'), last_queued_at = now()`,
-      [propertyId, changes.map((c) => c.kind), changes.map((c) => c.entityId)],
-    );
   }
 
   /** Waits for the wake-ups sent after recent commits (before the queue is stopped). */

@@ -135,6 +135,16 @@ export class SyncQueue {
     return rows;
   }
 
+  /** Jobs of the sync queue per kind and state, over the states given. */
+  async jobCounts(db: Db, states: readonly string[]): Promise<Array<{ kind: string; state: string; count: number }>> {
+    const { rows }: { rows: Array<{ kind: string; state: string; count: number }> } = await db.raw(
+      `select data->>'kind' as kind, state, count(*)::int as count from ${PGBOSS_SCHEMA}.job
+       where name = ? and state in (${states.map(() => '?').join(', ')}) group by 1, 2`,
+      [SYNC_QUEUE, ...states],
+    );
+    return rows;
+  }
+
   async work(handler: SyncJobHandler): Promise<void> {
     await this.boss.work<SyncJobData>(
       SYNC_QUEUE,

@@ -4,7 +4,9 @@ import { AppError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
 import type { PushOptions, PushSummary } from '../beds24_sync_types.ts';
 import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors.ts';
-import { recordFailure, resolveFailures } from '../services/sync_failures.ts';
+import { recordAbandonedJob, recordFailure, resolveFailures } from '../store/failures_store.ts';
+import { oldestChange } from '../store/outbox_store.ts';
+import type { ChangeKind } from './sync_jobs.ts';
 import { KIND_SETTINGS, type JobKind, type SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
 
@@ -19,7 +21,7 @@ export interface SyncWorkerDeps {
   latency?: { observe(labels: { kind: string }, seconds: number): void };
 }
 
-const CHANGES_OF_JOB: Record<JobKind, string[]> = {
+const CHANGES_OF_JOB: Record<JobKind, ChangeKind[]> = {
   reservations: ['reservation'],
   availability: ['availability', 'rates'],
   rates: ['availability', 'rates'],
@@ -48,7 +50,7 @@ export class SyncWorker {
     const started = performance.now();
     try {
       const summary = await this.oneAtATime(data.propertyId, async () => {
-        const oldest = await this.oldestChange(data);
+        const oldest = await oldestChange(db, data.propertyId, CHANGES_OF_JOB[data.kind]);
         // Never wait for credits here: the property lock and its pg-boss group slot would block everything else.
         const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false };
         const result = await handlers[data.kind](data.propertyId, options);
@@ -83,15 +85,6 @@ export class SyncWorker {
     return 'completed';
   }
 
-  private async oldestChange(data: SyncJobData): Promise<Date | null> {
-    const row = (await this.deps.db('beds24_pending_changes')
-      .where({ property_id: data.propertyId })
-      .whereIn('kind', CHANGES_OF_JOB[data.kind])
-      .min({ oldest: 'first_queued_at' })
-      .first()) as { oldest: Date | null } | undefined;
-    return row?.oldest ?? null;
-  }
-
   /**
    * One push per property in flight, across kinds and processes. pg-boss's group concurrency filters on
    * "no active job in the group" without serialising two workers that fetch at the same instant, so the
@@ -105,18 +98,8 @@ export class SyncWorker {
     });
   }
 
-  /**
-   * Jobs that died without our handler seeing their last attempt (a worker killed every time) are listed
-   * from their dead-letter copy; those our handler already reported (by job id) are not listed twice.
-   */
   private async handleDeadLetter(data: SyncJobData, sourceId: string | null): Promise<void> {
-    if (sourceId !== null && (await this.deps.db('beds24_sync_failures').where({ job_id: sourceId }).first('id'))) return;
-    await this.deps.db.raw(
-      `insert into beds24_sync_failures (property_id, kind, entity_id, error_code, error_message, job_id)
-       values (?, 'job', ?, 'job_abandoned', 'the job ran out of attempts without finishing (worker stopped or timed out)', ?)
-       on conflict (property_id, kind, entity_id) where state <> 'resolved' do nothing`,
-      [data.propertyId, data.kind, sourceId],
-    );
+    await recordAbandonedJob(this.deps.db, data.propertyId, data.kind, sourceId);
   }
 }
 

@@ -4,19 +4,13 @@ import { addDays, localTimeIn, type CalendarDate } from '../../../utils/dates.ts
 import { NIGHTLY_CHECK_MINUTE } from '../queue/queue_config.ts';
 import type { SyncJobs } from '../queue/sync_jobs.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
+import { claimNightlyRun, moveCalendarDate, tickRows } from '../store/config_store.ts';
 
 export interface CalendarTickDeps {
   db: Knex;
   jobs: SyncJobs;
   queue: Pick<SyncQueue, 'sendNightlyCheck'>;
   clock: Clock;
-}
-
-interface TickRow {
-  property_id: string;
-  timezone: string;
-  calendar_date: CalendarDate | null;
-  nightly_run_on: CalendarDate | null;
 }
 
 /**
@@ -36,12 +30,7 @@ export class CalendarTick {
 
   async run(): Promise<void> {
     const now = this.deps.clock.now();
-    const rows: TickRow[] = await this.deps.db('beds24_config as c')
-      .join('properties as p', 'p.id', 'c.property_id')
-      .where({ 'c.sync_enabled': true, 'c.push_sync_enabled': true })
-      .whereNotNull('c.refresh_token')
-      .select('c.property_id', 'p.timezone', 'c.calendar_date', 'c.nightly_run_on');
-    for (const row of rows) {
+    for (const row of await tickRows(this.deps.db)) {
       const local = localTimeIn(row.timezone, now);
       if (row.calendar_date !== local.date) await this.moveCalendar(row.property_id, local.date);
       // The last 03:15 that has passed, as a local date: the nightly check is due when it has not run for it.
@@ -54,22 +43,15 @@ export class CalendarTick {
 
   private async moveCalendar(propertyId: string, date: CalendarDate): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
-      const moved = await trx('beds24_config')
-        .where({ property_id: propertyId })
-        .where((q) => q.whereNull('calendar_date').orWhereNot('calendar_date', date))
-        .update({ calendar_date: date });
-      if (moved > 0) await this.deps.jobs.queueAvailabilitySync(trx, propertyId);
+      if (await moveCalendarDate(trx, propertyId, date)) await this.deps.jobs.queueAvailabilitySync(trx, propertyId);
     });
   }
 
   /** A property seen for the first time (just connected: its full resync is on its way) starts counting from here. */
   private async runNightlyCheck(propertyId: string, dueFor: CalendarDate, firstSeen: boolean): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
-      const claimed = await trx('beds24_config')
-        .where({ property_id: propertyId })
-        .where((q) => q.whereNull('nightly_run_on').orWhere('nightly_run_on', '<', dueFor))
-        .update({ nightly_run_on: dueFor });
-      if (claimed > 0 && !firstSeen) await this.deps.queue.sendNightlyCheck(trx, propertyId);
+      const claimed = await claimNightlyRun(trx, propertyId, dueFor);
+      if (claimed && !firstSeen) await this.deps.queue.sendNightlyCheck(trx, propertyId);
     });
   }
 }

@@ -1,9 +1,11 @@
 import type { Knex } from '../../../db.ts';
-import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
 import { accountKeyFor } from '../client/beds24_client_factory.ts';
 import type { CreditGate } from '../client/credit_gate.ts';
 import { JOB_KINDS, type JobKind } from '../queue/queue_config.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
+import { loadConfig, pushOverview } from '../store/config_store.ts';
+import { countFailed } from '../store/failures_store.ts';
+import { outboxByKind } from '../store/outbox_store.ts';
 
 const CHANGE_KIND: Record<JobKind, string> = { reservations: 'reservation', availability: 'availability', rates: 'rates', resync: 'resync' };
 
@@ -26,12 +28,8 @@ export interface SyncStatus {
 
 /** One property's sync at a glance, or every property's summed when `propertyId` is undefined. */
 export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGate, propertyId?: string): Promise<SyncStatus> {
-  const config: Beds24ConfigRow | undefined = propertyId ? await db('beds24_config').where({ property_id: propertyId }).first() : undefined;
-  const scoped = <T extends Knex.QueryBuilder>(query: T): T => (propertyId ? (query.where({ property_id: propertyId }) as T) : query);
-
-  const outbox: Array<{ kind: string; count: number; oldest: Date }> = await scoped(db('beds24_pending_changes'))
-    .groupBy('kind')
-    .select('kind', db.raw('count(*)::int as count'), db.raw('min(first_queued_at) as oldest'));
+  const config = propertyId ? await loadConfig(db, propertyId) : undefined;
+  const outbox = await outboxByKind(db, propertyId);
   const jobs = await queue.depth(db, propertyId);
   const count = (kind: JobKind, running: boolean): number =>
     jobs.filter((j) => j.kind === kind && (j.state === 'active') === running).reduce((n, j) => n + j.count, 0);
@@ -42,12 +40,8 @@ export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGat
     ]),
   ) as SyncStatus['queue_depth'];
   const oldest = outbox.reduce<Date | undefined>((min, o) => (min === undefined || o.oldest < min ? o.oldest : min), undefined);
-  const failed = (await scoped(db('beds24_sync_failures')).where({ state: 'failed' }).count({ n: '*' }).first()) as { n: string };
-  const lastPush = (await scoped(db('beds24_config')).max({ last: 'last_push_at' }).first()) as { last: Date | null } | undefined;
-  const paused = (await scoped(db('beds24_config'))
-    .whereNotNull('refresh_token')
-    .where((q) => q.where({ sync_enabled: false }).orWhere({ push_sync_enabled: false }))
-    .first('property_id')) as { property_id: string } | undefined;
+  const failed = await countFailed(db, propertyId);
+  const { lastPushAt, paused } = await pushOverview(db, propertyId);
   const credits = config ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id)) : { remaining: null, resetsInSeconds: null };
 
   return {
@@ -55,11 +49,11 @@ export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGat
     connected: config ? config.refresh_token !== null : null,
     sync_enabled: config?.sync_enabled ?? null,
     push_sync_enabled: config?.push_sync_enabled ?? null,
-    paused: paused !== undefined,
+    paused,
     queue_depth: queueDepth,
-    failed_jobs: Number(failed.n),
+    failed_jobs: failed,
     oldest_pending_change_age_s: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : null,
-    last_successful_push_at: lastPush?.last ?? null,
+    last_successful_push_at: lastPushAt,
     credits: { remaining: credits.remaining, resets_in_s: credits.resetsInSeconds },
   };
 }
