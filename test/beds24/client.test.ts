@@ -205,6 +205,19 @@ describe('transient failures', () => {
     expect(outcomes.slice(-3)).toEqual(['transient', 'transient', 'ok']);
   });
 
+  it('tries a call of a job attempt again only until the attempt\'s deadline', async () => {
+    nock(HOST).get('/v2/properties').query(true).reply(503, 'down');
+    nock(HOST).get('/v2/properties').query(true).reply(200, { success: true, data: [{ id: 5 }] }, meter(99));
+    expect(await client.getProperties([], { deadline: new Date(clock.now().getTime() + 60_000) })).toEqual([{ id: 5 }]);
+
+    nock(HOST).get('/v2/properties').query(true).reply(503, 'down');
+    const error = await client.getProperties([], { deadline: clock.now() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Beds24TransientError);
+    expect((error as Error).message).toContain('503');
+    const outcomes = (await database.db('beds24_sync_log').orderBy('id')).map((r: { outcome: string }) => r.outcome);
+    expect(outcomes.slice(-3)).toEqual(['transient', 'ok', 'transient']);
+  });
+
   it('treats a 200 HTML page as transient', async () => {
     nock(HOST).get('/v2/properties').query(true).reply(200, '<html>maintenance</html>');
     nock(HOST).get('/v2/properties').query(true).reply(200, { success: true, data: [] }, meter(99));

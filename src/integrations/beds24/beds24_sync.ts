@@ -6,12 +6,12 @@ import { SyncMetrics } from './metrics/sync_metrics.ts';
 import { createSyncHooks, type SyncHooks } from './hooks/sync_hooks.ts';
 import { OutboxSweeper } from './queue/outbox_sweeper.ts';
 import type { QueueTuning } from './queue/queue_config.ts';
-import { SyncJobs } from './queue/sync_jobs.ts';
 import { SyncQueue } from './queue/sync_queue.ts';
 import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
 import { Beds24Connections } from './services/beds24_connections.ts';
 import { isPushEnabled, loadConfig } from './store/config_store.ts';
+import { recordChanges } from './store/outbox_store.ts';
 import { Beds24RoomCatalog } from './services/room_catalog.ts';
 import { CalendarTick } from './services/calendar_tick.ts';
 import { DriftVerifier } from './services/drift_verifier.ts';
@@ -39,7 +39,6 @@ export class Beds24Sync {
   readonly factory: Beds24ClientFactory;
   readonly connections: Beds24Connections;
   readonly queue: SyncQueue;
-  readonly jobs: SyncJobs;
   readonly hooks: SyncHooks;
   readonly rooms: Beds24RoomCatalog;
   readonly reservations: ReservationPushService;
@@ -56,7 +55,7 @@ export class Beds24Sync {
   constructor(options: Beds24SyncOptions) {
     this.options = options;
     const { db, logger, clock } = options;
-    this.queue = new SyncQueue({ connectionString: options.databaseUrl, logger, tuning: options.tuning });
+    this.queue = new SyncQueue({ connectionString: options.databaseUrl, db, logger, tuning: options.tuning });
     this.metrics = new SyncMetrics({ db, queue: this.queue });
     this.factory = new Beds24ClientFactory({
       counters: this.metrics,
@@ -68,15 +67,15 @@ export class Beds24Sync {
       ...options.client,
     });
     this.connections = new Beds24Connections(this.factory);
-    this.jobs = new SyncJobs(this.queue, db, logger);
     this.rooms = new Beds24RoomCatalog({ db, connections: this.connections, clock, logger });
-    this.hooks = createSyncHooks(this.jobs, this.rooms, clock);
+    this.hooks = createSyncHooks({ queue: this.queue, rooms: this.rooms, clock });
     this.reservations = new ReservationPushService({ db, connections: this.connections, clock, logger });
     this.availability = new AvailabilityPushService({ db, connections: this.connections, clock, logger, horizonDays: options.horizonDays });
     this.worker = new SyncWorker({
       db,
       queue: this.queue,
       logger,
+      clock,
       latency: this.metrics.pushLatency,
       handlers: {
         reservations: (propertyId, opts) => this.reservations.pushPending(propertyId, opts),
@@ -85,18 +84,18 @@ export class Beds24Sync {
         resync: (propertyId, opts) => this.availability.pushPendingResyncs(propertyId, opts),
       },
     });
-    this.sweeper = new OutboxSweeper({ db, jobs: this.jobs, logger, intervalMs: options.sweepIntervalMs });
-    this.resync = new PropertyResync(this.jobs, clock, options.horizonDays);
+    this.sweeper = new OutboxSweeper({ db, queue: this.queue, logger, intervalMs: options.sweepIntervalMs });
+    this.resync = new PropertyResync({ queue: this.queue, clock, horizonDays: options.horizonDays });
     this.verifier = new DriftVerifier({
       db,
       connections: this.connections,
       availability: this.availability,
-      jobs: this.jobs,
+      queue: this.queue,
       clock,
       logger,
       found: this.metrics.driftCells,
     });
-    this.calendarTick = new CalendarTick({ db, jobs: this.jobs, queue: this.queue, clock });
+    this.calendarTick = new CalendarTick({ db, queue: this.queue, clock });
   }
 
   /** The queue is needed to accept edits; workers are optional so a process can serve HTTP only. */
@@ -126,12 +125,12 @@ export class Beds24Sync {
   async nightlyCheck(propertyId: string): Promise<void> {
     if (!isPushEnabled(await loadConfig(this.options.db, propertyId))) return;
     await this.verifier.verify(propertyId, { repair: true, priority: 'low' });
-    await this.jobs.queueAvailabilitySync(this.options.db, propertyId);
+    await recordChanges(this.options.db, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
+    this.queue.wakeAfterCommit(this.options.db, propertyId, ['availability']);
   }
 
   async stop(timeoutMs?: number): Promise<void> {
     if (this.workersRunning) await this.sweeper.stop();
-    await this.jobs.flush();
     await this.queue.stop(timeoutMs);
   }
 }

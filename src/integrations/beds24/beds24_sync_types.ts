@@ -21,6 +21,8 @@ export interface PushOptions {
    * the job can give its property back and come again; true or absent (CLI, direct calls): it waits.
    */
   wait?: boolean;
+  /** The job attempt's deadline: no Beds24 call is tried again past it. */
+  deadline?: Date;
 }
 
 export function emptySummary(): PushSummary {

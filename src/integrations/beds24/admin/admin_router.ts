@@ -23,12 +23,12 @@ export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router 
     db,
     connector: new Beds24Connector(sync.factory, clock),
     resync,
-    jobs: sync.jobs,
+    queue: sync.queue,
     rooms: sync.rooms,
     encryptionKey: sync.options.encryptionKey,
   });
   const status = createStatusController({ db, queue: sync.queue, gate: sync.factory.gate });
-  const jobs = createJobsController({ db, jobs: sync.jobs });
+  const jobs = createJobsController({ db, queue: sync.queue });
   const resyncs = createResyncController({ db, resync });
   const verify = createVerifyController({ db, verifier: sync.verifier });
   const calls = createCallsController({ db });

@@ -10,14 +10,15 @@ import { resolveAuthFailures } from '../store/failures_store.ts';
 import type { Beds24Connector, Connection } from '../services/beds24_connector.ts';
 import type { Beds24RoomCatalog } from '../services/room_catalog.ts';
 import type { PropertyResync } from '../services/property_resync.ts';
-import type { SyncJobs } from '../queue/sync_jobs.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
+import { pendingKinds } from '../store/outbox_store.ts';
 import { ConfigBody, PropertyIdParams } from './admin_schemas.ts';
 
 export interface ConfigControllerDeps {
   db: Knex;
   connector: Beds24Connector;
   resync: PropertyResync;
-  jobs: SyncJobs;
+  queue: Pick<SyncQueue, 'send'>;
   rooms: Pick<Beds24RoomCatalog, 'assertMappingsKnown' | 'store'>;
   encryptionKey: string;
 }
@@ -34,7 +35,7 @@ function present(config: Beds24Config) {
 }
 
 export function createConfigController(deps: ConfigControllerDeps) {
-  const { db, connector, resync, jobs, rooms, encryptionKey } = deps;
+  const { db, connector, resync, queue, rooms, encryptionKey } = deps;
   const putConfigHandler: RequestHandler = async (req, res) => {
     const input = parse(ConfigBody, req.body);
     if (!(await findProperty(db, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
@@ -89,7 +90,7 @@ export function createConfigController(deps: ConfigControllerDeps) {
       return { config: after, resumed };
     });
     // The changes kept while pushes were off (of every kind, past stays' included) go out now too.
-    if (resumed) await jobs.kickPending(db, config.property_id);
+    if (resumed) for (const kind of await pendingKinds(db, config.property_id)) await queue.send(db, kind, config.property_id);
     res.json(present(config));
   };
 

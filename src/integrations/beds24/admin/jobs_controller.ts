@@ -5,14 +5,14 @@ import { ConflictError, NotFoundError } from '../../../errors.ts';
 import { toPage } from '../../../http/pagination.ts';
 import { parse } from '../../../http/validate.ts';
 import { daysBetween } from '../../../utils/dates.ts';
-import type { SyncJobs } from '../queue/sync_jobs.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
 import { retryFailure } from '../services/sync_failures.ts';
 import { listFailures, lockFailure, type FailureRow } from '../store/failures_store.ts';
 import { JobIdParams, JobsQuery } from './admin_schemas.ts';
 
 export interface JobsControllerDeps {
   db: Knex;
-  jobs: SyncJobs;
+  queue: Pick<SyncQueue, 'send' | 'wakeAfterCommit'>;
 }
 
 /** What a failed item is about, in the hotel's words. */
@@ -96,7 +96,7 @@ function present(row: FailureRow, subjects: Map<string, FailureSubject>) {
   };
 }
 
-export function createJobsController({ db, jobs }: JobsControllerDeps) {
+export function createJobsController({ db, queue }: JobsControllerDeps) {
   const listJobsHandler: RequestHandler = async (req, res) => {
     const query = parse(JobsQuery, req.query, 'query');
     const rows = await listFailures(db, { state: query.state, propertyId: query.property_id, limit: query.limit, cursor: query.cursor });
@@ -111,7 +111,7 @@ export function createJobsController({ db, jobs }: JobsControllerDeps) {
       const failure = await lockFailure(trx, id);
       if (!failure) throw new NotFoundError('failed job', id);
       if (failure.state !== 'failed') throw new ConflictError(`job ${id} is ${failure.state}, not failed`);
-      return retryFailure(trx, jobs, failure);
+      return retryFailure(trx, queue, failure);
     });
     res.status(202).json(present(row, await subjectsOf(db, [row])));
   };

@@ -11,7 +11,6 @@ import { encrypt, useEncryptionKey } from '../../../utils/encryption.ts';
 import { Beds24Sync } from '../beds24_sync.ts';
 import { findRunningDemoSandbox, startDemoSandbox } from '../demo/demo_sandbox.ts';
 import { CreditGate } from '../client/credit_gate.ts';
-import { SyncJobs } from '../queue/sync_jobs.ts';
 import { SyncQueue } from '../queue/sync_queue.ts';
 import { Beds24Connector } from '../services/beds24_connector.ts';
 import type { CalendarDriftRange, DriftCause } from '../services/drift_ranges.ts';
@@ -113,18 +112,14 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
     const db = database.db;
     await migrateLatest(db);
     if (!NEEDS_BEDS24.has(command)) {
-      const queue = new SyncQueue({ connectionString: database.url, logger });
-      const jobs = new SyncJobs(queue, db, logger);
+      const queue = new SyncQueue({ connectionString: database.url, db, logger });
       if (command === 'retry-failed') {
         await queue.start();
-        stops.push(async () => {
-          await jobs.flush();
-          await queue.stop(5000);
-        });
+        stops.push(() => queue.stop(5000));
       }
       const gate = new CreditGate({ db, clock: systemClock, logger });
       if (command === 'status') return await printStatus({ db, queue, gate }, values.property, out);
-      return await retryFailed(db, jobs, values.property, out);
+      return await retryFailed(db, queue, values.property, out);
     }
     const sync = new Beds24Sync({
       db,
@@ -226,10 +221,10 @@ async function printStatus({ db, queue, gate }: StatusDeps, propertyId: string |
 }
 
 /** Queued again in the database; a running server (or the next start) pushes them. */
-async function retryFailed(db: Knex, jobs: SyncJobs, propertyId: string | undefined, out: Out): Promise<number> {
+async function retryFailed(db: Knex, queue: SyncQueue, propertyId: string | undefined, out: Out): Promise<number> {
   const failures = await failedItems(db, propertyId);
   await db.transaction(async (trx) => {
-    for (const failure of failures) await retryFailure(trx, jobs, failure);
+    for (const failure of failures) await retryFailure(trx, queue, failure);
   });
   out(`${failures.length} failed item(s) queued again`);
   return 0;

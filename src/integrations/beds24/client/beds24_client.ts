@@ -31,6 +31,8 @@ export interface CallOptions {
   wait?: boolean;
   retries?: number;
   timeoutMs?: number;
+  /** No try of the call starts after this (the deadline of the job attempt making it). */
+  deadline?: Date;
 }
 
 const MAX_PAGES = 200;
@@ -187,8 +189,8 @@ export class Beds24AuthApi {
 }
 
 /** Only the per-call settings: callers pass wider objects (push options) that must not leak into the call. */
-function settings({ wait, retries, timeoutMs }: CallOptions): Pick<CallOptions, 'wait' | 'retries' | 'timeoutMs'> {
-  return { wait, retries, timeoutMs };
+function settings({ wait, retries, timeoutMs, deadline }: CallOptions): Pick<CallOptions, 'wait' | 'retries' | 'timeoutMs' | 'deadline'> {
+  return { wait, retries, timeoutMs, deadline };
 }
 
 function toItemResults(answer: PostResultItem[], sent: number, endpoint: string): ItemResult[] {

@@ -1,6 +1,7 @@
 import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
+import { CALL_RETRY_BOUND_MS } from '../queue/job_kinds.ts';
 import { Beds24AuthApi, Beds24Client } from './beds24_client.ts';
 import { Beds24Transport, type TokenSource, type TransportOptions } from './beds24_transport.ts';
 import { CreditGate } from './credit_gate.ts';
@@ -69,6 +70,8 @@ export class Beds24ClientFactory {
       gate: this.gate,
       syncLog: this.syncLog,
       logger: this.options.logger,
+      clock: this.options.clock,
+      retryBoundMs: CALL_RETRY_BOUND_MS,
     });
   }
 }

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
+import type { Clock } from '../../../clock.ts';
 import type { Logger } from '../../../logger.ts';
 import {
   Beds24AuthError,
@@ -39,6 +40,8 @@ export interface CallSpec<S extends z.ZodType> {
   /** Override the transport's retries and timeout, for a caller that someone is waiting on (an HTTP request). */
   retries?: number;
   timeoutMs?: number;
+  /** No try starts after this (a job attempt's deadline); without it the transport's `retryBoundMs` applies. */
+  deadline?: Date;
 }
 
 export interface TransportOptions {
@@ -49,6 +52,9 @@ export interface TransportOptions {
   gate: CreditGate;
   syncLog: SyncLog;
   logger: Logger;
+  clock: Clock;
+  /** How long a call made without a deadline may go on retrying. */
+  retryBoundMs: number;
   timeoutMs?: number;
   retries?: number;
   minRetryDelayMs?: number;
@@ -64,6 +70,9 @@ interface RawAnswer {
   networkCode?: string;
   durationMs: number;
 }
+
+/** The default timeout of one request: a try started just before a deadline ends at most this much later. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Connection never made: the request cannot have reached Beds24. */
 const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -83,7 +92,7 @@ export class Beds24Transport {
       options.http ??
       axios.create({
         baseURL: options.baseUrl.replace(/\/+$/, ''),
-        timeout: options.timeoutMs ?? 30_000,
+        timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
         headers: { accept: 'application/json' },
         responseType: 'text',
         transformResponse: [(data: unknown) => data],
@@ -96,7 +105,8 @@ export class Beds24Transport {
   }
 
   call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>> {
-    const { minRetryDelayMs = 500, maxRetryDelayMs = 30_000 } = this.options;
+    const { minRetryDelayMs = 500, maxRetryDelayMs = 30_000, clock, retryBoundMs } = this.options;
+    const maxRetryTime = spec.deadline ? Math.max(0, spec.deadline.getTime() - clock.now().getTime()) : retryBoundMs;
     return pRetry(() => this.attempt(spec), {
       retries: spec.retries ?? this.options.retries ?? 5,
       minTimeout: minRetryDelayMs,
@@ -108,7 +118,7 @@ export class Beds24Transport {
       // A deferral goes straight back to the caller, who chose not to wait.
       shouldRetry: ({ error }) =>
         error instanceof Beds24Error && error.retryable && !(error instanceof Beds24CreditsDeferredError),
-      maxRetryTime: 15 * 60_000,
+      maxRetryTime,
     });
   }
 

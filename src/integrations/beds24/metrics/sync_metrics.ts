@@ -1,7 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Knex } from '../../../db.ts';
-import { JOB_KINDS } from '../queue/queue_config.ts';
-import type { ChangeKind } from '../queue/sync_jobs.ts';
+import { SYNC_KINDS } from '../queue/job_kinds.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { configuredPropertyIds } from '../store/config_store.ts';
 import { creditsPerAccount } from '../store/credit_meter_store.ts';
@@ -9,7 +8,6 @@ import { failedPerProperty } from '../store/failures_store.ts';
 import { oldestAgePerProperty, pendingPerPropertyAndKind } from '../store/outbox_store.ts';
 
 const JOB_STATES = ['created', 'retry', 'active', 'failed'] as const;
-const CHANGE_KINDS: readonly ChangeKind[] = ['reservation', 'availability', 'rates', 'resync'];
 
 export interface SyncMetricsDeps {
   db: Knex;
@@ -50,7 +48,7 @@ export class SyncMetrics {
         const rows = await queue.jobCounts(db, JOB_STATES);
         this.reset();
         // Every kind and state has a sample, zero included, so an idle queue still shows on a graph.
-        for (const kind of JOB_KINDS) for (const state of JOB_STATES) this.set({ kind, state }, 0);
+        for (const kind of SYNC_KINDS) for (const state of JOB_STATES) this.set({ kind, state }, 0);
         for (const row of rows) this.set({ kind: row.kind, state: row.state }, row.count);
       },
     });
@@ -75,7 +73,7 @@ export class SyncMetrics {
         const rows = await pendingPerPropertyAndKind(db);
         this.reset();
         for (const property of properties) {
-          for (const kind of CHANGE_KINDS) this.set({ property, kind }, 0);
+          for (const kind of SYNC_KINDS) this.set({ property, kind }, 0);
         }
         for (const row of rows) this.set({ property: row.property_id, kind: row.kind }, row.n);
       },

@@ -1,21 +1,13 @@
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
-import { singletonKeyFor, type JobKind } from './queue_config.ts';
 import { pushableChanges } from '../store/outbox_store.ts';
-import type { SyncJobs } from './sync_jobs.ts';
-
-const JOB_OF_CHANGE: Record<string, JobKind> = { reservation: 'reservations', availability: 'availability', rates: 'rates', resync: 'resync' };
-/** The jobs that clear a kind of change: availability and rates share one diff run. */
-const JOBS_CLEARING: Record<string, JobKind[]> = {
-  reservation: ['reservations'],
-  availability: ['availability', 'rates'],
-  rates: ['availability', 'rates'],
-  resync: ['resync'],
-};
+import { jobsClearing } from './job_kinds.ts';
+import { singletonKeyFor } from './queue_config.ts';
+import type { SyncQueue } from './sync_queue.ts';
 
 export interface OutboxSweeperOptions {
   db: Knex;
-  jobs: SyncJobs;
+  queue: Pick<SyncQueue, 'send' | 'liveKeys'>;
   logger: Logger;
   intervalMs?: number;
 }
@@ -54,18 +46,16 @@ export class OutboxSweeper {
 
   /** Returns how many jobs it sent (one per property and kind). */
   async sweep(): Promise<number> {
-    const { db, jobs } = this.options;
+    const { db, queue } = this.options;
     const waiting = await pushableChanges(db);
     if (waiting.length === 0) return 0;
     // Read after the outbox, so a row is never missed; a job that ends in between costs one empty run.
-    const live = await jobs.liveJobKeys(db);
+    const live = await queue.liveKeys(db);
     let sent = 0;
     for (const { property_id, kind } of waiting) {
-      const jobKind = JOB_OF_CHANGE[kind];
-      const onItsWay = (JOBS_CLEARING[kind] ?? []).some((clearing) => live.has(singletonKeyFor(clearing, property_id)));
-      if (!jobKind || onItsWay) continue;
-      await jobs.kick(db, jobKind, property_id);
-      live.add(singletonKeyFor(jobKind, property_id));
+      if (jobsClearing(kind).some((clearing) => live.has(singletonKeyFor(clearing, property_id)))) continue;
+      await queue.send(db, kind, property_id);
+      live.add(singletonKeyFor(kind, property_id));
       sent += 1;
     }
     return sent;

@@ -1,4 +1,5 @@
 import type { Job } from 'pg-boss';
+import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import { AppError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
@@ -6,8 +7,8 @@ import type { PushOptions, PushSummary } from '../beds24_sync_types.ts';
 import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors.ts';
 import { recordAbandonedJob, recordFailure, resolveFailures } from '../store/failures_store.ts';
 import { oldestChange } from '../store/outbox_store.ts';
-import type { ChangeKind } from './sync_jobs.ts';
-import { KIND_SETTINGS, type JobKind, type SyncJobData } from './queue_config.ts';
+import { KIND_SETTINGS, attemptDeadline, type SyncKind } from './job_kinds.ts';
+import type { SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
 
 export type KindHandler = (propertyId: string, options: PushOptions) => Promise<PushSummary>;
@@ -15,18 +16,12 @@ export type KindHandler = (propertyId: string, options: PushOptions) => Promise<
 export interface SyncWorkerDeps {
   db: Knex;
   queue: SyncQueue;
-  handlers: Record<JobKind, KindHandler>;
+  handlers: Record<SyncKind, KindHandler>;
   logger: Logger;
+  clock: Clock;
   /** Observes, per kind, how long the oldest change a push carried had waited. */
   latency?: { observe(labels: { kind: string }, seconds: number): void };
 }
-
-const CHANGES_OF_JOB: Record<JobKind, ChangeKind[]> = {
-  reservations: ['reservation'],
-  availability: ['availability', 'rates'],
-  rates: ['availability', 'rates'],
-  resync: ['resync'],
-};
 
 /**
  * Runs the property jobs. Transient failures go back to pg-boss for a retry with backoff; a failure that
@@ -46,13 +41,14 @@ export class SyncWorker {
   }
 
   async handle(data: SyncJobData, job: Pick<Job<SyncJobData>, 'id' | 'retryCount'>): Promise<JobVerdict> {
-    const { db, handlers, logger, queue } = this.deps;
+    const { db, handlers, logger, queue, clock } = this.deps;
     const started = performance.now();
+    const deadline = attemptDeadline(data.kind, clock.now());
     try {
       const summary = await this.oneAtATime(data.propertyId, async () => {
-        const oldest = await oldestChange(db, data.propertyId, CHANGES_OF_JOB[data.kind]);
+        const oldest = await oldestChange(db, data.propertyId, KIND_SETTINGS[data.kind].clears);
         // Never wait for credits here: the property lock and its pg-boss group slot would block everything else.
-        const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false };
+        const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false, deadline };
         const result = await handlers[data.kind](data.propertyId, options);
         if (oldest !== null && result.calls > 0) this.deps.latency?.observe({ kind: data.kind }, (Date.now() - oldest.getTime()) / 1000);
         return result;
@@ -77,7 +73,7 @@ export class SyncWorker {
    * Its outbox rows stay, so nothing is lost; pushes are state-based, so a half-done run simply runs again.
    */
   private async deferred(data: SyncJobData, error: Beds24CreditsDeferredError): Promise<JobVerdict> {
-    await this.deps.queue.send(this.deps.db, data.kind, data.propertyId, { startAfter: error.resumeAt });
+    await this.deps.queue.send(this.deps.db, data.kind, data.propertyId, { delaySeconds: error.waitMs / 1000 });
     this.deps.logger.info(
       { kind: data.kind, property_id: data.propertyId, resume_at: error.resumeAt.toISOString(), wait_ms: error.waitMs },
       'beds24 push deferred until the credit window resets',

@@ -128,7 +128,7 @@ export class AvailabilityPushService {
     const changed = diffCalendar(desired, resend ? new Map() : remembered);
     if (changed.length === 0) return summary;
     const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
-    await this.send(config, changed, { priority, wait: options.wait }, summary);
+    await this.send(config, changed, { ...options, priority }, summary);
     return summary;
   }
 

@@ -2,14 +2,13 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import { addDays, localTimeIn, type CalendarDate } from '../../../utils/dates.ts';
 import { NIGHTLY_CHECK_MINUTE } from '../queue/queue_config.ts';
-import type { SyncJobs } from '../queue/sync_jobs.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { claimNightlyRun, moveCalendarDate, tickRows } from '../store/config_store.ts';
+import { recordChanges } from '../store/outbox_store.ts';
 
 export interface CalendarTickDeps {
   db: Knex;
-  jobs: SyncJobs;
-  queue: Pick<SyncQueue, 'sendNightlyCheck'>;
+  queue: Pick<SyncQueue, 'sendNightlyCheck' | 'wakeAfterCommit'>;
   clock: Clock;
 }
 
@@ -43,7 +42,9 @@ export class CalendarTick {
 
   private async moveCalendar(propertyId: string, date: CalendarDate): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
-      if (await moveCalendarDate(trx, propertyId, date)) await this.deps.jobs.queueAvailabilitySync(trx, propertyId);
+      if (!(await moveCalendarDate(trx, propertyId, date))) return;
+      await recordChanges(trx, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
+      this.deps.queue.wakeAfterCommit(trx, propertyId, ['availability']);
     });
   }
 

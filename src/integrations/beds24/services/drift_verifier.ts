@@ -7,11 +7,11 @@ import { addDays } from '../../../utils/dates.ts';
 import type { Beds24Booking, CalendarRoom } from '../client/beds24_schemas.ts';
 import type { Beds24Priority } from '../client/priority.ts';
 import { differingBookingFields, planBookingPush, reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
-import type { SyncJobs } from '../queue/sync_jobs.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
 import { forgetCells, forgetPublishedRooms } from '../store/calendar_state_store.ts';
 import { isPushEnabled, loadConfig } from '../store/config_store.ts';
 import { openCalendarFailures } from '../store/failures_store.ts';
-import { hasPendingChanges } from '../store/outbox_store.ts';
+import { hasPendingChanges, recordChanges, type Change } from '../store/outbox_store.ts';
 import type { AvailabilityPushService } from './availability_push_service.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
 import { currentAndFutureStays } from './current_stays.ts';
@@ -40,7 +40,7 @@ export interface DriftVerifierDeps {
   db: Knex;
   connections: Beds24Connections;
   availability: AvailabilityPushService;
-  jobs: SyncJobs;
+  queue: Pick<SyncQueue, 'wakeAfterCommit'>;
   clock: Clock;
   logger: Logger;
   found?: { inc(labels: { kind: string }, value: number): void };
@@ -62,7 +62,7 @@ export class DriftVerifier {
   }
 
   async verify(propertyId: string, { repair = true, priority = 'low' }: { repair?: boolean; priority?: Beds24Priority } = {}): Promise<DriftReport | undefined> {
-    const { db, connections, availability, jobs } = this.deps;
+    const { db, connections, availability, queue } = this.deps;
     const config = await loadConfig(db, propertyId);
     if (!isPushEnabled(config)) return undefined;
     const client = connections.clientFor(config);
@@ -88,11 +88,11 @@ export class DriftVerifier {
     if (repair) await forgetPublishedRooms(db, propertyId, formerRoomIds.filter((id) => unknownRoomIds.has(id)));
     if (repair && (calendar.length > 0 || bookingDrift.length > 0)) {
       await forgetCells(db, propertyId, calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })));
-      await db.transaction(async (trx) => {
-        if (calendar.length > 0) await jobs.queueAvailabilitySync(trx, propertyId);
-        const ids = bookingDrift.map((b) => b.reservation_id).filter((id): id is string => id !== null);
-        if (ids.length > 0) await jobs.queueReservationSync(trx, propertyId, [...new Set(ids)], 'update');
-      });
+      const changes: Change[] = calendar.length > 0 ? [{ kind: 'availability', entityId: 'calendar' }] : [];
+      const ids = new Set(bookingDrift.map((b) => b.reservation_id).filter((id): id is string => id !== null));
+      for (const id of ids) changes.push({ kind: 'reservations', entityId: id });
+      await recordChanges(db, propertyId, changes);
+      queue.wakeAfterCommit(db, propertyId, changes.map((change) => change.kind));
     }
     if (calendar.length > 0 || bookingDrift.length > 0) {
       this.deps.logger.warn({ property_id: propertyId, calendar: calendar.length, bookings: bookingDrift.length, repair }, 'drift found in Beds24');

@@ -61,7 +61,7 @@ export class ReservationPushService {
     const summary = emptySummary();
     const config = await loadConfig(this.db, propertyId);
     if (!isPushEnabled(config)) return summary;
-    const pending = await pendingChanges(this.db, propertyId, ['reservation']);
+    const pending = await pendingChanges(this.db, propertyId, ['reservations']);
     for (let i = 0; i < pending.length; i += this.batchSize) {
       await this.pushBatch(config, pending.slice(i, i + this.batchSize), options, summary);
     }

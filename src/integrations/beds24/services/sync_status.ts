@@ -1,13 +1,11 @@
 import type { Knex } from '../../../db.ts';
 import { accountKeyFor } from '../client/beds24_client_factory.ts';
 import type { CreditGate } from '../client/credit_gate.ts';
-import { JOB_KINDS, type JobKind } from '../queue/queue_config.ts';
+import { SYNC_KINDS, type SyncKind } from '../queue/job_kinds.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { loadConfig, pushOverview } from '../store/config_store.ts';
 import { countFailed } from '../store/failures_store.ts';
 import { outboxByKind } from '../store/outbox_store.ts';
-
-const CHANGE_KIND: Record<JobKind, string> = { reservations: 'reservation', availability: 'availability', rates: 'rates', resync: 'resync' };
 
 export interface SyncStatus {
   property_id: string | null;
@@ -19,7 +17,7 @@ export interface SyncStatus {
    * and pushed when both are on again. Without a property: whether any connected property is paused.
    */
   paused: boolean;
-  queue_depth: Record<JobKind, { pending_changes: number; queued: number; running: number }>;
+  queue_depth: Record<SyncKind, { pending_changes: number; queued: number; running: number }>;
   failed_jobs: number;
   oldest_pending_change_age_s: number | null;
   last_successful_push_at: Date | null;
@@ -31,12 +29,12 @@ export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGat
   const config = propertyId ? await loadConfig(db, propertyId) : undefined;
   const outbox = await outboxByKind(db, propertyId);
   const jobs = await queue.depth(db, propertyId);
-  const count = (kind: JobKind, running: boolean): number =>
+  const count = (kind: SyncKind, running: boolean): number =>
     jobs.filter((j) => j.kind === kind && (j.state === 'active') === running).reduce((n, j) => n + j.count, 0);
   const queueDepth = Object.fromEntries(
-    JOB_KINDS.map((kind) => [
+    SYNC_KINDS.map((kind) => [
       kind,
-      { pending_changes: outbox.find((o) => o.kind === CHANGE_KIND[kind])?.count ?? 0, queued: count(kind, false), running: count(kind, true) },
+      { pending_changes: outbox.find((o) => o.kind === kind)?.count ?? 0, queued: count(kind, false), running: count(kind, true) },
     ]),
   ) as SyncStatus['queue_depth'];
   const oldest = outbox.reduce<Date | undefined>((min, o) => (min === undefined || o.oldest < min ? o.oldest : min), undefined);

@@ -1,9 +1,9 @@
 import type { Db } from '../../../db.ts';
-import type { ChangeKind } from '../queue/sync_jobs.ts';
+import type { SyncKind } from '../queue/job_kinds.ts';
 import type { PendingChangeTable } from './tables.ts';
 
 export interface Change {
-  kind: ChangeKind;
+  kind: SyncKind;
   entityId: string;
 }
 
@@ -29,7 +29,7 @@ export async function recordChanges(db: Db, propertyId: string, changes: Change[
 }
 
 /** The property's changes of these kinds, oldest first. */
-export function pendingChanges(db: Db, propertyId: string, kinds: readonly ChangeKind[]): Promise<PendingChange[]> {
+export function pendingChanges(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<PendingChange[]> {
   return db('beds24_pending_changes')
     .where({ property_id: propertyId })
     .whereIn('kind', kinds)
@@ -55,14 +55,14 @@ export async function clearChanges(db: Db, propertyId: string, done: PendingChan
 }
 
 /** The kinds of change the property has waiting. */
-export async function pendingKinds(db: Db, propertyId: string): Promise<ChangeKind[]> {
-  const rows: Array<{ kind: ChangeKind }> = await db('beds24_pending_changes')
+export async function pendingKinds(db: Db, propertyId: string): Promise<SyncKind[]> {
+  const rows: Array<{ kind: SyncKind }> = await db('beds24_pending_changes')
     .where({ property_id: propertyId })
     .distinct('kind');
   return rows.map((row) => row.kind);
 }
 
-export async function hasPendingChanges(db: Db, propertyId: string, kinds: readonly ChangeKind[]): Promise<boolean> {
+export async function hasPendingChanges(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<boolean> {
   const row = await db('beds24_pending_changes').where({ property_id: propertyId }).whereIn('kind', kinds).first('kind');
   return row !== undefined;
 }
@@ -75,7 +75,7 @@ export async function countPendingChanges(db: Db, propertyId: string): Promise<n
 }
 
 /** When the oldest change of these kinds was recorded. */
-export async function oldestChange(db: Db, propertyId: string, kinds: readonly ChangeKind[]): Promise<Date | null> {
+export async function oldestChange(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<Date | null> {
   const row = await db('beds24_pending_changes')
     .where({ property_id: propertyId })
     .whereIn('kind', kinds)
@@ -88,7 +88,7 @@ export async function oldestChange(db: Db, propertyId: string, kinds: readonly C
  * The (property, kind) pairs with changes that may be pushed: pushes on, connected, and no job of the
  * property refused for its credentials (those wait until the connection changes).
  */
-export function pushableChanges(db: Db): Promise<Array<{ property_id: string; kind: ChangeKind }>> {
+export function pushableChanges(db: Db): Promise<Array<{ property_id: string; kind: SyncKind }>> {
   return db('beds24_pending_changes as p')
     .join('beds24_config as c', 'c.property_id', 'p.property_id')
     .distinct('p.property_id', 'p.kind')
@@ -102,7 +102,7 @@ export function pushableChanges(db: Db): Promise<Array<{ property_id: string; ki
 }
 
 export interface OutboxByKind {
-  kind: ChangeKind;
+  kind: SyncKind;
   count: number;
   oldest: Date;
 }
@@ -118,7 +118,7 @@ export async function outboxByKind(db: Db, propertyId?: string): Promise<OutboxB
 }
 
 /** Per configured property and kind, how many changes wait. */
-export function pendingPerPropertyAndKind(db: Db): Promise<Array<{ property_id: string; kind: ChangeKind; n: number }>> {
+export function pendingPerPropertyAndKind(db: Db): Promise<Array<{ property_id: string; kind: SyncKind; n: number }>> {
   return db('beds24_pending_changes')
     .groupBy('property_id', 'kind')
     .select('property_id', 'kind', db.raw('count(*)::int as n'));

@@ -1,5 +1,5 @@
 import type { CalendarDate } from '../../../utils/dates.ts';
-import type { ChangeKind } from '../queue/sync_jobs.ts';
+import type { SyncKind } from '../queue/job_kinds.ts';
 
 /**
  * The rows of the sync's tables, declared once. Knex types `db('<table>')` from the augmentation below, so
@@ -29,7 +29,7 @@ export interface Beds24ConfigTable {
 
 export interface PendingChangeTable {
   property_id: string;
-  kind: ChangeKind;
+  kind: SyncKind;
   entity_id: string;
   version: number;
   first_queued_at: Date;
