@@ -10,10 +10,12 @@ import { SyncQueue } from './queue/sync_queue.ts';
 import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
 import { Beds24Connections } from './services/beds24_connections.ts';
-import { isPushEnabled, loadConfig } from './store/config_store.ts';
+import { isPushEnabled, loadConfig, type Beds24Config } from './store/config_store.ts';
 import { recordChanges } from './store/outbox_store.ts';
 import { Beds24RoomCatalog } from './services/room_catalog.ts';
+import { Beds24Connector } from './services/beds24_connector.ts';
 import { CalendarTick } from './services/calendar_tick.ts';
+import { ConnectService, type ConnectRequest } from './services/connect_service.ts';
 import { DriftVerifier } from './services/drift_verifier.ts';
 import { PropertyResync } from './services/property_resync.ts';
 import { ReservationPushService } from './services/reservation_push_service.ts';
@@ -49,6 +51,7 @@ export class Beds24Sync {
   readonly metrics: SyncMetrics;
   readonly verifier: DriftVerifier;
   readonly calendarTick: CalendarTick;
+  private readonly connector: ConnectService;
   readonly options: Beds24SyncOptions;
   private workersRunning = false;
 
@@ -96,6 +99,21 @@ export class Beds24Sync {
       found: this.metrics.driftCells,
     });
     this.calendarTick = new CalendarTick({ db, queue: this.queue, clock });
+    this.connector = new ConnectService({
+      db,
+      connector: new Beds24Connector(this.factory, clock),
+      rooms: this.rooms,
+      resync: this.resync,
+      tick: this.calendarTick,
+      queue: this.queue,
+      encryptionKey: options.encryptionKey,
+      clock,
+    });
+  }
+
+  /** Connects a property, or changes its Beds24 property or toggles (see ConnectService). */
+  connect(request: ConnectRequest): Promise<Beds24Config> {
+    return this.connector.connect(request);
   }
 
   /** The queue is needed to accept edits; workers are optional so a process can serve HTTP only. */

@@ -2,7 +2,6 @@ import { Router } from 'express';
 import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Beds24Sync } from '../beds24_sync.ts';
-import { Beds24Connector } from '../services/beds24_connector.ts';
 import { createCallsController } from './calls_controller.ts';
 import { createConfigController } from './config_controller.ts';
 import { createJobsController } from './jobs_controller.ts';
@@ -19,14 +18,7 @@ export interface AdminDeps {
 /** The Beds24 admin routes, mounted under /api/admin/beds24 behind the admin token. */
 export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router {
   const resync = sync.resync;
-  const config = createConfigController({
-    db,
-    connector: new Beds24Connector(sync.factory, clock),
-    resync,
-    queue: sync.queue,
-    rooms: sync.rooms,
-    encryptionKey: sync.options.encryptionKey,
-  });
+  const config = createConfigController({ db, sync });
   const status = createStatusController({ db, queue: sync.queue, gate: sync.factory.gate });
   const jobs = createJobsController({ db, queue: sync.queue });
   const resyncs = createResyncController({ db, resync });

@@ -12,11 +12,10 @@ import { Beds24Sync } from '../beds24_sync.ts';
 import { findRunningDemoSandbox, startDemoSandbox } from '../demo/demo_sandbox.ts';
 import { CreditGate } from '../client/credit_gate.ts';
 import { SyncQueue } from '../queue/sync_queue.ts';
-import { Beds24Connector } from '../services/beds24_connector.ts';
 import type { CalendarDriftRange, DriftCause } from '../services/drift_ranges.ts';
 import { retryFailure } from '../services/sync_failures.ts';
 import { readSyncStatus } from '../services/sync_status.ts';
-import { configuredProperties, saveConfig } from '../store/config_store.ts';
+import { configuredProperties, isPushEnabled } from '../store/config_store.ts';
 import { failedItems } from '../store/failures_store.ts';
 import { countPendingChanges } from '../store/outbox_store.ts';
 
@@ -135,25 +134,13 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
     switch (command) {
       case 'connect': {
         if (!values.property || !values['invite-code']) throw new UsageError('connect needs --property and --invite-code');
-        const connector = new Beds24Connector(sync.factory, systemClock);
-        let beds24PropertyId = values['beds24-property'] ? Number(values['beds24-property']) : undefined;
-        if (beds24PropertyId === undefined) {
-          beds24PropertyId = await connector.onlyProperty(values.property, values['invite-code']);
-        }
-        const connection = await connector.connect(values.property, beds24PropertyId, { inviteCode: values['invite-code'] });
-        await db.transaction(async (trx) => {
-          await saveConfig(trx, {
-            property_id: values.property as string,
-            beds24_property_id: beds24PropertyId,
-            beds24_account_id: connection.beds24AccountId,
-            refresh_token: encrypt(connection.refreshToken, secrets.encryptionKey),
-            access_token: encrypt(connection.accessToken, secrets.encryptionKey),
-            access_token_expires_at: connection.accessTokenExpiresAt,
-            connected_at: new Date(),
-          });
-          await sync.resync.queue(trx, values.property as string);
+        const config = await sync.connect({
+          propertyId: values.property,
+          beds24PropertyId: values['beds24-property'] ? Number(values['beds24-property']) : undefined,
+          inviteCode: values['invite-code'],
         });
-        out(`connected property ${values.property} to Beds24 property ${beds24PropertyId}; a full resync is queued`);
+        const queued = isPushEnabled(config) ? 'a full resync is queued' : 'pushes are off (sync_enabled or push_sync_enabled)';
+        out(`connected property ${config.property_id} to Beds24 property ${config.beds24_property_id}; ${queued}`);
         return 0;
       }
       case 'resync': {

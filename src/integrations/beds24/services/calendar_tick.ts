@@ -1,9 +1,10 @@
 import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
+import type { Db } from '../../../db.ts';
 import { addDays, localTimeIn, type CalendarDate } from '../../../utils/dates.ts';
 import { NIGHTLY_CHECK_MINUTE } from '../queue/queue_config.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
-import { claimNightlyRun, moveCalendarDate, tickRows } from '../store/config_store.ts';
+import { claimNightlyRun, moveCalendarDate, startTickState, tickRows } from '../store/config_store.ts';
 import { recordChanges } from '../store/outbox_store.ts';
 
 export interface CalendarTickDeps {
@@ -32,12 +33,22 @@ export class CalendarTick {
     for (const row of await tickRows(this.deps.db)) {
       const local = localTimeIn(row.timezone, now);
       if (row.calendar_date !== local.date) await this.moveCalendar(row.property_id, local.date);
-      // The last 03:15 that has passed, as a local date: the nightly check is due when it has not run for it.
-      const dueFor = local.minutes >= NIGHTLY_CHECK_MINUTE ? local.date : addDays(local.date, -1);
+      const dueFor = nightlyCheckDueFor(local);
       if (row.nightly_run_on === null || row.nightly_run_on < dueFor) {
         await this.runNightlyCheck(row.property_id, dueFor, row.nightly_run_on === null);
       }
     }
+  }
+
+  /**
+   * Puts a property being connected under the tick from now: its calendar counts from today and its next
+   * nightly check is the next 03:15, whenever the first tick comes (a process may start hours later). A
+   * property the tick has seen before keeps its dates. In the caller's transaction.
+   */
+  async cover(db: Db, propertyId: string): Promise<void> {
+    const { timezone }: { timezone: string } = await db('properties').where({ id: propertyId }).first('timezone');
+    const local = localTimeIn(timezone, this.deps.clock.now());
+    await startTickState(db, propertyId, local.date, nightlyCheckDueFor(local));
   }
 
   private async moveCalendar(propertyId: string, date: CalendarDate): Promise<void> {
@@ -55,4 +66,9 @@ export class CalendarTick {
       if (claimed && !firstSeen) await this.deps.queue.sendNightlyCheck(trx, propertyId);
     });
   }
+}
+
+/** The last 03:15 that has passed, as a local date: the nightly check is due when it has not run for it. */
+function nightlyCheckDueFor(local: { date: CalendarDate; minutes: number }): CalendarDate {
+  return local.minutes >= NIGHTLY_CHECK_MINUTE ? local.date : addDays(local.date, -1);
 }

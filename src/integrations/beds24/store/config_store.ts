@@ -123,6 +123,19 @@ export async function claimNightlyRun(db: Db, propertyId: string, dueFor: Calend
   return claimed > 0;
 }
 
+/**
+ * Sets the calendar date and the nightly check's date of a property the tick has never seen, so the tick
+ * counts from these; a property it has seen keeps its own.
+ */
+export async function startTickState(db: Db, propertyId: string, calendarDate: CalendarDate, nightlyRunOn: CalendarDate): Promise<void> {
+  await db('beds24_config')
+    .where({ property_id: propertyId })
+    .update({
+      calendar_date: db.raw('coalesce(calendar_date, ?::date)', [calendarDate]),
+      nightly_run_on: db.raw('coalesce(nightly_run_on, ?::date)', [nightlyRunOn]),
+    });
+}
+
 /** The properties that have a Beds24 configuration (connected or not), by name; one when `propertyId` is given. */
 export function configuredProperties(db: Db, propertyId?: string): Promise<Array<{ id: string; name: string }>> {
   const query = db('properties as p')
