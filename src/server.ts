@@ -78,7 +78,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     }
 
     const { apiToken, adminToken } = secrets;
-    http.attach(createApp({ db: database.db, logger, apiToken, adminToken, sync, clock: systemClock }));
+    http.attach(createApp({ db: database.db, logger, apiToken, adminToken, sync }));
     const url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
 
     // One write, so whoever reads the banner gets the URL and the tokens together.

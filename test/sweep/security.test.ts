@@ -11,7 +11,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.ts';
 import { createBeds24AdminRouter } from '../../src/integrations/beds24/admin/admin_router.ts';
 import type { Beds24Sandbox } from '../../src/integrations/beds24/sandbox/index.ts';
 import { createPmsRouter } from '../../src/pms/pms_router.ts';
@@ -108,7 +107,7 @@ describe('authentication on every route', () => {
       }
     };
     collect('/api', createPmsRouter({ db: database.db, hooks: app.sync.hooks }).stack);
-    collect('/api/admin/beds24', createBeds24AdminRouter({ db: database.db, sync: app.sync, clock: systemClock }).stack);
+    collect('/api/admin/beds24', createBeds24AdminRouter({ db: database.db, sync: app.sync }).stack);
     expect(mounted.sort()).toEqual(ROUTES.map(routeLabel).sort());
   });
 

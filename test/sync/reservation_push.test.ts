@@ -162,7 +162,7 @@ describe('toggles', () => {
     world.sandbox.resetRequestLog();
     const quiet = await createReservation(world.app, world.rooms[1]![1]!, { check_in: day(80), check_out: day(82) });
     // Kept in the outbox with no job on its way: nothing can reach Beds24 while pushes are off.
-    expect(await world.app.sync.sweeper.sweep()).toBe(0);
+    expect(await world.app.sync.sweep()).toBe(0);
     const status = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
     expect(status.body).toMatchObject({ paused: true, queue_depth: { reservations: { pending_changes: 1, queued: 0, running: 0 } } });
     expect(world.sandbox.requests.filter((r) => r.method !== 'GET' || r.path !== '/authentication/details')).toEqual([]);

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Beds24Sync } from '../beds24_sync.ts';
 import { createCallsController } from './calls_controller.ts';
@@ -12,17 +11,15 @@ import { createVerifyController } from './verify_controller.ts';
 export interface AdminDeps {
   db: Knex;
   sync: Beds24Sync;
-  clock: Clock;
 }
 
 /** The Beds24 admin routes, mounted under /api/admin/beds24 behind the admin token. */
-export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router {
-  const resync = sync.resync;
+export function createBeds24AdminRouter({ db, sync }: AdminDeps): Router {
   const config = createConfigController({ db, sync });
-  const status = createStatusController({ db, queue: sync.queue, gate: sync.factory.gate });
-  const jobs = createJobsController({ db, queue: sync.queue });
-  const resyncs = createResyncController({ db, resync });
-  const verify = createVerifyController({ db, verifier: sync.verifier });
+  const status = createStatusController({ db, sync });
+  const jobs = createJobsController({ db, sync });
+  const resyncs = createResyncController({ sync });
+  const verify = createVerifyController({ db, sync });
   const calls = createCallsController({ db });
 
   return Router()

@@ -1,18 +1,15 @@
 import type { RequestHandler } from 'express';
-import { inTransaction } from '../../../db/transaction.ts';
 import type { Knex } from '../../../db.ts';
-import { ConflictError, NotFoundError } from '../../../errors.ts';
 import { toPage } from '../../../http/pagination.ts';
 import { parse } from '../../../http/validate.ts';
 import { daysBetween } from '../../../utils/dates.ts';
-import type { SyncQueue } from '../queue/sync_queue.ts';
-import { retryFailure } from '../services/sync_failures.ts';
-import { listFailures, lockFailure, type FailureRow } from '../store/failures_store.ts';
+import type { Beds24Sync } from '../beds24_sync.ts';
+import { listFailures, type FailureRow } from '../store/failures_store.ts';
 import { JobIdParams, JobsQuery } from './admin_schemas.ts';
 
 export interface JobsControllerDeps {
   db: Knex;
-  queue: Pick<SyncQueue, 'send' | 'wakeAfterCommit'>;
+  sync: Pick<Beds24Sync, 'retryFailure'>;
 }
 
 /** What a failed item is about, in the hotel's words. */
@@ -96,7 +93,7 @@ function present(row: FailureRow, subjects: Map<string, FailureSubject>) {
   };
 }
 
-export function createJobsController({ db, queue }: JobsControllerDeps) {
+export function createJobsController({ db, sync }: JobsControllerDeps) {
   const listJobsHandler: RequestHandler = async (req, res) => {
     const query = parse(JobsQuery, req.query, 'query');
     const rows = await listFailures(db, { state: query.state, propertyId: query.property_id, limit: query.limit, cursor: query.cursor });
@@ -107,12 +104,7 @@ export function createJobsController({ db, queue }: JobsControllerDeps) {
   /** Puts the failed thing back in the outbox and queues its property's job. */
   const retryJobHandler: RequestHandler = async (req, res) => {
     const { id } = parse(JobIdParams, req.params, 'path');
-    const row = await inTransaction(db, async (trx) => {
-      const failure = await lockFailure(trx, id);
-      if (!failure) throw new NotFoundError('failed job', id);
-      if (failure.state !== 'failed') throw new ConflictError(`job ${id} is ${failure.state}, not failed`);
-      return retryFailure(trx, queue, failure);
-    });
+    const row = await sync.retryFailure(id);
     res.status(202).json(present(row, await subjectsOf(db, [row])));
   };
 

@@ -7,16 +7,11 @@ import { migrateLatest } from '../../../db/migrate.ts';
 import { resolveSecrets } from '../../../dev_secrets.ts';
 import { AppError } from '../../../errors.ts';
 import { createLogger, type Logger } from '../../../logger.ts';
-import { encrypt, useEncryptionKey } from '../../../utils/encryption.ts';
+import { useEncryptionKey } from '../../../utils/encryption.ts';
 import { Beds24Sync } from '../beds24_sync.ts';
 import { findRunningDemoSandbox, startDemoSandbox } from '../demo/demo_sandbox.ts';
-import { CreditGate } from '../client/credit_gate.ts';
-import { SyncQueue } from '../queue/sync_queue.ts';
 import type { CalendarDriftRange, DriftCause } from '../services/drift_ranges.ts';
-import { retryFailure } from '../services/sync_failures.ts';
-import { readSyncStatus } from '../services/sync_status.ts';
 import { configuredProperties, isPushEnabled } from '../store/config_store.ts';
-import { failedItems } from '../store/failures_store.ts';
 import { countPendingChanges } from '../store/outbox_store.ts';
 
 const USAGE = `usage: npm run beds24 -- <command> [options]
@@ -110,28 +105,26 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
     stops.push(() => database.close());
     const db = database.db;
     await migrateLatest(db);
-    if (!NEEDS_BEDS24.has(command)) {
-      const queue = new SyncQueue({ connectionString: database.url, db, logger });
-      if (command === 'retry-failed') {
-        await queue.start();
-        stops.push(() => queue.stop(5000));
-      }
-      const gate = new CreditGate({ db, clock: systemClock, logger });
-      if (command === 'status') return await printStatus({ db, queue, gate }, values.property, out);
-      return await retryFailed(db, queue, values.property, out);
-    }
     const sync = new Beds24Sync({
       db,
       databaseUrl: database.url,
-      beds24ApiUrl: await beds24Url(env, logger, stops),
+      beds24ApiUrl: NEEDS_BEDS24.has(command) ? await beds24Url(env, logger, stops) : undefined,
       encryptionKey: secrets.encryptionKey,
       horizonDays: env.SYNC_HORIZON_DAYS,
       logger,
       clock: systemClock,
     });
     stops.push(() => sync.stop(5000));
-    await sync.start({ workers: command === 'resync' });
+    // `status` only reads: it does not even start the queue.
+    if (command !== 'status') await sync.start({ workers: command === 'resync' });
     switch (command) {
+      case 'status':
+        return await printStatus(db, sync, values.property, out);
+      case 'retry-failed': {
+        // Queued again in the database; a running server (or the next start) pushes them.
+        out(`${await sync.retryFailed(values.property)} failed item(s) queued again`);
+        return 0;
+      }
       case 'connect': {
         if (!values.property || !values['invite-code']) throw new UsageError('connect needs --property and --invite-code');
         const config = await sync.connect({
@@ -146,22 +139,22 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
       case 'resync': {
         if (!values.property) throw new UsageError('resync needs --property');
         const propertyId = values.property;
-        await db.transaction((trx) => sync.resync.queue(trx, propertyId, values.from, values.to));
+        await sync.resync(propertyId, { from: values.from, to: values.to });
         const pending = (): Promise<number> => countPendingChanges(db, propertyId);
         const total = await pending();
         for (let left = total; left > 0; left = await pending()) {
           process.stderr.write(`\r${bar(total - left, total)} ${left} change(s) left `);
-          await new Promise((resolve) => setTimeout(resolve, 250));
+          await systemClock.sleep(250);
         }
         process.stderr.write(`\r${bar(total, total)} done${' '.repeat(20)}\n`);
-        const status = await readSyncStatus(db, sync.queue, sync.factory.gate, propertyId);
+        const status = await sync.status(propertyId);
         out(`resync done: failed items ${status.failed_jobs}, credits left ${status.credits.remaining ?? 'unknown'}`);
         return status.failed_jobs > 0 ? 1 : 0;
       }
       case 'verify': {
         let differences = 0;
         for (const property of await configuredProperties(db, values.property)) {
-          const report = await sync.verifier.verify(property.id, { repair: !values['no-repair'], priority: 'normal' });
+          const report = await sync.verify(property.id, { repair: !values['no-repair'], priority: 'normal' });
           if (!report) {
             out(`${property.name}: not connected or pushes off`);
             continue;
@@ -183,15 +176,9 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
   }
 }
 
-interface StatusDeps {
-  db: Knex;
-  queue: SyncQueue;
-  gate: CreditGate;
-}
-
-async function printStatus({ db, queue, gate }: StatusDeps, propertyId: string | undefined, out: Out): Promise<number> {
+async function printStatus(db: Knex, sync: Beds24Sync, propertyId: string | undefined, out: Out): Promise<number> {
   for (const property of await configuredProperties(db, propertyId)) {
-    const s = await readSyncStatus(db, queue, gate, property.id);
+    const s = await sync.status(property.id);
     const depth = Object.entries(s.queue_depth)
       .map(([kind, d]) => `${kind} ${d.pending_changes}/${d.queued}/${d.running}`)
       .join(', ');
@@ -204,16 +191,6 @@ async function printStatus({ db, queue, gate }: StatusDeps, propertyId: string |
     out(`  failed items ${s.failed_jobs}, oldest pending change ${oldest} s, last push ${lastPush}`);
     out(`  credits ${s.credits.remaining ?? 'unknown'} left, reset in ${s.credits.resets_in_s ?? '-'} s`);
   }
-  return 0;
-}
-
-/** Queued again in the database; a running server (or the next start) pushes them. */
-async function retryFailed(db: Knex, queue: SyncQueue, propertyId: string | undefined, out: Out): Promise<number> {
-  const failures = await failedItems(db, propertyId);
-  await db.transaction(async (trx) => {
-    for (const failure of failures) await retryFailure(trx, queue, failure);
-  });
-  out(`${failures.length} failed item(s) queued again`);
   return 0;
 }
 

@@ -3,6 +3,7 @@ import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import { CALL_RETRY_BOUND_MS } from '../queue/job_kinds.ts';
 import { Beds24AuthApi, Beds24Client } from './beds24_client.ts';
+import { Beds24NotConfiguredError } from './beds24_errors.ts';
 import { Beds24Transport, type TokenSource, type TransportOptions } from './beds24_transport.ts';
 import { CreditGate } from './credit_gate.ts';
 import type { Beds24Priority } from './priority.ts';
@@ -11,7 +12,8 @@ import { AccessTokenProvider } from './token_provider.ts';
 
 export interface Beds24ClientFactoryOptions {
   db: Knex;
-  baseUrl: string;
+  /** Absent in a process that never calls Beds24: building a client there is a mistake, said as such. */
+  baseUrl?: string;
   encryptionKey: string;
   logger: Logger;
   clock: Clock;
@@ -61,9 +63,11 @@ export class Beds24ClientFactory {
   }
 
   private transport(accountKey: string, propertyId: string | undefined, tokens?: TokenSource): Beds24Transport {
+    const { baseUrl } = this.options;
+    if (baseUrl === undefined) throw new Beds24NotConfiguredError();
     return new Beds24Transport({
       ...this.options.transport,
-      baseUrl: this.options.baseUrl,
+      baseUrl,
       accountKey,
       propertyId,
       tokens,

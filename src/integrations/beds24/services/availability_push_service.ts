@@ -61,19 +61,9 @@ export class AvailabilityPushService {
     this.deps = deps;
   }
 
-  async pushRoomAvailability(roomId: string, from?: CalendarDate, to?: CalendarDate): Promise<PushSummary> {
-    const room: { property_id: string } | undefined = await this.deps.db('rooms').where({ id: roomId }).first('property_id');
-    return room ? this.pushAllRoomsAvailability(room.property_id, from, to) : emptySummary();
-  }
-
-  pushAllRoomsAvailability(propertyId: string, from?: CalendarDate, to?: CalendarDate, options: PushOptions = { priority: 'high' }): Promise<PushSummary> {
-    return this.pushRange(propertyId, { from, to }, options);
-  }
-
-  /** Rates travel in the same calendar call as availability; only the priority differs. */
-  async pushRates(roomOrPropertyId: string, from?: CalendarDate, to?: CalendarDate): Promise<PushSummary> {
-    const room: { property_id: string } | undefined = await this.deps.db('rooms').where({ id: roomOrPropertyId }).first('property_id');
-    return this.pushRange(room?.property_id ?? roomOrPropertyId, { from, to }, { priority: 'normal' });
+  /** A change-only push of the property's calendar over the horizon, now (it waits for credits by default). */
+  pushCalendar(propertyId: string, options: PushOptions = { priority: 'high' }): Promise<PushSummary> {
+    return this.pushRange(propertyId, {}, options);
   }
 
   /**
@@ -81,8 +71,8 @@ export class AvailabilityPushService {
    * left alone: it still decides what counts as closing, other pushes keep diffing against it, and the
    * send path forgets cells while they are in flight and remembers what Beds24 accepts, as for any push.
    */
-  async resync(propertyId: string, from?: CalendarDate, to?: CalendarDate, options: PushOptions = { priority: 'low' }): Promise<PushSummary> {
-    return this.pushRange(propertyId, { from, to }, options, { resend: true });
+  private resync(propertyId: string, range: Partial<Range>, options: PushOptions): Promise<PushSummary> {
+    return this.pushRange(propertyId, range, options, { resend: true });
   }
 
   /** Worker entry for availability and rates jobs: one diff run over the horizon clears both outboxes. */
@@ -102,7 +92,7 @@ export class AvailabilityPushService {
     const total = emptySummary();
     for (const change of pending) {
       const [from, to] = change.entity_id.split('..');
-      const summary = await this.resync(propertyId, from, to, options);
+      const summary = await this.resync(propertyId, { from, to }, options);
       total.calls += summary.calls;
       total.updated += summary.updated;
       total.failed += summary.failed;

@@ -1,11 +1,15 @@
 import type { Clock } from '../../../clock.ts';
+import { inTransaction } from '../../../db/transaction.ts';
 import type { Knex } from '../../../db.ts';
+import { ConflictError, ValidationError } from '../../../errors.ts';
 import { addDays, todayIn, type CalendarDate } from '../../../utils/dates.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
+import { isPushEnabled, loadConfig } from '../store/config_store.ts';
 import { recordChanges, type Change } from '../store/outbox_store.ts';
 import { currentAndFutureStays } from './current_stays.ts';
 
 export interface PropertyResyncDeps {
+  db: Knex;
   queue: Pick<SyncQueue, 'send' | 'wakeAfterCommit'>;
   clock: Clock;
   horizonDays: number;
@@ -25,6 +29,27 @@ export class PropertyResync {
 
   constructor(deps: PropertyResyncDeps) {
     this.deps = deps;
+  }
+
+  /**
+   * An operator's resync of a property whose pushes run (default range: today to the horizon); answers
+   * the id of the resync job. 400 for an unknown property, 409 when it is not connected or paused.
+   */
+  request(propertyId: string, range: { from?: CalendarDate; to?: CalendarDate } = {}): Promise<string | null> {
+    return inTransaction(this.deps.db, async (trx) => {
+      if (!(await trx('properties').where({ id: propertyId }).first('id'))) {
+        throw ValidationError.field('property_id', 'no property with this id');
+      }
+      const config = await loadConfig(trx, propertyId);
+      if (!isPushEnabled(config)) {
+        throw new ConflictError(
+          config === undefined || config.refresh_token === null
+            ? 'property is not connected to Beds24'
+            : 'push sync is disabled for this property (sync_enabled or push_sync_enabled is false)',
+        );
+      }
+      return this.queue(trx, propertyId, range.from, range.to);
+    });
   }
 
   /** Queues it in the caller's transaction; answers the id of the resync job. */

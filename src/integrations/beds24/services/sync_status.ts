@@ -24,8 +24,14 @@ export interface SyncStatus {
   credits: { remaining: number | null; resets_in_s: number | null };
 }
 
+export interface SyncStatusDeps {
+  db: Knex;
+  queue: Pick<SyncQueue, 'depth'>;
+  gate: Pick<CreditGate, 'read'>;
+}
+
 /** One property's sync at a glance, or every property's summed when `propertyId` is undefined. */
-export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGate, propertyId?: string): Promise<SyncStatus> {
+export async function readSyncStatus({ db, queue, gate }: SyncStatusDeps, propertyId?: string): Promise<SyncStatus> {
   const config = propertyId ? await loadConfig(db, propertyId) : undefined;
   const outbox = await outboxByKind(db, propertyId);
   const jobs = await queue.depth(db, propertyId);
