@@ -5,7 +5,7 @@ import type { Knex } from '../../db.ts';
 import type { Logger } from '../../logger.ts';
 import type { CalendarDate } from '../../utils/dates.ts';
 import type { PushSummary } from './beds24_sync_types.ts';
-import { Beds24ClientFactory, type Beds24ClientFactoryOptions } from './client/beds24_client_factory.ts';
+import { Beds24ClientFactory, type Beds24ClientFactoryDeps } from './client/beds24_client_factory.ts';
 import type { Beds24Priority } from './client/priority.ts';
 import { createSyncHooks, type SyncHooks } from './hooks/sync_hooks.ts';
 import { SyncMetrics } from './metrics/sync_metrics.ts';
@@ -38,7 +38,7 @@ export interface Beds24SyncDeps {
   logger: Logger;
   clock: Clock;
   tuning?: Partial<QueueTuning>;
-  client?: Pick<Beds24ClientFactoryOptions, 'reserves' | 'transport'>;
+  client?: Pick<Beds24ClientFactoryDeps, 'reserves' | 'transport'>;
   sweepIntervalMs?: number;
 }
 
@@ -79,7 +79,7 @@ export class Beds24Sync {
       ...deps.client,
     });
     this.gate = factory.gate;
-    const connections = new Beds24Connections(factory);
+    const connections = new Beds24Connections({ factory });
     const rooms = new Beds24RoomCatalog({ db, connections, clock, logger });
     this.hooks = createSyncHooks({ queue: this.queue, rooms, clock });
     const reservations = new ReservationPushService({ db, connections, clock, logger });
@@ -111,7 +111,7 @@ export class Beds24Sync {
     this.calendarTick = new CalendarTick({ db, queue: this.queue, clock });
     this.connector = new ConnectService({
       db,
-      connector: new Beds24Connector(factory, clock),
+      connector: new Beds24Connector({ factory, clock }),
       rooms,
       resync: this.resyncs,
       tick: this.calendarTick,

@@ -1,9 +1,5 @@
 import type { Beds24Priority } from './client/priority.ts';
 
-export type ReservationAction = 'create' | 'update' | 'cancel';
-
-export type SyncState = 'pending' | 'synced' | 'failed' | 'skipped';
-
 /** What one push run did, for logs, tests and benchmarks. */
 export interface PushSummary {
   created: number;

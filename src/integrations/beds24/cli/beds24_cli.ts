@@ -64,7 +64,7 @@ const CAUSES: Record<DriftCause, string> = {
 };
 
 /** One line per Beds24 room and run of nights, e.g. `room 200001 2027-03-04..2027-03-06 (3 nights): ...`. */
-export function describeRange(range: CalendarDriftRange): string {
+function describeRange(range: CalendarDriftRange): string {
   const nights = range.nights === 1 ? `${range.from} (1 night)` : `${range.from}..${range.to} (${range.nights} nights)`;
   const values = (v: CalendarDriftRange['actual']): string => `${v.num_avail ?? '-'} @ ${v.price1 ?? '-'}`;
   const cause = `${CAUSES[range.cause]} [${range.cause}]${range.message === null ? '' : `: ${range.message}`}`;

@@ -41,16 +41,8 @@ const MAX_PAGES = 200;
 export class Beds24Client {
   private readonly transport: Beds24Transport;
 
-  constructor(transport: Beds24Transport) {
+  constructor({ transport }: { transport: Beds24Transport }) {
     this.transport = transport;
-  }
-
-  get accountKey(): string {
-    return this.transport.accountKey;
-  }
-
-  getAuthDetails(): Promise<AuthDetailsAnswer> {
-    return this.transport.call({ method: 'GET', path: '/authentication/details', schema: AuthDetailsAnswer, priority: 'critical', idempotent: true });
   }
 
   async getProperties(ids: number[] = [], options: CallOptions = {}): Promise<Beds24Property[]> {
@@ -149,7 +141,7 @@ export class Beds24Client {
 export class Beds24AuthApi {
   private readonly transport: Beds24Transport;
 
-  constructor(transport: Beds24Transport) {
+  constructor({ transport }: { transport: Beds24Transport }) {
     this.transport = transport;
   }
 

@@ -21,7 +21,7 @@ export interface GatedOutcome<T> {
   value: T;
 }
 
-export interface CreditGateOptions {
+export interface CreditGateDeps {
   db: Knex;
   clock: Clock;
   logger: Logger;
@@ -62,12 +62,12 @@ export class CreditGate {
   private readonly fallbackResetSeconds: number;
   private readonly mutexes = new Map<string, PriorityMutex>();
 
-  constructor(options: CreditGateOptions) {
-    this.db = options.db;
-    this.clock = options.clock;
-    this.logger = options.logger;
-    this.reserves = options.reserves ?? DEFAULT_RESERVES;
-    this.fallbackResetSeconds = options.fallbackResetSeconds ?? 60;
+  constructor(deps: CreditGateDeps) {
+    this.db = deps.db;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.reserves = deps.reserves ?? DEFAULT_RESERVES;
+    this.fallbackResetSeconds = deps.fallbackResetSeconds ?? 60;
   }
 
   async run<T>(

@@ -54,12 +54,18 @@ export interface CallCounters {
   credits: { inc(labels: { endpoint: string }, value: number): void };
 }
 
+export interface SyncLogDeps {
+  db: Knex;
+  logger: Logger;
+  counters?: CallCounters;
+}
+
 export class SyncLog {
   private readonly db: Knex;
   private readonly logger: Logger;
   private readonly counters: CallCounters | undefined;
 
-  constructor(db: Knex, logger: Logger, counters?: CallCounters) {
+  constructor({ db, logger, counters }: SyncLogDeps) {
     this.db = db;
     this.logger = logger;
     this.counters = counters;

@@ -5,7 +5,7 @@ import { lockTokens, saveAccessToken } from '../store/config_store.ts';
 import { Beds24AuthError } from './beds24_errors.ts';
 import type { TokenAnswer } from './beds24_schemas.ts';
 
-export interface TokenProviderOptions {
+export interface TokenProviderDeps {
   db: Knex;
   propertyId: string;
   encryptionKey: string;
@@ -24,14 +24,14 @@ const DEFAULT_TTL_SECONDS = 86_400;
  * the config row lock makes the others wait and then read the token the first one stored.
  */
 export class AccessTokenProvider {
-  private readonly options: TokenProviderOptions;
+  private readonly deps: TokenProviderDeps;
   private readonly marginMs: number;
   private cached: { token: string; expiresAt: number } | undefined;
   private inflight: Promise<{ token: string; minted: boolean }> | undefined;
 
-  constructor(options: TokenProviderOptions) {
-    this.options = options;
-    this.marginMs = (options.marginSeconds ?? 300) * 1000;
+  constructor(deps: TokenProviderDeps) {
+    this.deps = deps;
+    this.marginMs = (deps.marginSeconds ?? 300) * 1000;
   }
 
   /**
@@ -44,7 +44,7 @@ export class AccessTokenProvider {
   }
 
   async get(): Promise<string> {
-    if (this.cached && this.cached.expiresAt - this.marginMs > this.options.clock.now().getTime()) return this.cached.token;
+    if (this.cached && this.cached.expiresAt - this.marginMs > this.deps.clock.now().getTime()) return this.cached.token;
     return (await this.singleFlight(undefined)).token;
   }
 
@@ -56,7 +56,7 @@ export class AccessTokenProvider {
   }
 
   private loadOrMint(rejected: string | undefined): Promise<{ token: string; minted: boolean }> {
-    const { db, propertyId, encryptionKey, clock, mint } = this.options;
+    const { db, propertyId, encryptionKey, clock, mint } = this.deps;
     return db.transaction(async (trx) => {
       const row = await lockTokens(trx, propertyId);
       if (!row?.refresh_token) throw new Beds24AuthError('property is not connected to Beds24 (no refresh token)');

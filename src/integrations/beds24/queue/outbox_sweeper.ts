@@ -5,7 +5,7 @@ import { jobsClearing } from './job_kinds.ts';
 import { singletonKeyFor } from './queue_config.ts';
 import type { SyncQueue } from './sync_queue.ts';
 
-export interface OutboxSweeperOptions {
+export interface OutboxSweeperDeps {
   db: Knex;
   queue: Pick<SyncQueue, 'send' | 'liveKeys'>;
   logger: Logger;
@@ -19,23 +19,23 @@ export interface OutboxSweeperOptions {
  * properties, and credentials that Beds24 refused, are left alone until the toggles or the connection change.
  */
 export class OutboxSweeper {
-  private readonly options: Required<OutboxSweeperOptions>;
+  private readonly deps: Required<OutboxSweeperDeps>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(options: OutboxSweeperOptions) {
-    this.options = { intervalMs: 30_000, ...options };
+  constructor(deps: OutboxSweeperDeps) {
+    this.deps = { intervalMs: 30_000, ...deps };
   }
 
   start(): void {
     this.timer = setInterval(() => {
       this.running ??= this.sweep()
         .then(() => undefined)
-        .catch((error: unknown) => this.options.logger.error({ err: error }, 'outbox sweep failed'))
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'outbox sweep failed'))
         .finally(() => {
           this.running = undefined;
         });
-    }, this.options.intervalMs);
+    }, this.deps.intervalMs);
     this.timer.unref();
   }
 
@@ -46,7 +46,7 @@ export class OutboxSweeper {
 
   /** Returns how many jobs it sent (one per property and kind). */
   async sweep(): Promise<number> {
-    const { db, queue } = this.options;
+    const { db, queue } = this.deps;
     const waiting = await pushableChanges(db);
     if (waiting.length === 0) return 0;
     // Read after the outbox, so a row is never missed; a job that ends in between costs one empty run.

@@ -6,7 +6,7 @@ import type { Logger } from '../../../logger.ts';
 import type { PushOptions, PushSummary } from '../beds24_sync_types.ts';
 import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors.ts';
 import { recordAbandonedJob, recordFailure, resolveFailures } from '../store/failures_store.ts';
-import { oldestChange } from '../store/outbox_store.ts';
+import { oldestChangeAge } from '../store/outbox_store.ts';
 import { KIND_SETTINGS, attemptDeadline, type SyncKind } from './job_kinds.ts';
 import type { SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
@@ -43,14 +43,18 @@ export class SyncWorker {
   async handle(data: SyncJobData, job: Pick<Job<SyncJobData>, 'id' | 'retryCount'>): Promise<JobVerdict> {
     const { db, handlers, logger, queue, clock } = this.deps;
     const started = performance.now();
-    const deadline = attemptDeadline(data.kind, clock.now());
+    const startedAt = clock.now();
+    const deadline = attemptDeadline(data.kind, startedAt);
     try {
       const summary = await this.oneAtATime(data.propertyId, async () => {
-        const oldest = await oldestChange(db, data.propertyId, KIND_SETTINGS[data.kind].clears);
+        const waited = await oldestChangeAge(db, data.propertyId, KIND_SETTINGS[data.kind].clears);
         // Never wait for credits here: the property lock and its pg-boss group slot would block everything else.
         const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false, deadline };
         const result = await handlers[data.kind](data.propertyId, options);
-        if (oldest !== null && result.calls > 0) this.deps.latency?.observe({ kind: data.kind }, (Date.now() - oldest.getTime()) / 1000);
+        if (waited !== null && result.calls > 0) {
+          const pushing = (clock.now().getTime() - startedAt.getTime()) / 1000;
+          this.deps.latency?.observe({ kind: data.kind }, waited + pushing);
+        }
         return result;
       });
       await resolveFailures(db, data.propertyId, 'job', [data.kind]);

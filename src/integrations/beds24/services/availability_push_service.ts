@@ -9,7 +9,6 @@ import {
   toCalendarBodies,
   type AvailabilityInput,
   type CalendarBodyLimits,
-  type Cell,
   type DesiredCalendar,
   type ChangedCell,
   type RememberedCalendar,

@@ -7,7 +7,7 @@ export class Beds24Connections {
   private readonly factory: Beds24ClientFactory;
   private readonly clients = new Map<string, { accountId: number | null; client: Beds24Client }>();
 
-  constructor(factory: Beds24ClientFactory) {
+  constructor({ factory }: { factory: Beds24ClientFactory }) {
     this.factory = factory;
   }
 
@@ -17,9 +17,5 @@ export class Beds24Connections {
     const client = this.factory.forProperty(config.property_id, config.beds24_account_id);
     this.clients.set(config.property_id, { accountId: config.beds24_account_id, client });
     return client;
-  }
-
-  get gate() {
-    return this.factory.gate;
   }
 }

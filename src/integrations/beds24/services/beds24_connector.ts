@@ -31,7 +31,7 @@ export class Beds24Connector {
   /** Invite codes are single use: one already exchanged here is connected with the refresh token it gave. */
   private readonly spentInvites = new Map<string, string>();
 
-  constructor(factory: Beds24ClientFactory, clock: Clock) {
+  constructor({ factory, clock }: { factory: Beds24ClientFactory; clock: Clock }) {
     this.factory = factory;
     this.clock = clock;
   }

@@ -16,7 +16,7 @@ export interface PropertyResyncDeps {
 }
 
 /** The outbox change of a full resync of [from, to] (inclusive). */
-export function resyncChange(from: CalendarDate, to: CalendarDate): Change {
+function resyncChange(from: CalendarDate, to: CalendarDate): Change {
   return { kind: 'resync', entityId: `${from}..${to}` };
 }
 

@@ -1,7 +1,6 @@
 import type { Clock } from '../../../clock.ts';
-import type { Knex } from '../../../db.ts';
+import type { Db, Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
-import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { Beds24Client, ItemResult } from '../client/beds24_client.ts';
 import { Beds24TransientError } from '../client/beds24_errors.ts';
@@ -179,7 +178,7 @@ export class ReservationPushService {
     });
   }
 
-  private setSyncState(db: Knex | Knex.Transaction, ids: string[], fields: SyncStateFields): Promise<void> {
+  private setSyncState(db: Db, ids: string[], fields: SyncStateFields): Promise<void> {
     return setSyncState(db, ids, fields, this.clock.now());
   }
 }

@@ -43,7 +43,7 @@ export async function readSyncStatus({ db, queue, gate }: SyncStatusDeps, proper
       { pending_changes: outbox.find((o) => o.kind === kind)?.count ?? 0, queued: count(kind, false), running: count(kind, true) },
     ]),
   ) as SyncStatus['queue_depth'];
-  const oldest = outbox.reduce<Date | undefined>((min, o) => (min === undefined || o.oldest < min ? o.oldest : min), undefined);
+  const oldestAge = outbox.reduce<number | undefined>((max, o) => (max === undefined || o.oldestAge > max ? o.oldestAge : max), undefined);
   const failed = await countFailed(db, propertyId);
   const { lastPushAt, paused } = await pushOverview(db, propertyId);
   const credits = config ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id)) : { remaining: null, resetsInSeconds: null };
@@ -56,7 +56,7 @@ export async function readSyncStatus({ db, queue, gate }: SyncStatusDeps, proper
     paused,
     queue_depth: queueDepth,
     failed_jobs: failed,
-    oldest_pending_change_age_s: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : null,
+    oldest_pending_change_age_s: oldestAge === undefined ? null : Math.max(0, Math.round(oldestAge)),
     last_successful_push_at: lastPushAt,
     credits: { remaining: credits.remaining, resets_in_s: credits.resetsInSeconds },
   };

@@ -74,14 +74,17 @@ export async function countPendingChanges(db: Db, propertyId: string): Promise<n
   return row?.n ?? 0;
 }
 
-/** When the oldest change of these kinds was recorded. */
-export async function oldestChange(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<Date | null> {
-  const row = await db('beds24_pending_changes')
-    .where({ property_id: propertyId })
-    .whereIn('kind', kinds)
-    .min({ oldest: 'first_queued_at' })
-    .first();
-  return (row?.oldest as Date | null | undefined) ?? null;
+/**
+ * How long the oldest change of these kinds has waited, in seconds (null when none waits). The rows are
+ * stamped by the database's clock, so their age is read against the same clock.
+ */
+export async function oldestChangeAge(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<number | null> {
+  const { rows }: { rows: Array<{ age: number | null }> } = await db.raw(
+    `select extract(epoch from now() - min(first_queued_at))::float8 as age from beds24_pending_changes
+     where property_id = ? and kind = any(?::text[])`,
+    [propertyId, [...kinds]],
+  );
+  return rows[0]?.age ?? null;
 }
 
 /**
@@ -104,14 +107,15 @@ export function pushableChanges(db: Db): Promise<Array<{ property_id: string; ki
 export interface OutboxByKind {
   kind: SyncKind;
   count: number;
-  oldest: Date;
+  /** Seconds the oldest change of the kind has waited, by the database's clock that stamped it. */
+  oldestAge: number;
 }
 
-/** Per kind: how many changes wait and since when, for one property or all. */
+/** Per kind: how many changes wait and for how long, for one property or all. */
 export async function outboxByKind(db: Db, propertyId?: string): Promise<OutboxByKind[]> {
   const { rows }: { rows: OutboxByKind[] } = await db.raw(
-    `select kind, count(*)::int as count, min(first_queued_at) as oldest from beds24_pending_changes
-     where ?::uuid is null or property_id = ?::uuid group by kind`,
+    `select kind, count(*)::int as count, extract(epoch from now() - min(first_queued_at))::float8 as "oldestAge"
+     from beds24_pending_changes where ?::uuid is null or property_id = ?::uuid group by kind`,
     [propertyId ?? null, propertyId ?? null],
   );
   return rows;
