@@ -129,7 +129,8 @@ export async function waitForCompletedJob(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await world.database.db.raw(
-      `select 1 from ${PGBOSS_SCHEMA}.job where name = ? and singleton_key = ? and state = 'completed' and created_on >= ?`,
+      `select 1 from ${PGBOSS_SCHEMA}.job
+       where name = ? and singleton_key = ? and state = 'completed' and created_on >= ?`,
       [SYNC_QUEUE, singletonKeyFor(kind, world.propertyId), since],
     );
     if (rows.length > 0) return;

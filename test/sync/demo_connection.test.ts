@@ -40,10 +40,10 @@ describe('demo mode on a first start', () => {
 
     clock.advance(19 * HOUR);
     await app.sync.tick();
-    const { rows } = await database.db.raw(`select state from ${PGBOSS_SCHEMA}.job where name = ? and singleton_key = ?`, [
-      NIGHTLY_CHECK_QUEUE,
-      property.id,
-    ]);
+    const { rows } = await database.db.raw(
+      `select state from ${PGBOSS_SCHEMA}.job where name = ? and singleton_key = ?`,
+      [NIGHTLY_CHECK_QUEUE, property.id],
+    );
     expect(rows).toEqual([{ state: 'created' }]);
   });
 });

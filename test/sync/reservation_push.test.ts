@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { createReservation, createRoom } from '../helpers/fixtures.ts';
-import { bookingsOf, callsTo, databaseNow, startSyncWorld, waitForCompletedJob, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
+import {
+  bookingsOf,
+  callsTo,
+  databaseNow,
+  startSyncWorld,
+  waitForCompletedJob,
+  waitForIdle,
+  type SyncWorld,
+} from '../helpers/sync_harness.ts';
 import { ADMIN_TOKEN } from '../helpers/test_app.ts';
 
 let world: SyncWorld;

@@ -35,10 +35,10 @@ describe('stopping the sync', () => {
     });
     await queue.stop();
     await db.destroy();
-    const jobs = await database.db.raw(`select count(*)::int as n from pgboss.job where name = ? and singleton_key = ?`, [
-      SYNC_QUEUE,
-      `availability:${property.id}`,
-    ]);
+    const jobs = await database.db.raw(
+      `select count(*)::int as n from pgboss.job where name = ? and singleton_key = ?`,
+      [SYNC_QUEUE, `availability:${property.id}`],
+    );
     expect(jobs.rows[0].n).toBe(1);
   });
 });

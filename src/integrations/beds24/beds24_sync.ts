@@ -152,7 +152,10 @@ export class Beds24Sync {
   }
 
   /** The drift check now; undefined when the property is not connected or its pushes are off. */
-  verify(propertyId: string, options: { repair?: boolean; priority?: Beds24Priority } = {}): Promise<DriftReport | undefined> {
+  verify(
+    propertyId: string,
+    options: { repair?: boolean; priority?: Beds24Priority } = {},
+  ): Promise<DriftReport | undefined> {
     return this.verifier.verify(propertyId, options);
   }
 

@@ -96,7 +96,8 @@ function present(row: FailureRow, subjects: Map<string, FailureSubject>) {
 export function createJobsController({ db, sync }: JobsControllerDeps) {
   const listJobsHandler: RequestHandler = async (req, res) => {
     const query = parse(JobsQuery, req.query, 'query');
-    const rows = await listFailures(db, { state: query.state, propertyId: query.property_id, limit: query.limit, cursor: query.cursor });
+    const { state, property_id: propertyId, limit, cursor } = query;
+    const rows = await listFailures(db, { state, propertyId, limit, cursor });
     const subjects = await subjectsOf(db, rows);
     res.json(toPage(rows, query.limit, (row) => present(row, subjects), 'failed_at'));
   };

@@ -132,7 +132,9 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
           beds24PropertyId: values['beds24-property'] ? Number(values['beds24-property']) : undefined,
           inviteCode: values['invite-code'],
         });
-        const queued = isPushEnabled(config) ? 'a full resync is queued' : 'pushes are off (sync_enabled or push_sync_enabled)';
+        const queued = isPushEnabled(config)
+          ? 'a full resync is queued'
+          : 'pushes are off (sync_enabled or push_sync_enabled)';
         out(`connected property ${config.property_id} to Beds24 property ${config.beds24_property_id}; ${queued}`);
         return 0;
       }

@@ -181,7 +181,8 @@ export class Beds24AuthApi {
 }
 
 /** Only the per-call settings: callers pass wider objects (push options) that must not leak into the call. */
-function settings({ wait, retries, timeoutMs, deadline }: CallOptions): Pick<CallOptions, 'wait' | 'retries' | 'timeoutMs' | 'deadline'> {
+function settings(options: CallOptions): Pick<CallOptions, 'wait' | 'retries' | 'timeoutMs' | 'deadline'> {
+  const { wait, retries, timeoutMs, deadline } = options;
   return { wait, retries, timeoutMs, deadline };
 }
 

@@ -59,7 +59,8 @@ export class Beds24ClientFactory {
   /** A client on a token that is not stored yet (while connecting): no refresh, no database token cache. */
   forTokenOnce(propertyId: string, beds24AccountId: number | null, accessToken: string): Beds24Client {
     const fixed = { get: async () => accessToken, refreshAfterRejection: async () => ({ token: accessToken, minted: true }) };
-    return new Beds24Client({ transport: this.transport(accountKeyFor(propertyId, beds24AccountId), propertyId, fixed) });
+    const transport = this.transport(accountKeyFor(propertyId, beds24AccountId), propertyId, fixed);
+    return new Beds24Client({ transport });
   }
 
   private transport(accountKey: string, propertyId: string | undefined, tokens?: TokenSource): Beds24Transport {

@@ -44,7 +44,8 @@ export class AccessTokenProvider {
   }
 
   async get(): Promise<string> {
-    if (this.cached && this.cached.expiresAt - this.marginMs > this.deps.clock.now().getTime()) return this.cached.token;
+    const now = this.deps.clock.now().getTime();
+    if (this.cached && this.cached.expiresAt - this.marginMs > now) return this.cached.token;
     return (await this.singleFlight(undefined)).token;
   }
 

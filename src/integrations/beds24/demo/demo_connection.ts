@@ -39,6 +39,7 @@ export async function ensureDemoConnection({ db, sandbox, sync, logger }: DemoCo
       await trx('rooms').where({ property_id: property.id, room_type: type }).update({ beds24_room_id: beds24Property.rooms[index]?.id });
     }
   });
-  await sync.connect({ propertyId: property.id, beds24PropertyId: beds24Property.id, inviteCode: sandbox.createInviteCode(account.accountId) });
+  const inviteCode = sandbox.createInviteCode(account.accountId);
+  await sync.connect({ propertyId: property.id, beds24PropertyId: beds24Property.id, inviteCode });
   logger.info({ property_id: property.id, beds24_property_id: beds24Property.id }, 'demo hotel connected to the local Beds24 sandbox');
 }

@@ -52,7 +52,13 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
     debounceSeconds: 2,
     attemptBudgetSeconds: 840,
   },
-  resync: { clears: ['resync'], queuePriority: 10, creditPriority: 'low', debounceSeconds: 0, attemptBudgetSeconds: 840 },
+  resync: {
+    clears: ['resync'],
+    queuePriority: 10,
+    creditPriority: 'low',
+    debounceSeconds: 0,
+    attemptBudgetSeconds: 840,
+  },
 };
 
 /** Time for the attempt's own database work after its last Beds24 call, before pg-boss gives up on it. */
@@ -81,7 +87,8 @@ export function expireInSeconds(kind: SyncKind): number {
 }
 
 /** The transport's retry bound for a call made outside any job (an operator's request, the command line). */
-export const CALL_RETRY_BOUND_MS = Math.max(...SYNC_KINDS.map((kind) => KIND_SETTINGS[kind].attemptBudgetSeconds)) * 1000;
+export const CALL_RETRY_BOUND_MS =
+  Math.max(...SYNC_KINDS.map((kind) => KIND_SETTINGS[kind].attemptBudgetSeconds)) * 1000;
 
 export interface RetryPolicy {
   retryLimit: number;

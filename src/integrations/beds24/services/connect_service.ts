@@ -5,7 +5,14 @@ import { ValidationError } from '../../../errors.ts';
 import { findProperty } from '../../../pms/properties/properties_repository.ts';
 import { encrypt } from '../../../utils/encryption.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
-import { isPushEnabled, loadConfig, lockConfig, saveConfig, type Beds24Config, type ConfigWrite } from '../store/config_store.ts';
+import {
+  isPushEnabled,
+  loadConfig,
+  lockConfig,
+  saveConfig,
+  type Beds24Config,
+  type ConfigWrite,
+} from '../store/config_store.ts';
 import { resolveAuthFailures } from '../store/failures_store.ts';
 import { pendingKinds } from '../store/outbox_store.ts';
 import type { Beds24Connector, Connection } from './beds24_connector.ts';
@@ -72,7 +79,9 @@ export class ConnectService {
 
     const { config, resumed } = await inTransaction(db, async (trx) => {
       const before = await lockConfig(trx, propertyId);
-      if (beds24RoomIds !== undefined) await rooms.assertMappingsKnown(trx, propertyId, beds24PropertyId, beds24RoomIds);
+      if (beds24RoomIds !== undefined) {
+        await rooms.assertMappingsKnown(trx, propertyId, beds24PropertyId, beds24RoomIds);
+      }
       const row: ConfigWrite = {
         property_id: propertyId,
         beds24_property_id: beds24PropertyId,
@@ -108,7 +117,8 @@ export class ConnectService {
 
   private async onlyProperty(request: ConnectRequest): Promise<number> {
     if (request.inviteCode === undefined) {
-      throw ValidationError.field('beds24_property_id', 'required unless an invite code names an account with one property');
+      const message = 'required unless an invite code names an account with one property';
+      throw ValidationError.field('beds24_property_id', message);
     }
     return this.deps.connector.onlyProperty(request.propertyId, request.inviteCode);
   }

@@ -53,7 +53,12 @@ export class PropertyResync {
   }
 
   /** Queues it in the caller's transaction; answers the id of the resync job. */
-  async queue(trx: Knex.Transaction, propertyId: string, from?: CalendarDate, to?: CalendarDate): Promise<string | null> {
+  async queue(
+    trx: Knex.Transaction,
+    propertyId: string,
+    from?: CalendarDate,
+    to?: CalendarDate,
+  ): Promise<string | null> {
     const { queue, clock, horizonDays } = this.deps;
     const now = clock.now();
     const { timezone }: { timezone: string } = await trx('properties').where({ id: propertyId }).first('timezone');

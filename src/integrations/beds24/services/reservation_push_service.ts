@@ -67,7 +67,12 @@ export class ReservationPushService {
     return summary;
   }
 
-  private async pushBatch(config: Beds24Config, pending: PendingChange[], options: PushOptions, summary: PushSummary): Promise<void> {
+  private async pushBatch(
+    config: Beds24Config,
+    pending: PendingChange[],
+    options: PushOptions,
+    summary: PushSummary,
+  ): Promise<void> {
     const client = this.connections.clientFor(config);
     const loaded = await reservationsToPush(this.db, pending.map((p) => p.entity_id));
     const vanished = pending.filter((p) => !loaded.some((l) => l.reservation.id === p.entity_id));

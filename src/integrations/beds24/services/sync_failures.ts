@@ -15,7 +15,9 @@ async function retry(db: Db, queue: Queue, failure: FailureRow): Promise<Failure
     if (isSyncKind(entityId)) await queue.send(db, entityId, propertyId);
   } else {
     const change: Change =
-      failure.kind === 'reservation' ? { kind: 'reservations', entityId } : { kind: 'availability', entityId: 'calendar' };
+      failure.kind === 'reservation'
+        ? { kind: 'reservations', entityId }
+        : { kind: 'availability', entityId: 'calendar' };
     await recordChanges(db, propertyId, [change]);
     queue.wakeAfterCommit(db, propertyId, [change.kind]);
   }

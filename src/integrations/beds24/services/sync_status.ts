@@ -40,10 +40,15 @@ export async function readSyncStatus({ db, queue, gate }: SyncStatusDeps, proper
   const queueDepth = Object.fromEntries(
     SYNC_KINDS.map((kind) => [
       kind,
-      { pending_changes: outbox.find((o) => o.kind === kind)?.count ?? 0, queued: count(kind, false), running: count(kind, true) },
+      {
+        pending_changes: outbox.find((o) => o.kind === kind)?.count ?? 0,
+        queued: count(kind, false),
+        running: count(kind, true),
+      },
     ]),
   ) as SyncStatus['queue_depth'];
-  const oldestAge = outbox.reduce<number | undefined>((max, o) => (max === undefined || o.oldestAge > max ? o.oldestAge : max), undefined);
+  const ages = outbox.map((o) => o.oldestAge);
+  const oldestAge = ages.length > 0 ? Math.max(...ages) : undefined;
   const failed = await countFailed(db, propertyId);
   const { lastPushAt, paused } = await pushOverview(db, propertyId);
   const credits = config ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id)) : { remaining: null, resetsInSeconds: null };

@@ -81,8 +81,10 @@ export async function probeConnection(db: Db, propertyId: string, roomIds: strin
   const { rows }: { rows: ConnectionProbe[] } = await db.raw(
     `select c.refresh_token is not null as connected,
             c.refresh_token is not null and not (c.sync_enabled and c.push_sync_enabled) as paused,
-            coalesce((select json_object_agg(r.id, r.beds24_room_id) from rooms r where r.id = any(?::uuid[])), '{}'::json)
-              as mapping
+            coalesce(
+              (select json_object_agg(r.id, r.beds24_room_id) from rooms r where r.id = any(?::uuid[])),
+              '{}'::json
+            ) as mapping
      from beds24_config c where c.property_id = ?`,
     [roomIds, propertyId],
   );
@@ -127,7 +129,12 @@ export async function claimNightlyRun(db: Db, propertyId: string, dueFor: Calend
  * Sets the calendar date and the nightly check's date of a property the tick has never seen, so the tick
  * counts from these; a property it has seen keeps its own.
  */
-export async function startTickState(db: Db, propertyId: string, calendarDate: CalendarDate, nightlyRunOn: CalendarDate): Promise<void> {
+export async function startTickState(
+  db: Db,
+  propertyId: string,
+  calendarDate: CalendarDate,
+  nightlyRunOn: CalendarDate,
+): Promise<void> {
   await db('beds24_config')
     .where({ property_id: propertyId })
     .update({

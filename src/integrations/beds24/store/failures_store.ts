@@ -37,17 +37,27 @@ export async function recordFailure(
  * A job that died without its handler seeing the last attempt (a worker killed every time), from its
  * dead-letter copy; one the handler already reported under this job id is not listed twice.
  */
-export async function recordAbandonedJob(db: Db, propertyId: string, jobKind: string, sourceId: string | null): Promise<void> {
+export async function recordAbandonedJob(
+  db: Db,
+  propertyId: string,
+  jobKind: string,
+  sourceId: string | null,
+): Promise<void> {
   if (sourceId !== null && (await db('beds24_sync_failures').where({ job_id: sourceId }).first('id'))) return;
   await db.raw(
     `insert into beds24_sync_failures (property_id, kind, entity_id, error_code, error_message, job_id)
-     values (?, 'job', ?, 'job_abandoned', 'the job ran out of attempts without finishing (worker stopped or timed out)', ?)
+     values (?, 'job', ?, 'job_abandoned', ?, ?)
      on conflict (property_id, kind, entity_id) where state <> 'resolved' do nothing`,
-    [propertyId, jobKind, sourceId],
+    [propertyId, jobKind, 'the job ran out of attempts without finishing (worker stopped or timed out)', sourceId],
   );
 }
 
-export async function resolveFailures(db: Db, propertyId: string, kind: FailureKind, entityIds: string[]): Promise<void> {
+export async function resolveFailures(
+  db: Db,
+  propertyId: string,
+  kind: FailureKind,
+  entityIds: string[],
+): Promise<void> {
   if (entityIds.length === 0) return;
   await db('beds24_sync_failures')
     .where({ property_id: propertyId, kind })
@@ -65,7 +75,11 @@ export async function resolveAuthFailures(db: Db, propertyId: string): Promise<v
 }
 
 /** Resolves the refused calendar items of every Beds24 room but these: nothing maps to those any more. */
-export async function resolveCalendarFailuresExcept(db: Db, propertyId: string, beds24RoomIds: number[]): Promise<void> {
+export async function resolveCalendarFailuresExcept(
+  db: Db,
+  propertyId: string,
+  beds24RoomIds: number[],
+): Promise<void> {
   await db('beds24_sync_failures')
     .where({ property_id: propertyId, kind: 'calendar' })
     .whereNot({ state: 'resolved' })

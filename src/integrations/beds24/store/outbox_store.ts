@@ -63,7 +63,10 @@ export async function pendingKinds(db: Db, propertyId: string): Promise<SyncKind
 }
 
 export async function hasPendingChanges(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<boolean> {
-  const row = await db('beds24_pending_changes').where({ property_id: propertyId }).whereIn('kind', kinds).first('kind');
+  const row = await db('beds24_pending_changes')
+    .where({ property_id: propertyId })
+    .whereIn('kind', kinds)
+    .first('kind');
   return row !== undefined;
 }
 

@@ -3,12 +3,24 @@ import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { ReservationSyncTable } from './tables.ts';
 
-export type SyncStateFields = Partial<Pick<ReservationSyncTable, 'state' | 'last_pushed_at' | 'last_error' | 'create_sent_at'>>;
+export type SyncStateFields = Partial<
+  Pick<ReservationSyncTable, 'state' | 'last_pushed_at' | 'last_error' | 'create_sent_at'>
+>;
 
 /** Sets these fields of the reservations' sync state (a reservation seen for the first time starts as pending). */
-export async function setSyncState(db: Db, reservationIds: string[], fields: SyncStateFields, now: Date): Promise<void> {
+export async function setSyncState(
+  db: Db,
+  reservationIds: string[],
+  fields: SyncStateFields,
+  now: Date,
+): Promise<void> {
   if (reservationIds.length === 0) return;
-  const rows = reservationIds.map((reservation_id) => ({ reservation_id, state: 'pending' as const, ...fields, updated_at: now }));
+  const rows = reservationIds.map((reservation_id) => ({
+    reservation_id,
+    state: 'pending' as const,
+    ...fields,
+    updated_at: now,
+  }));
   const merged = [...Object.keys(fields), 'updated_at'] as Array<keyof ReservationSyncTable>;
   await db('beds24_reservation_sync').insert(rows).onConflict('reservation_id').merge(merged);
 }

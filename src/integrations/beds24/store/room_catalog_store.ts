@@ -7,7 +7,11 @@ export interface CatalogEntry {
 }
 
 /** The Beds24 property's room ids as last listed, if the catalog is about that Beds24 property. */
-export async function readCatalog(db: Db, propertyId: string, beds24PropertyId: number): Promise<CatalogEntry | undefined> {
+export async function readCatalog(
+  db: Db,
+  propertyId: string,
+  beds24PropertyId: number,
+): Promise<CatalogEntry | undefined> {
   const row = await db('beds24_room_catalog')
     .where({ property_id: propertyId, beds24_property_id: beds24PropertyId })
     .first('room_ids', 'fetched_at', 'asked_at');
@@ -24,7 +28,13 @@ export async function storeCatalog(
   now: Date,
 ): Promise<void> {
   await db('beds24_room_catalog')
-    .insert({ property_id: propertyId, beds24_property_id: beds24PropertyId, room_ids: roomIds, fetched_at: now, asked_at: now })
+    .insert({
+      property_id: propertyId,
+      beds24_property_id: beds24PropertyId,
+      room_ids: roomIds,
+      fetched_at: now,
+      asked_at: now,
+    })
     .onConflict('property_id')
     .merge();
 }

@@ -7,17 +7,26 @@ export async function insertCall(db: Db, record: CallRecord): Promise<void> {
   await db('beds24_sync_log').insert(record);
 }
 
-export type CallSummary = Pick<
-  SyncLogTable,
-  'id' | 'created_at' | 'property_id' | 'method' | 'path' | 'status' | 'cost' | 'remaining' | 'duration_ms' | 'outcome' | 'error'
->;
+const SUMMARY_COLUMNS = [
+  'id',
+  'created_at',
+  'property_id',
+  'method',
+  'path',
+  'status',
+  'cost',
+  'remaining',
+  'duration_ms',
+  'outcome',
+  'error',
+] as const;
+
+export type CallSummary = Pick<SyncLogTable, (typeof SUMMARY_COLUMNS)[number]>;
 
 /** The most recent calls, newest first, of one property or all. */
-export function recentCalls(db: Db, { propertyId, limit }: { propertyId?: string; limit: number }): Promise<CallSummary[]> {
-  const query = db('beds24_sync_log')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .select('id', 'created_at', 'property_id', 'method', 'path', 'status', 'cost', 'remaining', 'duration_ms', 'outcome', 'error');
+export function recentCalls(db: Db, filter: { propertyId?: string; limit: number }): Promise<CallSummary[]> {
+  const { propertyId, limit } = filter;
+  const query = db('beds24_sync_log').orderBy('id', 'desc').limit(limit).select([...SUMMARY_COLUMNS]);
   if (propertyId) query.where({ property_id: propertyId });
   return query;
 }
