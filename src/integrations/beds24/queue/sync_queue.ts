@@ -149,7 +149,7 @@ export class SyncQueue {
         this.waking.add(sending);
       }
     };
-    if ('executionPromise' in db && db.isTransaction) db.executionPromise.then(wake, () => undefined);
+    if ('executionPromise' in db && db.isTransaction) void db.executionPromise.then(wake, () => undefined);
     else wake();
   }
 

@@ -43,16 +43,17 @@ export class SyncWorker {
   async handle(data: SyncJobData, job: Pick<Job<SyncJobData>, 'id' | 'retryCount'>): Promise<JobVerdict> {
     const { db, handlers, logger, queue, clock } = this.deps;
     const started = performance.now();
-    const startedAt = clock.now();
-    const deadline = attemptDeadline(data.kind, startedAt);
+    // The attempt's budget counts from its start, as pg-boss's expiry does, waiting for the property included.
+    const deadline = attemptDeadline(data.kind, clock.now());
     try {
       const summary = await this.oneAtATime(data.propertyId, async () => {
         const waited = await oldestChangeAge(db, data.propertyId, KIND_SETTINGS[data.kind].clears);
+        const pushStarted = clock.now();
         // Never wait for credits here: the property lock and its pg-boss group slot would block everything else.
         const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false, deadline };
         const result = await handlers[data.kind](data.propertyId, options);
         if (waited !== null && result.calls > 0) {
-          const pushing = (clock.now().getTime() - startedAt.getTime()) / 1000;
+          const pushing = (clock.now().getTime() - pushStarted.getTime()) / 1000;
           this.deps.latency?.observe({ kind: data.kind }, waited + pushing);
         }
         return result;
