@@ -60,7 +60,7 @@ export async function startBenchEnv(options: { workers: boolean; tuning?: Partia
     tuning: options.tuning,
   });
   await sync.start({ workers: options.workers });
-  const app = createApp({ db, logger, apiToken: TOKEN, adminToken: TOKEN, sync, clock: systemClock });
+  const app = createApp({ db, logger, apiToken: TOKEN, adminToken: TOKEN, sync });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

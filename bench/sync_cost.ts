@@ -82,7 +82,7 @@ async function fullResync(env: BenchEnv): Promise<Array<Record<string, string | 
     rows.push({ scenario: label, sync_calls: used.calls, sync_credits: used.credits, naive_calls: naive, until_in_step_s: ((performance.now() - started) / 1000).toFixed(1) });
   };
   await run('(b) full resync, 200 rooms → 20 Beds24 rooms × 365 nights', () => env.api('POST', '/api/admin/beds24/resync', { property_id: propertyId }), 200);
-  await run('(b) same push again, nothing changed', () => env.sync.availability.pushAllRoomsAvailability(propertyId), 200);
+  await run('(b) same push again, nothing changed', () => env.sync.pushCalendar(propertyId), 200);
   await run('(b) explicit resync again, nothing changed', () => env.api('POST', '/api/admin/beds24/resync', { property_id: propertyId }), 200);
   return rows;
 }
@@ -127,11 +127,11 @@ async function compute(env: BenchEnv): Promise<Array<Record<string, string | num
     source: 'beds24',
   }));
   for (let i = 0; i < rows.length; i += 5000) await env.db('reservations').insert(rows.slice(i, i + 5000));
-  await env.sync.availability.pushAllRoomsAvailability(propertyId);
+  await env.sync.pushCalendar(propertyId);
   const loaded: number[] = [];
   for (let i = 0; i < 3; i += 1) {
     const started = performance.now();
-    await env.sync.availability.pushAllRoomsAvailability(propertyId);
+    await env.sync.pushCalendar(propertyId);
     loaded.push(performance.now() - started);
   }
   loaded.sort((a, b) => a - b);

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { Clock } from './clock.ts';
 import type { Knex } from './db.ts';
 import { requireBearer } from './http/auth.ts';
 import { BODY_LIMIT, errorHandler, notFoundHandler } from './http/error_handler.ts';
@@ -32,13 +31,12 @@ export interface AppOptions {
   apiToken: string;
   adminToken: string;
   sync: Beds24Sync;
-  clock: Clock;
 }
 
-export function createApp({ db, logger, apiToken, adminToken, sync, clock }: AppOptions): Express {
+export function createApp({ db, logger, apiToken, adminToken, sync }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(httpMetrics(sync.metrics.registry));
+  app.use(httpMetrics(sync.metricsRegistry));
   app.use(
     pinoHttp({
       logger,
@@ -66,14 +64,14 @@ export function createApp({ db, logger, apiToken, adminToken, sync, clock }: App
   });
 
   app.get('/metrics', requireBearer([adminToken]), async (_req, res) => {
-    res.type(sync.metrics.registry.contentType).send(await sync.metrics.registry.metrics());
+    res.type(sync.metricsRegistry.contentType).send(await sync.metricsRegistry.metrics());
   });
 
   // Auth runs before the body is read, so an anonymous caller cannot make us parse a megabyte.
   app.use('/api', requireBearer([apiToken, adminToken]));
   app.use('/api/admin', requireBearer([adminToken]));
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use('/api/admin/beds24', createBeds24AdminRouter({ db, sync, clock }));
+  app.use('/api/admin/beds24', createBeds24AdminRouter({ db, sync }));
   app.use('/api', createPmsRouter({ db, hooks: sync.hooks }));
 
   app.use(notFoundHandler());

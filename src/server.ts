@@ -12,7 +12,6 @@ import { createLogger, type Logger } from './logger.ts';
 import { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
 import { ensureDemoConnection } from './integrations/beds24/demo/demo_connection.ts';
 import { SANDBOX_URL_FILE, startDemoSandbox, type DemoSandbox } from './integrations/beds24/demo/demo_sandbox.ts';
-import { Beds24Connector } from './integrations/beds24/services/beds24_connector.ts';
 import { seedDemoData } from './pms/demo_seed.ts';
 import { useEncryptionKey } from './utils/encryption.ts';
 
@@ -75,18 +74,11 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
 
     if (env.NODE_ENV === 'development') await seedDemoData(database.db, logger);
     if (demo) {
-      await ensureDemoConnection({
-        db: database.db,
-        sandbox: demo.sandbox,
-        connector: new Beds24Connector(sync.factory, systemClock),
-        resync: sync.resync,
-        encryptionKey: secrets.encryptionKey,
-        logger,
-      });
+      await ensureDemoConnection({ db: database.db, sandbox: demo.sandbox, sync, logger });
     }
 
     const { apiToken, adminToken } = secrets;
-    http.attach(createApp({ db: database.db, logger, apiToken, adminToken, sync, clock: systemClock }));
+    http.attach(createApp({ db: database.db, logger, apiToken, adminToken, sync }));
     const url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
 
     // One write, so whoever reads the banner gets the URL and the tokens together.

@@ -43,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await migrateLatest(db);
     // pg-boss's schema and queues go into the template too, so each clone starts its queue quickly.
-    const queue = new SyncQueue({ connectionString: withDatabase(adminUrl, template), logger });
+    const queue = new SyncQueue({ connectionString: withDatabase(adminUrl, template), db, logger });
     await queue.start();
     await queue.stop();
   } finally {

@@ -13,6 +13,7 @@ import { encrypt } from '../../src/utils/encryption.ts';
 import { fakeClock, type FakeClock } from '../helpers/fake_clock.ts';
 import { capturingLogger } from '../helpers/log_capture.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
+import type { Json } from '../helpers/test_app.ts';
 
 const KEY = 'ab'.repeat(32);
 const HOST = 'https://beds24.test';
@@ -83,7 +84,7 @@ describe('tokens', () => {
     nock(HOST).get('/v2/authentication/token').matchHeader('refreshToken', REFRESH).reply(200, { token: NEW, expiresIn: 86400 }, meter(99));
     nock(HOST).get('/v2/properties').query(true).matchHeader('token', NEW).reply(200, { success: true, data: [] }, meter(98));
     expect(await client.getProperties()).toEqual([]);
-    const row = await database.db('beds24_config').where({ property_id: propertyId }).first();
+    const row: Json = await database.db('beds24_config').where({ property_id: propertyId }).first();
     expect(row.access_token).not.toContain(NEW);
     expect(row.access_token_expires_at.getTime()).toBeGreaterThan(Date.now() + 86_000_000);
   });
@@ -166,13 +167,13 @@ describe('credits', () => {
   it('reads decimal meter headers and treats missing headers as unknown, not zero', async () => {
     nock(HOST).get('/v2/bookings').query(true).reply(200, { success: true, data: [] }, meter(97.8, 155, 1.2));
     await client.getBookings({});
-    let row = await database.db('beds24_credit_meter').where({ account_key: 'account:777' }).first();
+    let row: Json = await database.db('beds24_credit_meter').where({ account_key: 'account:777' }).first();
     expect(row.remaining).toBe(97.8);
     nock(HOST).get('/v2/bookings').query(true).reply(200, { success: true, data: [] });
     await client.getBookings({});
     row = await database.db('beds24_credit_meter').where({ account_key: 'account:777' }).first();
     expect(row.remaining).toBe(97.8);
-    const log = await database.db('beds24_sync_log').orderBy('id', 'desc').first();
+    const log: Json = await database.db('beds24_sync_log').orderBy('id', 'desc').first();
     expect(log).toMatchObject({ outcome: 'ok', cost: null, remaining: null, status: 200 });
     expect(clock.sleeps).toEqual([]);
   });
@@ -189,7 +190,7 @@ describe('lost answers and the meter', () => {
     expect(rows.map((r: { outcome: string }) => r.outcome)).toEqual(['ok', 'transient']);
     nock(HOST).post('/v2/bookings').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     await client.postBookings([{ roomId: 1, arrival: '2030-01-01', departure: '2030-01-02' }]).catch(() => undefined);
-    const meterRow = await database.db('beds24_credit_meter').where({ account_key: 'account:777' }).first();
+    const meterRow: Json = await database.db('beds24_credit_meter').where({ account_key: 'account:777' }).first();
     expect(meterRow.remaining).toBe(7);
   });
 });
@@ -202,6 +203,19 @@ describe('transient failures', () => {
     expect(await client.getProperties()).toEqual([{ id: 5 }]);
     const outcomes = (await database.db('beds24_sync_log').orderBy('id')).map((r: { outcome: string }) => r.outcome);
     expect(outcomes.slice(-3)).toEqual(['transient', 'transient', 'ok']);
+  });
+
+  it('tries a call of a job attempt again only until the attempt\'s deadline', async () => {
+    nock(HOST).get('/v2/properties').query(true).reply(503, 'down');
+    nock(HOST).get('/v2/properties').query(true).reply(200, { success: true, data: [{ id: 5 }] }, meter(99));
+    expect(await client.getProperties([], { deadline: new Date(clock.now().getTime() + 60_000) })).toEqual([{ id: 5 }]);
+
+    nock(HOST).get('/v2/properties').query(true).reply(503, 'down');
+    const error = await client.getProperties([], { deadline: clock.now() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Beds24TransientError);
+    expect((error as Error).message).toContain('503');
+    const outcomes = (await database.db('beds24_sync_log').orderBy('id')).map((r: { outcome: string }) => r.outcome);
+    expect(outcomes.slice(-3)).toEqual(['transient', 'ok', 'transient']);
   });
 
   it('treats a 200 HTML page as transient', async () => {
@@ -272,7 +286,7 @@ describe('answers', () => {
       expect(results[1].error.message).toBe('roomId: Room not found');
     }
     expect(results[2]).toMatchObject({ ok: true, id: 7, warnings: [{ message: 'ignored' }] });
-    const log = await database.db('beds24_sync_log').orderBy('id', 'desc').first();
+    const log: Json = await database.db('beds24_sync_log').orderBy('id', 'desc').first();
     expect(log.outcome).toBe('item_errors');
   });
 

@@ -1,4 +1,7 @@
 import { expect } from 'vitest';
+import type { SyncKind } from '../../src/integrations/beds24/queue/job_kinds.ts';
+import { NIGHTLY_CHECK_QUEUE, SYNC_QUEUE, singletonKeyFor } from '../../src/integrations/beds24/queue/queue_config.ts';
+import { PGBOSS_SCHEMA } from '../../src/integrations/beds24/queue/sync_queue.ts';
 import { createBeds24Sandbox, type Beds24Sandbox, type SandboxBookingView } from '@pms/beds24-sandbox';
 import { createProperty, createRoom } from './fixtures.ts';
 import { ADMIN_TOKEN, startTestApp, type TestApp, type TestAppOptions } from './test_app.ts';
@@ -96,8 +99,9 @@ export async function waitForIdle(world: Pick<SyncWorld, 'database'>, timeoutMs 
   for (;;) {
     const pending = await world.database.db('beds24_pending_changes').count({ n: '*' }).first();
     const jobs = await world.database.db.raw(
-      `select count(*)::int as n from pgboss.job
-       where name in ('beds24-sync', 'beds24-nightly-check') and state in ('created', 'retry', 'active')`,
+      `select count(*)::int as n from ${PGBOSS_SCHEMA}.job
+       where name in (?, ?) and state in ('created', 'retry', 'active')`,
+      [SYNC_QUEUE, NIGHTLY_CHECK_QUEUE],
     );
     if (Number(pending?.n) === 0 && jobs.rows[0].n === 0) return;
     if (Date.now() > deadline) {
@@ -106,6 +110,32 @@ export async function waitForIdle(world: Pick<SyncWorld, 'database'>, timeoutMs 
       throw new Error(`sync not idle after ${timeoutMs} ms: ${JSON.stringify({ rows, failures, jobs: jobs.rows })}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The database's time now: what pg-boss stamps its jobs with. */
+export async function databaseNow(world: Pick<SyncWorld, 'database'>): Promise<Date> {
+  const { rows } = await world.database.db.raw('select now() as now');
+  return rows[0].now;
+}
+
+/** Waits until a job of `kind` for the property, sent at `since` (database time) or later, has completed. */
+export async function waitForCompletedJob(
+  world: Pick<SyncWorld, 'database' | 'propertyId'>,
+  kind: SyncKind,
+  since: Date,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await world.database.db.raw(
+      `select 1 from ${PGBOSS_SCHEMA}.job
+       where name = ? and singleton_key = ? and state = 'completed' and created_on >= ?`,
+      [SYNC_QUEUE, singletonKeyFor(kind, world.propertyId), since],
+    );
+    if (rows.length > 0) return;
+    if (Date.now() > deadline) throw new Error(`no ${kind} job completed within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.ts';
 import { systemClock, type Clock } from '../../src/clock.ts';
 import type { Knex } from '../../src/db.ts';
-import { Beds24Sync, type Beds24SyncOptions } from '../../src/integrations/beds24/beds24_sync.ts';
+import { Beds24Sync, type Beds24SyncDeps } from '../../src/integrations/beds24/beds24_sync.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 
 export const API_TOKEN = 'test-api-token';
@@ -33,9 +33,11 @@ export interface TestAppOptions {
   queue?: boolean;
   clock?: Clock;
   logger?: Logger;
-  tuning?: Beds24SyncOptions['tuning'];
-  client?: Beds24SyncOptions['client'];
+  tuning?: Beds24SyncDeps['tuning'];
+  client?: Beds24SyncDeps['client'];
   horizonDays?: number;
+  /** How often the outbox sweeper runs (a test that drives the sweeps itself makes it rare). */
+  sweepIntervalMs?: number;
 }
 
 /** The real Express app and the real sync on a real port, talked to over HTTP with fetch. */
@@ -52,10 +54,10 @@ export async function startTestApp(database: { db: Knex; url: string }, options:
     clock,
     tuning: { pollingIntervalSeconds: 0.5, ...options.tuning },
     client: { transport: { retries: 3, minRetryDelayMs: 20, maxRetryDelayMs: 200, timeoutMs: 5000 }, ...options.client },
-    sweepIntervalMs: 1000,
+    sweepIntervalMs: options.sweepIntervalMs ?? 1000,
   });
   if (options.queue !== false) await sync.start({ workers: options.workers ?? false });
-  const app = createApp({ db: database.db, logger, apiToken: API_TOKEN, adminToken: ADMIN_TOKEN, sync, clock });
+  const app = createApp({ db: database.db, logger, apiToken: API_TOKEN, adminToken: ADMIN_TOKEN, sync });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -11,7 +11,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.ts';
 import { createBeds24AdminRouter } from '../../src/integrations/beds24/admin/admin_router.ts';
 import type { Beds24Sandbox } from '@pms/beds24-sandbox';
 import { createPmsRouter } from '../../src/pms/pms_router.ts';
@@ -108,7 +107,7 @@ describe('authentication on every route', () => {
       }
     };
     collect('/api', createPmsRouter({ db: database.db, hooks: app.sync.hooks }).stack);
-    collect('/api/admin/beds24', createBeds24AdminRouter({ db: database.db, sync: app.sync, clock: systemClock }).stack);
+    collect('/api/admin/beds24', createBeds24AdminRouter({ db: database.db, sync: app.sync }).stack);
     expect(mounted.sort()).toEqual(ROUTES.map(routeLabel).sort());
   });
 
@@ -272,7 +271,7 @@ describe('secrets never leak', () => {
     world = await startSyncWorld([{ name: 'double', units: 2 }], { logger: capture.logger });
     await waitForIdle(world);
     // The tokens of the connection startSyncWorld made (its invite code is gone: it was used once).
-    const initial = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
+    const initial: Json = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
     addSecret('initial refresh token', decrypt(initial.refresh_token, TEST_ENCRYPTION_KEY));
     addSecret('initial access token', decrypt(initial.access_token, TEST_ENCRYPTION_KEY));
 
@@ -393,7 +392,7 @@ describe('secrets never leak', () => {
   });
 
   it('stores the tokens encrypted: v1: ciphertexts without the token, opened only by the right key', async () => {
-    const row = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
+    const row: Json = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
     for (const column of ['refresh_token', 'access_token'] as const) {
       const stored: string = row[column];
       expect(stored, column).toMatch(/^v1:[A-Za-z0-9_-]+$/);

@@ -147,7 +147,7 @@ describe('availability and rates', () => {
 
 describe('nightly check', () => {
   it('comes from one minute tick for all properties (no schedule per property), and repairs drift', async () => {
-    const schedules = await world.app.sync.queue.schedules();
+    const schedules = await world.app.sync.schedules();
     expect(schedules).toEqual([{ name: 'beds24-calendar-tick', key: '', cron: '* * * * *' }]);
     world.sandbox.editCalendar(world.beds24RoomIds[1]!, [{ from: day(40), to: day(41), numAvail: 7 }]);
     await world.app.sync.nightlyCheck(world.propertyId);

@@ -8,7 +8,7 @@ const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 
 beforeAll(async () => {
   world = await startSyncWorld([{ name: 'double', units: 2, basePrice: 100 }], { workers: false, horizonDays: 30 });
-  await world.app.sync.availability.pushAllRoomsAvailability(world.propertyId);
+  await world.app.sync.pushCalendar(world.propertyId);
 });
 
 afterAll(async () => {
@@ -22,13 +22,13 @@ describe('a calendar push whose outcome we never learn (answer lost, or a crash 
 
     const stay = await createReservation(world.app, world.rooms[0]![0]!, { check_in: day(5), check_out: day(6) });
     world.sandbox.setFaults({ dropRate: 1, onlyPaths: ['/inventory/rooms/calendar'] });
-    await expect(world.app.sync.availability.pushAllRoomsAvailability(world.propertyId)).rejects.toMatchObject({ code: 'beds24_transient' });
+    await expect(world.app.sync.pushCalendar(world.propertyId)).rejects.toMatchObject({ code: 'beds24_transient' });
     world.sandbox.clearFaults();
     // Beds24 applied the write: it shows the room taken, though we never heard so.
     expect(world.sandbox.calendar(roomId, day(5), day(5))[0]?.numAvail).toBe(1);
 
     await world.app.request('DELETE', `/api/reservations/${stay.id}`);
-    await world.app.sync.availability.pushAllRoomsAvailability(world.propertyId);
+    await world.app.sync.pushCalendar(world.propertyId);
     expect(world.sandbox.calendar(roomId, day(5), day(5))[0]?.numAvail).toBe(2);
   });
 });

@@ -77,6 +77,6 @@ describe('the date change', () => {
     expect(numAvail(day(2), day(3), day(HORIZON + 1))).toEqual([1, 2, 2]);
     expect(numAvail(day(6))).toEqual([2]);
     expect(callsTo(world.sandbox, 'GET', '/inventory/rooms/calendar')).toBe(1);
-    expect(await world.app.sync.queue.schedules()).toEqual(ONLY_THE_TICK);
+    expect(await world.app.sync.schedules()).toEqual(ONLY_THE_TICK);
   });
 });

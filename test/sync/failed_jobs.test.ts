@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { createReservation, createRoom } from '../helpers/fixtures.ts';
 import { bookingsOf, startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
-import { ADMIN_TOKEN, API_TOKEN } from '../helpers/test_app.ts';
+import { ADMIN_TOKEN, API_TOKEN, type Json } from '../helpers/test_app.ts';
 
 let world: SyncWorld;
 const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 
 beforeAll(async () => {
-  world = await startSyncWorld([{ name: 'double', units: 2 }]);
+  // The sweeper's test drives the sweeps itself; nothing else in this file waits for one.
+  world = await startSyncWorld([{ name: 'double', units: 2 }], { sweepIntervalMs: 3_600_000 });
   await waitForIdle(world);
 });
 
@@ -103,22 +104,16 @@ describe('failed jobs', () => {
 
 describe('outbox sweeper', () => {
   it('sends the job of a committed change whose wake-up was lost (process died right after the commit)', async () => {
-    // The test drives the sweeps itself.
-    await world.app.sync.sweeper.stop();
-    try {
-      // Pushes off: the edit's outbox rows are written and no job is sent, which is what a lost wake-up leaves.
-      await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ push_sync_enabled: false });
-      const res = await createReservation(world.app, world.rooms[0]![1]!, { check_in: day(40), check_out: day(41) });
-      expect(await world.app.sync.sweeper.sweep()).toBe(0);
-      await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ push_sync_enabled: true });
-      // One job for the booking, one for the calendar; a second sweep finds them on their way.
-      expect(await world.app.sync.sweeper.sweep()).toBe(2);
-      expect(await world.app.sync.sweeper.sweep()).toBe(0);
-      await waitForIdle(world);
-      expect(bookingsOf(world.sandbox, res.id)).toHaveLength(1);
-    } finally {
-      world.app.sync.sweeper.start();
-    }
+    // Pushes off: the edit's outbox rows are written and no job is sent, which is what a lost wake-up leaves.
+    await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ push_sync_enabled: false });
+    const res = await createReservation(world.app, world.rooms[0]![1]!, { check_in: day(40), check_out: day(41) });
+    expect(await world.app.sync.sweep()).toBe(0);
+    await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ push_sync_enabled: true });
+    // One job for the booking, one for the calendar; a second sweep finds them on their way.
+    expect(await world.app.sync.sweep()).toBe(2);
+    expect(await world.app.sync.sweep()).toBe(0);
+    await waitForIdle(world);
+    expect(bookingsOf(world.sandbox, res.id)).toHaveLength(1);
   });
 });
 
@@ -142,7 +137,7 @@ describe('admin config', () => {
   it('never returns or stores a token in clear', async () => {
     const got = await world.app.request('GET', `/api/admin/beds24/config/${world.propertyId}`, undefined, ADMIN_TOKEN);
     expect(got.body).toEqual({ property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, sync_enabled: true, push_sync_enabled: true, connected: true });
-    const row = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
+    const row: Json = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
     expect(row.refresh_token).toMatch(/^v1:/);
     expect(row.access_token).toMatch(/^v1:/);
     expect((await world.app.request('GET', '/api/admin/beds24/config/00000000-0000-4000-8000-000000000000', undefined, ADMIN_TOKEN)).status).toBe(404);

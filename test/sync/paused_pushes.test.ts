@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_KINDS } from '../../src/integrations/beds24/queue/queue_config.ts';
+import { SYNC_KINDS } from '../../src/integrations/beds24/queue/job_kinds.ts';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { createReservation } from '../helpers/fixtures.ts';
 import { bookingsOf, startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
@@ -67,11 +67,11 @@ async function editWhilePaused(pause: () => Promise<void>) {
   expect(paused.paused).toBe(true);
   // Nothing is queued for a paused property, the sweeper leaves it alone, and a worker that runs anyway
   // leaves the changes where they are.
-  expect(await world.app.sync.sweeper.sweep()).toBe(0);
-  for (const kind of JOB_KINDS) {
+  expect(await world.app.sync.sweep()).toBe(0);
+  for (const kind of SYNC_KINDS) {
     expect(paused.queue_depth[kind]).toMatchObject({ queued: 0, running: 0 });
     const job = { id: `by-hand-${kind}`, retryCount: 0 };
-    expect(await world.app.sync.worker.handle({ kind, propertyId: world.propertyId }, job)).toBe('completed');
+    expect(await world.app.sync.runJob({ kind, propertyId: world.propertyId }, job)).toBe('completed');
   }
   expect((await status()).queue_depth).toEqual(paused.queue_depth);
   expect(world.sandbox.requests.filter((r) => r.method !== 'GET' || r.path !== '/authentication/details')).toEqual([]);

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { createReservation, createRoom } from '../helpers/fixtures.ts';
-import { bookingsOf, callsTo, startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
+import {
+  bookingsOf,
+  callsTo,
+  databaseNow,
+  startSyncWorld,
+  waitForCompletedJob,
+  waitForIdle,
+  type SyncWorld,
+} from '../helpers/sync_harness.ts';
 import { ADMIN_TOKEN } from '../helpers/test_app.ts';
 
 let world: SyncWorld;
@@ -162,7 +170,7 @@ describe('toggles', () => {
     world.sandbox.resetRequestLog();
     const quiet = await createReservation(world.app, world.rooms[1]![1]!, { check_in: day(80), check_out: day(82) });
     // Kept in the outbox with no job on its way: nothing can reach Beds24 while pushes are off.
-    expect(await world.app.sync.sweeper.sweep()).toBe(0);
+    expect(await world.app.sync.sweep()).toBe(0);
     const status = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
     expect(status.body).toMatchObject({ paused: true, queue_depth: { reservations: { pending_changes: 1, queued: 0, running: 0 } } });
     expect(world.sandbox.requests.filter((r) => r.method !== 'GET' || r.path !== '/authentication/details')).toEqual([]);
@@ -176,9 +184,11 @@ describe('toggles', () => {
 
   it('takes a toggle flipped in SQL into account for work already queued', async () => {
     world.sandbox.resetRequestLog();
+    const since = await databaseNow(world);
     const res = await world.database.db.transaction(async () => createReservation(world.app, world.rooms[1]![0]!, { check_in: day(90), check_out: day(91) }));
     await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ sync_enabled: false });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The job queued by the edit runs (after its debounce) with the toggle already off, and sends nothing.
+    await waitForCompletedJob(world, 'reservations', since);
     expect(bookingsOf(world.sandbox, res.id)).toEqual([]);
     await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ sync_enabled: true });
     const resync = await world.app.request('POST', '/api/admin/beds24/resync', { property_id: world.propertyId }, ADMIN_TOKEN);

@@ -32,7 +32,7 @@ describe('full resync cost', () => {
     expect(first).toMatchObject({ numAvail: 10, price1: 119 });
 
     world.sandbox.resetRequestLog();
-    await world.app.sync.availability.pushAllRoomsAvailability(world.propertyId);
+    await world.app.sync.pushCalendar(world.propertyId);
     expect(world.sandbox.requests).toEqual([]);
   }, 120_000);
 });

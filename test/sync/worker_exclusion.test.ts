@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
 import { emptySummary } from '../../src/integrations/beds24/beds24_sync_types.ts';
 import { SyncQueue } from '../../src/integrations/beds24/queue/sync_queue.ts';
 import { SyncWorker, type KindHandler } from '../../src/integrations/beds24/queue/sync_worker.ts';
@@ -10,7 +11,7 @@ let queue: SyncQueue;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  queue = new SyncQueue({ connectionString: database.url, logger: createLogger('silent') });
+  queue = new SyncQueue({ connectionString: database.url, db: database.db, logger: createLogger('silent') });
 });
 
 afterAll(async () => {
@@ -31,6 +32,7 @@ describe('SyncWorker', () => {
       db: database.db,
       queue,
       logger: createLogger('silent'),
+      clock: systemClock,
       handlers: { reservations: push, availability: push, rates: push, resync: push },
     });
     const [a, b] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];

@@ -1,101 +1,124 @@
+import type { Job } from 'pg-boss';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../../clock.ts';
 import type { Knex } from '../../db.ts';
 import type { Logger } from '../../logger.ts';
-import { Beds24ClientFactory, type Beds24ClientFactoryOptions } from './client/beds24_client_factory.ts';
-import { SyncMetrics } from './metrics/sync_metrics.ts';
+import type { CalendarDate } from '../../utils/dates.ts';
+import type { PushSummary } from './beds24_sync_types.ts';
+import { Beds24ClientFactory, type Beds24ClientFactoryDeps } from './client/beds24_client_factory.ts';
+import type { Beds24Priority } from './client/priority.ts';
 import { createSyncHooks, type SyncHooks } from './hooks/sync_hooks.ts';
+import { SyncMetrics } from './metrics/sync_metrics.ts';
 import { OutboxSweeper } from './queue/outbox_sweeper.ts';
-import type { QueueTuning } from './queue/queue_config.ts';
-import { SyncJobs } from './queue/sync_jobs.ts';
-import { SyncQueue } from './queue/sync_queue.ts';
+import type { QueueTuning, SyncJobData } from './queue/queue_config.ts';
+import { SyncQueue, type JobVerdict } from './queue/sync_queue.ts';
 import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
-import { Beds24Connections, isPushEnabled, loadBeds24Config } from './services/beds24_connections.ts';
-import { Beds24RoomCatalog } from './services/beds24_room_catalog.ts';
+import { Beds24Connections } from './services/beds24_connections.ts';
+import { Beds24Connector } from './services/beds24_connector.ts';
 import { CalendarTick } from './services/calendar_tick.ts';
-import { DriftVerifier } from './services/drift_verifier.ts';
+import { ConnectService, type ConnectRequest } from './services/connect_service.ts';
+import { DriftVerifier, type DriftReport } from './services/drift_verifier.ts';
 import { PropertyResync } from './services/property_resync.ts';
 import { ReservationPushService } from './services/reservation_push_service.ts';
+import { Beds24RoomCatalog } from './services/room_catalog.ts';
+import { retryFailed, retryFailure } from './services/sync_failures.ts';
+import { readSyncStatus, type SyncStatus } from './services/sync_status.ts';
+import { isPushEnabled, loadConfig, type Beds24Config } from './store/config_store.ts';
+import type { FailureRow } from './store/failures_store.ts';
+import { recordChanges } from './store/outbox_store.ts';
 
-export interface Beds24SyncOptions {
+export interface Beds24SyncDeps {
   db: Knex;
   databaseUrl: string;
-  beds24ApiUrl: string;
+  /** Beds24's API v2 base URL; a process that never calls Beds24 (the command line's status) has none. */
+  beds24ApiUrl?: string;
   encryptionKey: string;
   horizonDays: number;
   logger: Logger;
   clock: Clock;
   tuning?: Partial<QueueTuning>;
-  client?: Pick<Beds24ClientFactoryOptions, 'reserves' | 'transport'>;
+  client?: Pick<Beds24ClientFactoryDeps, 'reserves' | 'transport'>;
   sweepIntervalMs?: number;
 }
 
 /**
  * The whole push sync, wired: controller hooks → outbox + pg-boss → worker → push services → mappers →
- * credit-aware client. The HTTP app uses `hooks` and the admin routes; the server starts the workers.
+ * credit-aware client. The HTTP app uses `hooks`, `metricsRegistry` and the operations below (also the
+ * command line's); the server starts the workers.
  */
 export class Beds24Sync {
-  readonly factory: Beds24ClientFactory;
-  readonly connections: Beds24Connections;
-  readonly queue: SyncQueue;
-  readonly jobs: SyncJobs;
+  /** What the PMS controllers call inside their transactions. */
   readonly hooks: SyncHooks;
-  readonly rooms: Beds24RoomCatalog;
-  readonly reservations: ReservationPushService;
-  readonly availability: AvailabilityPushService;
-  readonly worker: SyncWorker;
-  readonly sweeper: OutboxSweeper;
-  readonly resync: PropertyResync;
-  readonly metrics: SyncMetrics;
-  readonly verifier: DriftVerifier;
-  readonly calendarTick: CalendarTick;
-  readonly options: Beds24SyncOptions;
+  readonly metricsRegistry: Registry;
+  private readonly db: Knex;
+  private readonly queue: SyncQueue;
+  private readonly gate: Beds24ClientFactory['gate'];
+  private readonly availability: AvailabilityPushService;
+  private readonly worker: SyncWorker;
+  private readonly sweeper: OutboxSweeper;
+  private readonly resyncs: PropertyResync;
+  private readonly verifier: DriftVerifier;
+  private readonly calendarTick: CalendarTick;
+  private readonly connector: ConnectService;
   private workersRunning = false;
 
-  constructor(options: Beds24SyncOptions) {
-    this.options = options;
-    const { db, logger, clock } = options;
-    this.metrics = new SyncMetrics(db);
-    this.factory = new Beds24ClientFactory({
-      counters: this.metrics,
+  constructor(deps: Beds24SyncDeps) {
+    const { db, logger, clock, horizonDays } = deps;
+    this.db = db;
+    this.queue = new SyncQueue({ connectionString: deps.databaseUrl, db, logger, tuning: deps.tuning });
+    const metrics = new SyncMetrics({ db, queue: this.queue });
+    this.metricsRegistry = metrics.registry;
+    const factory = new Beds24ClientFactory({
+      counters: metrics,
       db,
-      baseUrl: options.beds24ApiUrl,
-      encryptionKey: options.encryptionKey,
+      baseUrl: deps.beds24ApiUrl,
+      encryptionKey: deps.encryptionKey,
       logger,
       clock,
-      ...options.client,
+      ...deps.client,
     });
-    this.connections = new Beds24Connections(this.factory);
-    this.queue = new SyncQueue({ connectionString: options.databaseUrl, logger, tuning: options.tuning });
-    this.jobs = new SyncJobs(this.queue, db, logger);
-    this.rooms = new Beds24RoomCatalog({ db, connections: this.connections, clock, logger });
-    this.hooks = createSyncHooks(this.jobs, this.rooms, clock);
-    this.reservations = new ReservationPushService({ db, connections: this.connections, clock, logger });
-    this.availability = new AvailabilityPushService({ db, connections: this.connections, clock, logger, horizonDays: options.horizonDays });
+    this.gate = factory.gate;
+    const connections = new Beds24Connections({ factory });
+    const rooms = new Beds24RoomCatalog({ db, connections, clock, logger });
+    this.hooks = createSyncHooks({ queue: this.queue, rooms, clock });
+    const reservations = new ReservationPushService({ db, connections, clock, logger });
+    this.availability = new AvailabilityPushService({ db, connections, clock, logger, horizonDays });
     this.worker = new SyncWorker({
       db,
       queue: this.queue,
       logger,
-      latency: this.metrics.pushLatency,
+      clock,
+      latency: metrics.pushLatency,
       handlers: {
-        reservations: (propertyId, opts) => this.reservations.pushPending(propertyId, opts),
-        availability: (propertyId, opts) => this.availability.pushPending(propertyId, opts),
-        rates: (propertyId, opts) => this.availability.pushPending(propertyId, opts),
-        resync: (propertyId, opts) => this.availability.pushPendingResyncs(propertyId, opts),
+        reservations: (propertyId, options) => reservations.pushPending(propertyId, options),
+        availability: (propertyId, options) => this.availability.pushPending(propertyId, options),
+        rates: (propertyId, options) => this.availability.pushPending(propertyId, options),
+        resync: (propertyId, options) => this.availability.pushPendingResyncs(propertyId, options),
       },
     });
-    this.sweeper = new OutboxSweeper({ db, jobs: this.jobs, logger, intervalMs: options.sweepIntervalMs });
-    this.resync = new PropertyResync(this.jobs, clock, options.horizonDays);
+    this.sweeper = new OutboxSweeper({ db, queue: this.queue, logger, intervalMs: deps.sweepIntervalMs });
+    this.resyncs = new PropertyResync({ db, queue: this.queue, clock, horizonDays });
     this.verifier = new DriftVerifier({
       db,
-      connections: this.connections,
+      connections,
       availability: this.availability,
-      jobs: this.jobs,
+      queue: this.queue,
       clock,
       logger,
-      found: this.metrics.driftCells,
+      found: metrics.driftCells,
     });
-    this.calendarTick = new CalendarTick({ db, jobs: this.jobs, queue: this.queue, clock });
+    this.calendarTick = new CalendarTick({ db, queue: this.queue, clock });
+    this.connector = new ConnectService({
+      db,
+      connector: new Beds24Connector({ factory, clock }),
+      rooms,
+      resync: this.resyncs,
+      tick: this.calendarTick,
+      queue: this.queue,
+      encryptionKey: deps.encryptionKey,
+      clock,
+    });
   }
 
   /** The queue is needed to accept edits; workers are optional so a process can serve HTTP only. */
@@ -112,6 +135,45 @@ export class Beds24Sync {
     }
   }
 
+  /** Sends the wake-ups of recent commits, lets running jobs finish for up to `timeoutMs`, and stops. */
+  async stop(timeoutMs?: number): Promise<void> {
+    if (this.workersRunning) await this.sweeper.stop();
+    await this.queue.stop(timeoutMs);
+  }
+
+  /** Connects a property, or changes its Beds24 property or toggles (see ConnectService). */
+  connect(request: ConnectRequest): Promise<Beds24Config> {
+    return this.connector.connect(request);
+  }
+
+  /** An operator's full resync of a connected property; answers the resync job's id. */
+  resync(propertyId: string, range: { from?: CalendarDate; to?: CalendarDate } = {}): Promise<string | null> {
+    return this.resyncs.request(propertyId, range);
+  }
+
+  /** The drift check now; undefined when the property is not connected or its pushes are off. */
+  verify(
+    propertyId: string,
+    options: { repair?: boolean; priority?: Beds24Priority } = {},
+  ): Promise<DriftReport | undefined> {
+    return this.verifier.verify(propertyId, options);
+  }
+
+  /** One property's sync at a glance, or every property's summed. */
+  status(propertyId?: string): Promise<SyncStatus> {
+    return readSyncStatus({ db: this.db, queue: this.queue, gate: this.gate }, propertyId);
+  }
+
+  /** Puts one failed item back in the queue (404 unknown, 409 not failed). */
+  retryFailure(id: string): Promise<FailureRow> {
+    return retryFailure(this.db, this.queue, id);
+  }
+
+  /** Puts every failed item (of one property, or all) back in the queue; answers how many. */
+  retryFailed(propertyId?: string): Promise<number> {
+    return retryFailed(this.db, this.queue, propertyId);
+  }
+
   /** Each minute, for every property: the date change and the nightly check, when due in its time zone. */
   tick(): Promise<void> {
     return this.calendarTick.run();
@@ -123,14 +185,29 @@ export class Beds24Sync {
    * Beds24 already holds is sent again.
    */
   async nightlyCheck(propertyId: string): Promise<void> {
-    if (!isPushEnabled(await loadBeds24Config(this.options.db, propertyId))) return;
+    if (!isPushEnabled(await loadConfig(this.db, propertyId))) return;
     await this.verifier.verify(propertyId, { repair: true, priority: 'low' });
-    await this.jobs.queueAvailabilitySync(this.options.db, propertyId);
+    await recordChanges(this.db, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
+    this.queue.wakeAfterCommit(this.db, propertyId, ['availability']);
   }
 
-  async stop(timeoutMs?: number): Promise<void> {
-    if (this.workersRunning) await this.sweeper.stop();
-    await this.jobs.flush();
-    await this.queue.stop(timeoutMs);
+  /** One pass of the outbox sweeper now; answers how many jobs it sent. */
+  sweep(): Promise<number> {
+    return this.sweeper.sweep();
+  }
+
+  /** A change-only push of the property's calendar, now, outside the queue (it waits for credits). */
+  pushCalendar(propertyId: string): Promise<PushSummary> {
+    return this.availability.pushCalendar(propertyId);
+  }
+
+  /** Runs one job in this process, as a worker would have. */
+  runJob(data: SyncJobData, attempt: Pick<Job<SyncJobData>, 'id' | 'retryCount'>): Promise<JobVerdict> {
+    return this.worker.handle(data, attempt);
+  }
+
+  /** Every pg-boss schedule on the database (one is expected: the minute tick). */
+  schedules(): Promise<Array<{ name: string; key: string; cron: string }>> {
+    return this.queue.schedules();
   }
 }

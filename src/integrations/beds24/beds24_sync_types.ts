@@ -1,21 +1,5 @@
 import type { Beds24Priority } from './client/priority.ts';
 
-/** The row of beds24_config as the sync reads it (tokens stay encrypted here). */
-export interface Beds24ConfigRow {
-  property_id: string;
-  beds24_property_id: number;
-  beds24_account_id: number | null;
-  refresh_token: string | null;
-  sync_enabled: boolean;
-  push_sync_enabled: boolean;
-  connected_at: Date | null;
-  last_push_at: Date | null;
-}
-
-export type ReservationAction = 'create' | 'update' | 'cancel';
-
-export type SyncState = 'pending' | 'synced' | 'failed' | 'skipped';
-
 /** What one push run did, for logs, tests and benchmarks. */
 export interface PushSummary {
   created: number;
@@ -33,6 +17,8 @@ export interface PushOptions {
    * the job can give its property back and come again; true or absent (CLI, direct calls): it waits.
    */
   wait?: boolean;
+  /** The job attempt's deadline: no Beds24 call is tried again past it. */
+  deadline?: Date;
 }
 
 export function emptySummary(): PushSummary {

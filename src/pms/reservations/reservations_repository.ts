@@ -1,25 +1,23 @@
 import type { Db } from '../../db.ts';
 import { applyCursor, toPage, type Page } from '../../http/pagination.ts';
 import { OCCUPYING_STATUSES } from '../common_schemas.ts';
+import { withSyncState } from '../../integrations/beds24/store/reservation_sync_store.ts';
 import { GUEST_COLUMNS } from '../guests/guest_schemas.ts';
 import type { ListReservationsFilter, Reservation, ReservationRow } from './reservation_schemas.ts';
 
 const guestJson = `json_build_object(${GUEST_COLUMNS.map((c) => `'${c}', g.${c}`).join(', ')}) as guest`;
-
-// Where the reservation stands with Beds24: null until the sync first looked at it.
-const syncJson = `case when s.reservation_id is null then null else json_build_object(
-  'state', s.state, 'last_pushed_at', s.last_pushed_at, 'last_error', s.last_error) end as beds24_sync`;
 
 // An assigned reservation is in its room's Beds24 room; an unassigned one takes a unit of the booked one.
 const beds24RoomJson = `case when reservations.room_id is null then reservations.booked_beds24_room_id
   else rm.beds24_room_id end as beds24_room_id`;
 
 function withGuest(db: Db) {
-  return db('reservations')
+  const query = db('reservations')
     .join('guests as g', 'g.id', 'reservations.guest_id')
     .leftJoin('rooms as rm', 'rm.id', 'reservations.room_id')
-    .leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'reservations.id')
-    .select('reservations.*', db.raw(guestJson), db.raw(beds24RoomJson), db.raw(syncJson));
+    .select('reservations.*', db.raw(guestJson), db.raw(beds24RoomJson));
+  // Where the reservation stands with Beds24.
+  return withSyncState(db, query);
 }
 
 export function findReservation(db: Db, id: string): Promise<Reservation | undefined> {

@@ -1,8 +1,6 @@
 import { Router } from 'express';
-import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Beds24Sync } from '../beds24_sync.ts';
-import { Beds24Connector } from '../services/beds24_connector.ts';
 import { createCallsController } from './calls_controller.ts';
 import { createConfigController } from './config_controller.ts';
 import { createJobsController } from './jobs_controller.ts';
@@ -13,24 +11,15 @@ import { createVerifyController } from './verify_controller.ts';
 export interface AdminDeps {
   db: Knex;
   sync: Beds24Sync;
-  clock: Clock;
 }
 
 /** The Beds24 admin routes, mounted under /api/admin/beds24 behind the admin token. */
-export function createBeds24AdminRouter({ db, sync, clock }: AdminDeps): Router {
-  const resync = sync.resync;
-  const config = createConfigController({
-    db,
-    connector: new Beds24Connector(sync.factory, clock),
-    resync,
-    jobs: sync.jobs,
-    rooms: sync.rooms,
-    encryptionKey: sync.options.encryptionKey,
-  });
-  const status = createStatusController({ db, queue: sync.queue, gate: sync.factory.gate });
-  const jobs = createJobsController({ db, jobs: sync.jobs });
-  const resyncs = createResyncController({ db, resync });
-  const verify = createVerifyController({ db, verifier: sync.verifier });
+export function createBeds24AdminRouter({ db, sync }: AdminDeps): Router {
+  const config = createConfigController({ db, sync });
+  const status = createStatusController({ db, sync });
+  const jobs = createJobsController({ db, sync });
+  const resyncs = createResyncController({ sync });
+  const verify = createVerifyController({ db, sync });
   const calls = createCallsController({ db });
 
   return Router()

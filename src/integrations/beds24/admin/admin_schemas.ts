@@ -18,7 +18,6 @@ export const ConfigBody = z
     path: ['refresh_token'],
     message: 'send either invite_code or refresh_token, not both',
   });
-export type ConfigInput = z.infer<typeof ConfigBody>;
 
 export const PropertyIdParams = z.strictObject({ property_id: Id });
 

@@ -1,17 +1,15 @@
 import type { RequestHandler } from 'express';
-import { inTransaction } from '../../../db/transaction.ts';
 import type { Knex } from '../../../db.ts';
-import { ConflictError, NotFoundError } from '../../../errors.ts';
-import { applyCursor, toPage } from '../../../http/pagination.ts';
+import { toPage } from '../../../http/pagination.ts';
 import { parse } from '../../../http/validate.ts';
 import { daysBetween } from '../../../utils/dates.ts';
-import type { SyncJobs } from '../queue/sync_jobs.ts';
-import { retryFailure, type FailureRow } from '../services/sync_failures.ts';
+import type { Beds24Sync } from '../beds24_sync.ts';
+import { listFailures, type FailureRow } from '../store/failures_store.ts';
 import { JobIdParams, JobsQuery } from './admin_schemas.ts';
 
 export interface JobsControllerDeps {
   db: Knex;
-  jobs: SyncJobs;
+  sync: Pick<Beds24Sync, 'retryFailure'>;
 }
 
 /** What a failed item is about, in the hotel's words. */
@@ -95,12 +93,11 @@ function present(row: FailureRow, subjects: Map<string, FailureSubject>) {
   };
 }
 
-export function createJobsController({ db, jobs }: JobsControllerDeps) {
+export function createJobsController({ db, sync }: JobsControllerDeps) {
   const listJobsHandler: RequestHandler = async (req, res) => {
     const query = parse(JobsQuery, req.query, 'query');
-    const builder = db('beds24_sync_failures').select('*').where({ state: query.state });
-    if (query.property_id) builder.where({ property_id: query.property_id });
-    const rows: FailureRow[] = await applyCursor(builder, 'beds24_sync_failures', query.limit, query.cursor, 'failed_at');
+    const { state, property_id: propertyId, limit, cursor } = query;
+    const rows = await listFailures(db, { state, propertyId, limit, cursor });
     const subjects = await subjectsOf(db, rows);
     res.json(toPage(rows, query.limit, (row) => present(row, subjects), 'failed_at'));
   };
@@ -108,12 +105,7 @@ export function createJobsController({ db, jobs }: JobsControllerDeps) {
   /** Puts the failed thing back in the outbox and queues its property's job. */
   const retryJobHandler: RequestHandler = async (req, res) => {
     const { id } = parse(JobIdParams, req.params, 'path');
-    const row = await inTransaction(db, async (trx) => {
-      const failure: FailureRow | undefined = await trx('beds24_sync_failures').where({ id }).forUpdate().first();
-      if (!failure) throw new NotFoundError('failed job', id);
-      if (failure.state !== 'failed') throw new ConflictError(`job ${id} is ${failure.state}, not failed`);
-      return retryFailure(trx, jobs, failure);
-    });
+    const row = await sync.retryFailure(id);
     res.status(202).json(present(row, await subjectsOf(db, [row])));
   };
 

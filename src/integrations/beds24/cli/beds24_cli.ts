@@ -7,16 +7,12 @@ import { migrateLatest } from '../../../db/migrate.ts';
 import { resolveSecrets } from '../../../dev_secrets.ts';
 import { AppError } from '../../../errors.ts';
 import { createLogger, type Logger } from '../../../logger.ts';
-import { encrypt, useEncryptionKey } from '../../../utils/encryption.ts';
+import { useEncryptionKey } from '../../../utils/encryption.ts';
 import { Beds24Sync } from '../beds24_sync.ts';
 import { findRunningDemoSandbox, startDemoSandbox } from '../demo/demo_sandbox.ts';
-import { CreditGate } from '../client/credit_gate.ts';
-import { SyncJobs } from '../queue/sync_jobs.ts';
-import { SyncQueue } from '../queue/sync_queue.ts';
-import { Beds24Connector } from '../services/beds24_connector.ts';
 import type { CalendarDriftRange, DriftCause } from '../services/drift_ranges.ts';
-import { retryFailure, type FailureRow } from '../services/sync_failures.ts';
-import { readSyncStatus } from '../services/sync_status.ts';
+import { configuredProperties, isPushEnabled } from '../store/config_store.ts';
+import { countPendingChanges } from '../store/outbox_store.ts';
 
 const USAGE = `usage: npm run beds24 -- <command> [options]
 
@@ -58,12 +54,6 @@ async function beds24Url(env: Env, logger: Logger, stops: Stops): Promise<string
   return demo.url;
 }
 
-async function properties(db: Knex, propertyId: string | undefined): Promise<Array<{ id: string; name: string }>> {
-  const query = db('properties as p').join('beds24_config as c', 'c.property_id', 'p.id').select('p.id', 'p.name').orderBy('p.name');
-  if (propertyId) query.where('p.id', propertyId);
-  return query;
-}
-
 const CAUSES: Record<DriftCause, string> = {
   unknown_room: 'the Beds24 account has no such room',
   push_failed: 'Beds24 refused the last push',
@@ -74,7 +64,7 @@ const CAUSES: Record<DriftCause, string> = {
 };
 
 /** One line per Beds24 room and run of nights, e.g. `room 200001 2027-03-04..2027-03-06 (3 nights): ...`. */
-export function describeRange(range: CalendarDriftRange): string {
+function describeRange(range: CalendarDriftRange): string {
   const nights = range.nights === 1 ? `${range.from} (1 night)` : `${range.from}..${range.to} (${range.nights} nights)`;
   const values = (v: CalendarDriftRange['actual']): string => `${v.num_avail ?? '-'} @ ${v.price1 ?? '-'}`;
   const cause = `${CAUSES[range.cause]} [${range.cause}]${range.message === null ? '' : `: ${range.message}`}`;
@@ -115,77 +105,58 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
     stops.push(() => database.close());
     const db = database.db;
     await migrateLatest(db);
-    if (!NEEDS_BEDS24.has(command)) {
-      const queue = new SyncQueue({ connectionString: database.url, logger });
-      const jobs = new SyncJobs(queue, db, logger);
-      if (command === 'retry-failed') {
-        await queue.start();
-        stops.push(async () => {
-          await jobs.flush();
-          await queue.stop(5000);
-        });
-      }
-      const gate = new CreditGate({ db, clock: systemClock, logger });
-      if (command === 'status') return await printStatus({ db, queue, gate }, values.property, out);
-      return await retryFailed(db, jobs, values.property, out);
-    }
     const sync = new Beds24Sync({
       db,
       databaseUrl: database.url,
-      beds24ApiUrl: await beds24Url(env, logger, stops),
+      beds24ApiUrl: NEEDS_BEDS24.has(command) ? await beds24Url(env, logger, stops) : undefined,
       encryptionKey: secrets.encryptionKey,
       horizonDays: env.SYNC_HORIZON_DAYS,
       logger,
       clock: systemClock,
     });
     stops.push(() => sync.stop(5000));
-    await sync.start({ workers: command === 'resync' });
+    // `status` only reads: it does not even start the queue.
+    if (command !== 'status') await sync.start({ workers: command === 'resync' });
     switch (command) {
+      case 'status':
+        return await printStatus(db, sync, values.property, out);
+      case 'retry-failed': {
+        // Queued again in the database; a running server (or the next start) pushes them.
+        out(`${await sync.retryFailed(values.property)} failed item(s) queued again`);
+        return 0;
+      }
       case 'connect': {
         if (!values.property || !values['invite-code']) throw new UsageError('connect needs --property and --invite-code');
-        const connector = new Beds24Connector(sync.factory, systemClock);
-        let beds24PropertyId = values['beds24-property'] ? Number(values['beds24-property']) : undefined;
-        if (beds24PropertyId === undefined) {
-          beds24PropertyId = await connector.onlyProperty(values.property, values['invite-code']);
-        }
-        const connection = await connector.connect(values.property, beds24PropertyId, { inviteCode: values['invite-code'] });
-        await db.transaction(async (trx) => {
-          await trx('beds24_config')
-            .insert({
-              property_id: values.property,
-              beds24_property_id: beds24PropertyId,
-              beds24_account_id: connection.beds24AccountId,
-              refresh_token: encrypt(connection.refreshToken, secrets.encryptionKey),
-              access_token: encrypt(connection.accessToken, secrets.encryptionKey),
-              access_token_expires_at: connection.accessTokenExpiresAt,
-              connected_at: new Date(),
-            })
-            .onConflict('property_id')
-            .merge();
-          await sync.resync.queue(trx, values.property as string);
+        const config = await sync.connect({
+          propertyId: values.property,
+          beds24PropertyId: values['beds24-property'] ? Number(values['beds24-property']) : undefined,
+          inviteCode: values['invite-code'],
         });
-        out(`connected property ${values.property} to Beds24 property ${beds24PropertyId}; a full resync is queued`);
+        const queued = isPushEnabled(config)
+          ? 'a full resync is queued'
+          : 'pushes are off (sync_enabled or push_sync_enabled)';
+        out(`connected property ${config.property_id} to Beds24 property ${config.beds24_property_id}; ${queued}`);
         return 0;
       }
       case 'resync': {
         if (!values.property) throw new UsageError('resync needs --property');
         const propertyId = values.property;
-        await db.transaction((trx) => sync.resync.queue(trx, propertyId, values.from, values.to));
-        const pending = async (): Promise<number> => Number(((await db('beds24_pending_changes').where({ property_id: propertyId }).count({ n: '*' }).first()) as { n: string }).n);
+        await sync.resync(propertyId, { from: values.from, to: values.to });
+        const pending = (): Promise<number> => countPendingChanges(db, propertyId);
         const total = await pending();
         for (let left = total; left > 0; left = await pending()) {
           process.stderr.write(`\r${bar(total - left, total)} ${left} change(s) left `);
-          await new Promise((resolve) => setTimeout(resolve, 250));
+          await systemClock.sleep(250);
         }
         process.stderr.write(`\r${bar(total, total)} done${' '.repeat(20)}\n`);
-        const status = await readSyncStatus(db, sync.queue, sync.factory.gate, propertyId);
+        const status = await sync.status(propertyId);
         out(`resync done: failed items ${status.failed_jobs}, credits left ${status.credits.remaining ?? 'unknown'}`);
         return status.failed_jobs > 0 ? 1 : 0;
       }
       case 'verify': {
         let differences = 0;
-        for (const property of await properties(db, values.property)) {
-          const report = await sync.verifier.verify(property.id, { repair: !values['no-repair'], priority: 'normal' });
+        for (const property of await configuredProperties(db, values.property)) {
+          const report = await sync.verify(property.id, { repair: !values['no-repair'], priority: 'normal' });
           if (!report) {
             out(`${property.name}: not connected or pushes off`);
             continue;
@@ -207,15 +178,9 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
   }
 }
 
-interface StatusDeps {
-  db: Knex;
-  queue: SyncQueue;
-  gate: CreditGate;
-}
-
-async function printStatus({ db, queue, gate }: StatusDeps, propertyId: string | undefined, out: Out): Promise<number> {
-  for (const property of await properties(db, propertyId)) {
-    const s = await readSyncStatus(db, queue, gate, property.id);
+async function printStatus(db: Knex, sync: Beds24Sync, propertyId: string | undefined, out: Out): Promise<number> {
+  for (const property of await configuredProperties(db, propertyId)) {
+    const s = await sync.status(property.id);
     const depth = Object.entries(s.queue_depth)
       .map(([kind, d]) => `${kind} ${d.pending_changes}/${d.queued}/${d.running}`)
       .join(', ');
@@ -228,18 +193,6 @@ async function printStatus({ db, queue, gate }: StatusDeps, propertyId: string |
     out(`  failed items ${s.failed_jobs}, oldest pending change ${oldest} s, last push ${lastPush}`);
     out(`  credits ${s.credits.remaining ?? 'unknown'} left, reset in ${s.credits.resets_in_s ?? '-'} s`);
   }
-  return 0;
-}
-
-/** Queued again in the database; a running server (or the next start) pushes them. */
-async function retryFailed(db: Knex, jobs: SyncJobs, propertyId: string | undefined, out: Out): Promise<number> {
-  const query = db('beds24_sync_failures').where({ state: 'failed' });
-  if (propertyId) query.where({ property_id: propertyId });
-  const failures: FailureRow[] = await query.select('*');
-  await db.transaction(async (trx) => {
-    for (const failure of failures) await retryFailure(trx, jobs, failure);
-  });
-  out(`${failures.length} failed item(s) queued again`);
   return 0;
 }
 

@@ -31,6 +31,8 @@ export interface CallOptions {
   wait?: boolean;
   retries?: number;
   timeoutMs?: number;
+  /** No try of the call starts after this (the deadline of the job attempt making it). */
+  deadline?: Date;
 }
 
 const MAX_PAGES = 200;
@@ -39,16 +41,8 @@ const MAX_PAGES = 200;
 export class Beds24Client {
   private readonly transport: Beds24Transport;
 
-  constructor(transport: Beds24Transport) {
+  constructor({ transport }: { transport: Beds24Transport }) {
     this.transport = transport;
-  }
-
-  get accountKey(): string {
-    return this.transport.accountKey;
-  }
-
-  getAuthDetails(): Promise<AuthDetailsAnswer> {
-    return this.transport.call({ method: 'GET', path: '/authentication/details', schema: AuthDetailsAnswer, priority: 'critical', idempotent: true });
   }
 
   async getProperties(ids: number[] = [], options: CallOptions = {}): Promise<Beds24Property[]> {
@@ -147,7 +141,7 @@ export class Beds24Client {
 export class Beds24AuthApi {
   private readonly transport: Beds24Transport;
 
-  constructor(transport: Beds24Transport) {
+  constructor({ transport }: { transport: Beds24Transport }) {
     this.transport = transport;
   }
 
@@ -187,8 +181,9 @@ export class Beds24AuthApi {
 }
 
 /** Only the per-call settings: callers pass wider objects (push options) that must not leak into the call. */
-function settings({ wait, retries, timeoutMs }: CallOptions): Pick<CallOptions, 'wait' | 'retries' | 'timeoutMs'> {
-  return { wait, retries, timeoutMs };
+function settings(options: CallOptions): Pick<CallOptions, 'wait' | 'retries' | 'timeoutMs' | 'deadline'> {
+  const { wait, retries, timeoutMs, deadline } = options;
+  return { wait, retries, timeoutMs, deadline };
 }
 
 function toItemResults(answer: PostResultItem[], sent: number, endpoint: string): ItemResult[] {

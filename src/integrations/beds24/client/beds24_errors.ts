@@ -75,3 +75,10 @@ export class Beds24UnexpectedAnswerError extends Beds24Error {
     super('beds24_unexpected_answer', message, false);
   }
 }
+
+/** This process was started without a Beds24 API URL (a command that works on the database only). */
+export class Beds24NotConfiguredError extends AppError {
+  constructor() {
+    super('beds24_not_configured', 500, 'no Beds24 API URL is configured in this process');
+  }
+}

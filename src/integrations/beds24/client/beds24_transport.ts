@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
+import type { Clock } from '../../../clock.ts';
 import type { Logger } from '../../../logger.ts';
 import {
   Beds24AuthError,
@@ -39,9 +40,11 @@ export interface CallSpec<S extends z.ZodType> {
   /** Override the transport's retries and timeout, for a caller that someone is waiting on (an HTTP request). */
   retries?: number;
   timeoutMs?: number;
+  /** No try starts after this (a job attempt's deadline); without it the transport's `retryBoundMs` applies. */
+  deadline?: Date;
 }
 
-export interface TransportOptions {
+export interface TransportDeps {
   baseUrl: string;
   accountKey: string;
   propertyId?: string;
@@ -49,6 +52,9 @@ export interface TransportOptions {
   gate: CreditGate;
   syncLog: SyncLog;
   logger: Logger;
+  clock: Clock;
+  /** How long a call made without a deadline may go on retrying. */
+  retryBoundMs: number;
   timeoutMs?: number;
   retries?: number;
   minRetryDelayMs?: number;
@@ -65,6 +71,9 @@ interface RawAnswer {
   durationMs: number;
 }
 
+/** The default timeout of one request: a try started just before a deadline ends at most this much later. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** Connection never made: the request cannot have reached Beds24. */
 const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -73,17 +82,17 @@ const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUN
  * 401), retried with exponential backoff and jitter on transient failures, validated with zod, and logged.
  */
 export class Beds24Transport {
-  private readonly options: TransportOptions;
+  private readonly deps: TransportDeps;
   private readonly http: AxiosInstance;
   private readonly costEstimates = new Map<string, number>();
 
-  constructor(options: TransportOptions) {
-    this.options = options;
+  constructor(deps: TransportDeps) {
+    this.deps = deps;
     this.http =
-      options.http ??
+      deps.http ??
       axios.create({
-        baseURL: options.baseUrl.replace(/\/+$/, ''),
-        timeout: options.timeoutMs ?? 30_000,
+        baseURL: deps.baseUrl.replace(/\/+$/, ''),
+        timeout: deps.timeoutMs ?? REQUEST_TIMEOUT_MS,
         headers: { accept: 'application/json' },
         responseType: 'text',
         transformResponse: [(data: unknown) => data],
@@ -91,14 +100,11 @@ export class Beds24Transport {
       });
   }
 
-  get accountKey(): string {
-    return this.options.accountKey;
-  }
-
   call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.infer<S>> {
-    const { minRetryDelayMs = 500, maxRetryDelayMs = 30_000 } = this.options;
+    const { minRetryDelayMs = 500, maxRetryDelayMs = 30_000, clock, retryBoundMs } = this.deps;
+    const maxRetryTime = spec.deadline ? Math.max(0, spec.deadline.getTime() - clock.now().getTime()) : retryBoundMs;
     return pRetry(() => this.attempt(spec), {
-      retries: spec.retries ?? this.options.retries ?? 5,
+      retries: spec.retries ?? this.deps.retries ?? 5,
       minTimeout: minRetryDelayMs,
       maxTimeout: maxRetryDelayMs,
       factor: 2,
@@ -108,7 +114,7 @@ export class Beds24Transport {
       // A deferral goes straight back to the caller, who chose not to wait.
       shouldRetry: ({ error }) =>
         error instanceof Beds24Error && error.retryable && !(error instanceof Beds24CreditsDeferredError),
-      maxRetryTime: 15 * 60_000,
+      maxRetryTime,
     });
   }
 
@@ -161,7 +167,7 @@ export class Beds24Transport {
   private async send(spec: CallSpec<z.ZodType>, token: string | undefined): Promise<RawAnswer> {
     const key = `${spec.method} ${spec.path}`;
     const estimate = this.costEstimates.get(key) ?? 1;
-    return this.options.gate.run(this.options.accountKey, spec.priority, estimate, async () => {
+    return this.deps.gate.run(this.deps.accountKey, spec.priority, estimate, async () => {
       const started = performance.now();
       const headers: Record<string, string> = { ...spec.authHeaders };
       if (token !== undefined) headers.token = token;
@@ -194,9 +200,9 @@ export class Beds24Transport {
   }
 
   private async log(spec: CallSpec<z.ZodType>, answer: RawAnswer, outcome: CallOutcome, error?: string): Promise<void> {
-    await this.options.syncLog.record({
-      accountKey: this.options.accountKey,
-      propertyId: this.options.propertyId,
+    await this.deps.syncLog.record({
+      accountKey: this.deps.accountKey,
+      propertyId: this.deps.propertyId,
       method: spec.method,
       path: spec.path,
       status: answer.status,
@@ -211,8 +217,8 @@ export class Beds24Transport {
   }
 
   private requireTokens(): TokenSource {
-    if (!this.options.tokens) throw new Beds24AuthError('no access token source configured for this client');
-    return this.options.tokens;
+    if (!this.deps.tokens) throw new Beds24AuthError('no access token source configured for this client');
+    return this.deps.tokens;
   }
 }
 
@@ -263,7 +269,7 @@ function networkCode(error: unknown): string {
 }
 
 /** Array parameters go out as repeated keys (`?status=new&status=confirmed`); Beds24 answers 400 to comma lists. */
-export function toSearchParams(query: Record<string, QueryValue>): URLSearchParams {
+function toSearchParams(query: Record<string, QueryValue>): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;

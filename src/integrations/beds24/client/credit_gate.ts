@@ -1,6 +1,7 @@
 import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
+import { chargeAssumedCost, readMeter, writeMeter, type MeterRow } from '../store/credit_meter_store.ts';
 import { Beds24CreditsDeferredError } from './beds24_errors.ts';
 import { DEFAULT_RESERVES, type Beds24Priority } from './priority.ts';
 import { PriorityMutex } from './priority_mutex.ts';
@@ -20,7 +21,7 @@ export interface GatedOutcome<T> {
   value: T;
 }
 
-export interface CreditGateOptions {
+export interface CreditGateDeps {
   db: Knex;
   clock: Clock;
   logger: Logger;
@@ -42,11 +43,6 @@ export interface MeterState {
   resetsInSeconds: number | null;
 }
 
-interface MeterRow {
-  remaining: number | null;
-  resets_at: Date | null;
-}
-
 /**
  * The account's credit budget, shared by every process through one database row per account.
  *
@@ -66,12 +62,12 @@ export class CreditGate {
   private readonly fallbackResetSeconds: number;
   private readonly mutexes = new Map<string, PriorityMutex>();
 
-  constructor(options: CreditGateOptions) {
-    this.db = options.db;
-    this.clock = options.clock;
-    this.logger = options.logger;
-    this.reserves = options.reserves ?? DEFAULT_RESERVES;
-    this.fallbackResetSeconds = options.fallbackResetSeconds ?? 60;
+  constructor(deps: CreditGateDeps) {
+    this.db = deps.db;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.reserves = deps.reserves ?? DEFAULT_RESERVES;
+    this.fallbackResetSeconds = deps.fallbackResetSeconds ?? 60;
   }
 
   async run<T>(
@@ -88,7 +84,7 @@ export class CreditGate {
       try {
         const result = await this.db.transaction(async (trx) => {
           await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`beds24-credits:${accountKey}`]);
-          const row: MeterRow | undefined = await trx('beds24_credit_meter').where({ account_key: accountKey }).first(['remaining', 'resets_at']);
+          const row = await readMeter(trx, accountKey);
           const wait = this.waitNeeded(row, priority, estimatedCost);
           if (wait > 0) return { done: false, waitMs: wait } as const;
           const outcome = await call();
@@ -107,8 +103,7 @@ export class CreditGate {
   }
 
   async read(accountKey: string): Promise<MeterState> {
-    const row: MeterRow | undefined = await this.db('beds24_credit_meter').where({ account_key: accountKey }).first(['remaining', 'resets_at']);
-    return toState(row, this.clock.now());
+    return toState(await readMeter(this.db, accountKey), this.clock.now());
   }
 
   private waitNeeded(row: MeterRow | undefined, priority: Beds24Priority, cost: number): number {
@@ -121,25 +116,19 @@ export class CreditGate {
 
   private async record(trx: Knex.Transaction, accountKey: string, outcome: GatedOutcome<unknown>): Promise<void> {
     const { remaining, resetsInSeconds } = outcome.meter;
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
+    const after = (seconds: number): Date => new Date(now.getTime() + seconds * 1000);
     let next: { remaining: number; resets_at: Date } | undefined;
     if (remaining !== undefined && resetsInSeconds !== undefined) {
-      next = { remaining, resets_at: new Date(now + resetsInSeconds * 1000) };
+      next = { remaining, resets_at: after(resetsInSeconds) };
     } else if (outcome.assumedCost !== undefined) {
       // Beds24 may have charged a call whose answer we never saw: keep the meter on the safe side.
-      await trx('beds24_credit_meter')
-        .where({ account_key: accountKey })
-        .whereNotNull('remaining')
-        .update({ remaining: trx.raw('greatest(0, remaining - ?)', [outcome.assumedCost]), updated_at: new Date(now) });
+      await chargeAssumedCost(trx, accountKey, outcome.assumedCost, now);
     }
     if (outcome.rateLimited) {
-      next = { remaining: 0, resets_at: new Date(now + (resetsInSeconds ?? this.fallbackResetSeconds) * 1000) };
+      next = { remaining: 0, resets_at: after(resetsInSeconds ?? this.fallbackResetSeconds) };
     }
-    if (!next) return;
-    await trx('beds24_credit_meter')
-      .insert({ account_key: accountKey, ...next, updated_at: new Date(now) })
-      .onConflict('account_key')
-      .merge();
+    if (next) await writeMeter(trx, accountKey, next, now);
   }
 
   private mutexFor(accountKey: string): PriorityMutex {

@@ -1,5 +1,6 @@
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
+import { insertCall } from '../store/sync_log_store.ts';
 
 export type CallOutcome = 'ok' | 'item_errors' | 'transient' | 'rate_limited' | 'auth' | 'validation' | 'unexpected';
 
@@ -47,10 +48,16 @@ export function trimForLog(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** Every Beds24 call, one row in beds24_sync_log and one log line: endpoint, status, cost, duration, outcome. */
+/** Every Beds24 call, one row in the sync log table and one log line: endpoint, status, cost, duration, outcome. */
 export interface CallCounters {
   calls: { inc(labels: { endpoint: string; outcome: string }): void };
   credits: { inc(labels: { endpoint: string }, value: number): void };
+}
+
+export interface SyncLogDeps {
+  db: Knex;
+  logger: Logger;
+  counters?: CallCounters;
 }
 
 export class SyncLog {
@@ -58,7 +65,7 @@ export class SyncLog {
   private readonly logger: Logger;
   private readonly counters: CallCounters | undefined;
 
-  constructor(db: Knex, logger: Logger, counters?: CallCounters) {
+  constructor({ db, logger, counters }: SyncLogDeps) {
     this.db = db;
     this.logger = logger;
     this.counters = counters;
@@ -80,7 +87,7 @@ export class SyncLog {
     if (entry.outcome === 'ok') this.logger.debug(line, 'beds24 call');
     else this.logger.warn({ ...line, error: entry.error }, 'beds24 call failed');
     try {
-      await this.db('beds24_sync_log').insert({
+      await insertCall(this.db, {
         account_key: entry.accountKey,
         property_id: entry.propertyId ?? null,
         method: entry.method,
@@ -96,7 +103,7 @@ export class SyncLog {
       });
     } catch (error) {
       // The audit row is secondary to the push itself: a failed insert is reported, never fatal.
-      this.logger.error({ err: error, endpoint: line.endpoint }, 'could not write beds24_sync_log');
+      this.logger.error({ err: error, endpoint: line.endpoint }, 'could not write the sync log');
     }
   }
 }

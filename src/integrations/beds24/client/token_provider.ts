@@ -1,10 +1,11 @@
 import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import { decrypt, encrypt } from '../../../utils/encryption.ts';
+import { lockTokens, saveAccessToken } from '../store/config_store.ts';
 import { Beds24AuthError } from './beds24_errors.ts';
 import type { TokenAnswer } from './beds24_schemas.ts';
 
-export interface TokenProviderOptions {
+export interface TokenProviderDeps {
   db: Knex;
   propertyId: string;
   encryptionKey: string;
@@ -15,28 +16,22 @@ export interface TokenProviderOptions {
   marginSeconds?: number;
 }
 
-interface TokenRow {
-  refresh_token: string | null;
-  access_token: string | null;
-  access_token_expires_at: Date | null;
-}
-
 const DEFAULT_TTL_SECONDS = 86_400;
 
 /**
- * The access token of one connected property, cached in memory and, encrypted, in beds24_config so every
+ * The access token of one connected property, cached in memory and, encrypted, in its config row so every
  * process shares it. A refresh happens once: in-process callers share one promise, and across processes
  * the config row lock makes the others wait and then read the token the first one stored.
  */
 export class AccessTokenProvider {
-  private readonly options: TokenProviderOptions;
+  private readonly deps: TokenProviderDeps;
   private readonly marginMs: number;
   private cached: { token: string; expiresAt: number } | undefined;
   private inflight: Promise<{ token: string; minted: boolean }> | undefined;
 
-  constructor(options: TokenProviderOptions) {
-    this.options = options;
-    this.marginMs = (options.marginSeconds ?? 300) * 1000;
+  constructor(deps: TokenProviderDeps) {
+    this.deps = deps;
+    this.marginMs = (deps.marginSeconds ?? 300) * 1000;
   }
 
   /**
@@ -49,7 +44,8 @@ export class AccessTokenProvider {
   }
 
   async get(): Promise<string> {
-    if (this.cached && this.cached.expiresAt - this.marginMs > this.options.clock.now().getTime()) return this.cached.token;
+    const now = this.deps.clock.now().getTime();
+    if (this.cached && this.cached.expiresAt - this.marginMs > now) return this.cached.token;
     return (await this.singleFlight(undefined)).token;
   }
 
@@ -61,12 +57,9 @@ export class AccessTokenProvider {
   }
 
   private loadOrMint(rejected: string | undefined): Promise<{ token: string; minted: boolean }> {
-    const { db, propertyId, encryptionKey, clock, mint } = this.options;
+    const { db, propertyId, encryptionKey, clock, mint } = this.deps;
     return db.transaction(async (trx) => {
-      const row: TokenRow | undefined = await trx('beds24_config')
-        .where({ property_id: propertyId })
-        .forUpdate()
-        .first(['refresh_token', 'access_token', 'access_token_expires_at']);
+      const row = await lockTokens(trx, propertyId);
       if (!row?.refresh_token) throw new Beds24AuthError('property is not connected to Beds24 (no refresh token)');
       const now = clock.now().getTime();
       if (row.access_token && row.access_token_expires_at && row.access_token_expires_at.getTime() - this.marginMs > now) {
@@ -78,9 +71,7 @@ export class AccessTokenProvider {
       }
       const answer = await mint(decrypt(row.refresh_token, encryptionKey));
       const expiresAt = now + (answer.expiresIn ?? DEFAULT_TTL_SECONDS) * 1000;
-      await trx('beds24_config')
-        .where({ property_id: propertyId })
-        .update({ access_token: encrypt(answer.token, encryptionKey), access_token_expires_at: new Date(expiresAt) });
+      await saveAccessToken(trx, propertyId, encrypt(answer.token, encryptionKey), new Date(expiresAt));
       this.cached = { token: answer.token, expiresAt };
       return { token: answer.token, minted: true };
     });

@@ -1,16 +1,13 @@
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
-import { encrypt } from '../../../utils/encryption.ts';
-import type { PropertyResync } from '../services/property_resync.ts';
+import type { Beds24Sync } from '../beds24_sync.ts';
 import type { Beds24Sandbox } from '@pms/beds24-sandbox';
-import type { Beds24Connector } from '../services/beds24_connector.ts';
+import { unconfiguredProperty } from '../store/config_store.ts';
 
 export interface DemoConnectionDeps {
   db: Knex;
   sandbox: Beds24Sandbox;
-  connector: Beds24Connector;
-  resync: PropertyResync;
-  encryptionKey: string;
+  sync: Pick<Beds24Sync, 'connect'>;
   logger: Logger;
 }
 
@@ -19,12 +16,8 @@ export interface DemoConnectionDeps {
  * the demo hotel, maps the rooms to it and connects the property with an invite code, exactly as an
  * operator would through the admin API. Later starts find the connection and do nothing.
  */
-export async function ensureDemoConnection({ db, sandbox, connector, resync, encryptionKey, logger }: DemoConnectionDeps): Promise<void> {
-  const property: { id: string; name: string; timezone: string; currency: string } | undefined = await db('properties')
-    .where({ name: 'Demo Hotel' })
-    .leftJoin('beds24_config as c', 'c.property_id', 'properties.id')
-    .whereNull('c.property_id')
-    .first('properties.id', 'properties.name', 'properties.timezone', 'properties.currency');
+export async function ensureDemoConnection({ db, sandbox, sync, logger }: DemoConnectionDeps): Promise<void> {
+  const property = await unconfiguredProperty(db, 'Demo Hotel');
   if (!property) return;
   const rooms: Array<{ id: string; room_type: string }> = await db('rooms').where({ property_id: property.id }).select('id', 'room_type');
   const types = [...new Set(rooms.map((room) => room.room_type))];
@@ -40,21 +33,13 @@ export async function ensureDemoConnection({ db, sandbox, connector, resync, enc
   });
   const beds24Property = account.properties[0];
   if (!beds24Property) return;
-  const connection = await connector.connect(property.id, beds24Property.id, { inviteCode: sandbox.createInviteCode(account.accountId) });
+  // Mapped before connecting, as an operator does: connecting checks every mapped room against Beds24.
   await db.transaction(async (trx) => {
     for (const [index, type] of types.entries()) {
       await trx('rooms').where({ property_id: property.id, room_type: type }).update({ beds24_room_id: beds24Property.rooms[index]?.id });
     }
-    await trx('beds24_config').insert({
-      property_id: property.id,
-      beds24_property_id: beds24Property.id,
-      beds24_account_id: connection.beds24AccountId,
-      refresh_token: encrypt(connection.refreshToken, encryptionKey),
-      access_token: encrypt(connection.accessToken, encryptionKey),
-      access_token_expires_at: connection.accessTokenExpiresAt,
-      connected_at: new Date(),
-    });
-    await resync.queue(trx, property.id);
   });
+  const inviteCode = sandbox.createInviteCode(account.accountId);
+  await sync.connect({ propertyId: property.id, beds24PropertyId: beds24Property.id, inviteCode });
   logger.info({ property_id: property.id, beds24_property_id: beds24Property.id }, 'demo hotel connected to the local Beds24 sandbox');
 }

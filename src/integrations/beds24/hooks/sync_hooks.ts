@@ -2,8 +2,10 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { RoomRow } from '../../../pms/rooms/room_schemas.ts';
-import type { Change, SyncJobs } from '../queue/sync_jobs.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
 import { currentAndFutureStays } from '../services/current_stays.ts';
+import { probeConnection as probe } from '../store/config_store.ts';
+import { recordChanges, type Change } from '../store/outbox_store.ts';
 
 type Trx = Knex.Transaction;
 
@@ -23,7 +25,6 @@ export interface SyncHooks {
   queueRoomRatesSyncHook(trx: Trx, room: RoomRow, previous?: RoomRow): Promise<void>;
   /** Restrictions travel in the calendar write with rates: recorded as a rates change. */
   queueRestrictionsSyncHook(trx: Trx, propertyId: string, roomType: string): Promise<void>;
-  queueAllRoomsAvailabilitySyncHook(trx: Trx, propertyId: string, from: string, to: string): Promise<void>;
   queueGuestSyncHook(trx: Trx, guestId: string): Promise<void>;
   /**
    * Refuses (400 `beds24_room_id`) a mapping to a Beds24 room that the property's connected Beds24 account
@@ -36,31 +37,22 @@ export interface RoomMappingCheck {
   assertMappable(db: Knex, propertyId: string, beds24RoomId: number): Promise<void>;
 }
 
-interface Probe {
-  /** A refresh token is stored: edits are recorded, whatever the toggles say. */
-  connected: boolean;
-  /** Connected with `sync_enabled` or `push_sync_enabled` off: recorded, but no job is sent. */
-  paused: boolean;
-  /** Room id → its Beds24 room id (null when unmapped), for the rooms asked about. */
-  mapping: Record<string, number | null>;
-}
-
 const mapped = (room: Pick<RoomRow, 'beds24_room_id'> | undefined): boolean => room?.beds24_room_id != null;
 
-/** The property's connection, its push toggles and the mapping of the given rooms, in one round trip. */
-async function probe(trx: Trx, propertyId: string, roomIds: string[] = []): Promise<Probe> {
-  const { rows }: { rows: Probe[] } = await trx.raw(
-    `select c.refresh_token is not null as connected,
-            c.refresh_token is not null and not (c.sync_enabled and c.push_sync_enabled) as paused,
-            coalesce((select json_object_agg(r.id, r.beds24_room_id) from rooms r where r.id = any(?::uuid[])), '{}'::json) as mapping
-     from beds24_config c where c.property_id = ?`,
-    [roomIds, propertyId],
-  );
-  return rows[0] ?? { connected: false, paused: false, mapping: {} };
+export interface SyncHooksDeps {
+  queue: Pick<SyncQueue, 'wakeAfterCommit'>;
+  rooms: RoomMappingCheck;
+  clock: Clock;
 }
 
-export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck, clock: Clock): SyncHooks {
+export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHooks {
   const currentAndFuture = (trx: Trx) => currentAndFutureStays(trx, clock.now()).select('r.id', 'r.property_id');
+
+  /** Paused: the rows wait in the outbox, and the sweeper sends their jobs once the property resumes. */
+  async function record(trx: Trx, propertyId: string, changes: Change[], paused: boolean): Promise<void> {
+    await recordChanges(trx, propertyId, changes);
+    if (!paused) queue.wakeAfterCommit(trx, propertyId, changes.map((change) => change.kind));
+  }
 
   async function reservationChanges(trx: Trx, reservation: ReservationRow, previous: ReservationRow | undefined): Promise<void> {
     const versions = previous ? [reservation, previous] : [reservation];
@@ -73,9 +65,9 @@ export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck, clock: 
     const changes: Change[] = [];
     if (touchesMappedRoom) changes.push({ kind: 'availability', entityId: 'calendar' });
     if (reservation.source !== 'beds24' && (touchesMappedRoom || reservation.beds24_booking_id !== null)) {
-      changes.push({ kind: 'reservation', entityId: reservation.id });
+      changes.push({ kind: 'reservations', entityId: reservation.id });
     }
-    await jobs.record(trx, reservation.property_id, changes, { wake: !paused });
+    await record(trx, reservation.property_id, changes, paused);
   }
 
   return {
@@ -91,16 +83,16 @@ export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck, clock: 
       if (previous !== undefined && previous.beds24_room_id !== room.beds24_room_id) {
         // The room's bookings move with its mapping: to the new Beds24 room, or cancelled when unmapped.
         const stays: Array<{ id: string }> = await currentAndFuture(trx).where('r.room_id', room.id);
-        for (const stay of stays) changes.push({ kind: 'reservation', entityId: stay.id });
+        for (const stay of stays) changes.push({ kind: 'reservations', entityId: stay.id });
       }
-      await jobs.record(trx, room.property_id, changes, { wake: !paused });
+      await record(trx, room.property_id, changes, paused);
     },
 
     async queueRoomRatesSyncHook(trx, room, previous) {
       if (!mapped(room) && !mapped(previous)) return;
       const { connected, paused } = await probe(trx, room.property_id);
       if (!connected) return;
-      await jobs.record(trx, room.property_id, [{ kind: 'rates', entityId: 'calendar' }], { wake: !paused });
+      await record(trx, room.property_id, [{ kind: 'rates', entityId: 'calendar' }], paused);
     },
 
     async queueRestrictionsSyncHook(trx, propertyId, roomType) {
@@ -111,14 +103,7 @@ export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck, clock: 
       if (!mappedRoom) return;
       const { connected, paused } = await probe(trx, propertyId);
       if (!connected) return;
-      await jobs.record(trx, propertyId, [{ kind: 'rates', entityId: 'calendar' }], { wake: !paused });
-    },
-
-    async queueAllRoomsAvailabilitySyncHook(trx, propertyId, from, to) {
-      const { connected, paused } = await probe(trx, propertyId);
-      if (!connected) return;
-      if (!paused) await jobs.queuePropertyResync(trx, propertyId, from, to);
-      else await jobs.record(trx, propertyId, [{ kind: 'resync', entityId: `${from}..${to}` }], { wake: false });
+      await record(trx, propertyId, [{ kind: 'rates', entityId: 'calendar' }], paused);
     },
 
     async queueGuestSyncHook(trx, guestId) {
@@ -127,8 +112,8 @@ export function createSyncHooks(jobs: SyncJobs, rooms: RoomMappingCheck, clock: 
       for (const [propertyId, list] of Map.groupBy(stays, (stay) => stay.property_id)) {
         const { connected, paused } = await probe(trx, propertyId);
         if (!connected) continue;
-        const changes = list.map((stay): Change => ({ kind: 'reservation', entityId: stay.id }));
-        await jobs.record(trx, propertyId, changes, { wake: !paused });
+        const changes = list.map((stay): Change => ({ kind: 'reservations', entityId: stay.id }));
+        await record(trx, propertyId, changes, paused);
       }
     },
 

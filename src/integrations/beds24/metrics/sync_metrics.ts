@@ -1,11 +1,18 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Knex } from '../../../db.ts';
-import { PGBOSS_SCHEMA } from '../queue/sync_queue.ts';
-import { JOB_KINDS, SYNC_QUEUE } from '../queue/queue_config.ts';
-import type { ChangeKind } from '../queue/sync_jobs.ts';
+import { SYNC_KINDS } from '../queue/job_kinds.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
+import { configuredPropertyIds } from '../store/config_store.ts';
+import { creditsPerAccount } from '../store/credit_meter_store.ts';
+import { failedPerProperty } from '../store/failures_store.ts';
+import { oldestAgePerProperty, pendingPerPropertyAndKind } from '../store/outbox_store.ts';
 
 const JOB_STATES = ['created', 'retry', 'active', 'failed'] as const;
-const CHANGE_KINDS: readonly ChangeKind[] = ['reservation', 'availability', 'rates', 'resync'];
+
+export interface SyncMetricsDeps {
+  db: Knex;
+  queue: Pick<SyncQueue, 'jobCounts'>;
+}
 
 /**
  * The sync's Prometheus metrics, on a registry of its own (one per app, so tests can run several).
@@ -19,7 +26,7 @@ export class SyncMetrics {
   readonly pushLatency: Histogram<'kind'>;
   readonly driftCells: Counter<'kind'>;
 
-  constructor(db: Knex) {
+  constructor({ db, queue }: SyncMetricsDeps) {
     const registers = [this.registry];
     this.calls = new Counter({ name: 'beds24_calls_total', help: 'Beds24 API calls by endpoint and outcome', labelNames: ['endpoint', 'outcome'], registers });
     this.credits = new Counter({ name: 'beds24_credits_spent_total', help: 'Beds24 credits spent, from x-request-cost', labelNames: ['endpoint'], registers });
@@ -38,15 +45,11 @@ export class SyncMetrics {
       labelNames: ['kind', 'state'],
       registers,
       async collect() {
-        const { rows }: { rows: Array<{ kind: string; state: string; n: number }> } = await db.raw(
-          `select data->>'kind' as kind, state, count(*)::int as n from ${PGBOSS_SCHEMA}.job
-           where name = ? and state in (${JOB_STATES.map(() => '?').join(', ')}) group by 1, 2`,
-          [SYNC_QUEUE, ...JOB_STATES],
-        );
+        const rows = await queue.jobCounts(db, JOB_STATES);
         this.reset();
         // Every kind and state has a sample, zero included, so an idle queue still shows on a graph.
-        for (const kind of JOB_KINDS) for (const state of JOB_STATES) this.set({ kind, state }, 0);
-        for (const row of rows) this.set({ kind: row.kind, state: row.state }, row.n);
+        for (const kind of SYNC_KINDS) for (const state of JOB_STATES) this.set({ kind, state }, 0);
+        for (const row of rows) this.set({ kind: row.kind, state: row.state }, row.count);
       },
     });
     new Gauge({
@@ -55,12 +58,7 @@ export class SyncMetrics {
       labelNames: ['property'],
       registers,
       async collect() {
-        const rows: Array<{ property_id: string; n: number }> = await db('beds24_config as c')
-          .leftJoin('beds24_sync_failures as f', (join) => {
-            join.on('f.property_id', 'c.property_id').andOnVal('f.state', 'failed');
-          })
-          .groupBy('c.property_id')
-          .select('c.property_id', db.raw('count(f.id)::int as n'));
+        const rows = await failedPerProperty(db);
         this.reset();
         for (const row of rows) this.set({ property: row.property_id }, row.n);
       },
@@ -71,13 +69,11 @@ export class SyncMetrics {
       labelNames: ['property', 'kind'],
       registers,
       async collect() {
-        const properties: Array<{ property_id: string }> = await db('beds24_config').select('property_id');
-        const rows: Array<{ property_id: string; kind: string; n: number }> = await db('beds24_pending_changes')
-          .groupBy('property_id', 'kind')
-          .select('property_id', 'kind', db.raw('count(*)::int as n'));
+        const properties = await configuredPropertyIds(db);
+        const rows = await pendingPerPropertyAndKind(db);
         this.reset();
-        for (const { property_id: property } of properties) {
-          for (const kind of CHANGE_KINDS) this.set({ property, kind }, 0);
+        for (const property of properties) {
+          for (const kind of SYNC_KINDS) this.set({ property, kind }, 0);
         }
         for (const row of rows) this.set({ property: row.property_id, kind: row.kind }, row.n);
       },
@@ -88,16 +84,7 @@ export class SyncMetrics {
       labelNames: ['account'],
       registers,
       async collect() {
-        // A connection's first calls are metered under the property until Beds24 has named the account;
-        // once it has, that row is history, not a second account.
-        const rows: Array<{ account_key: string; remaining: number }> = await db('beds24_credit_meter as m')
-          .whereNotNull('m.remaining')
-          .whereNotExists(
-            db('beds24_config as c')
-              .whereNotNull('c.beds24_account_id')
-              .whereRaw(`m.account_key = 'property:' || c.property_id::text`),
-          )
-          .select('m.account_key', 'm.remaining');
+        const rows = await creditsPerAccount(db);
         this.reset();
         for (const row of rows) this.set({ account: row.account_key }, row.remaining);
       },
@@ -108,10 +95,7 @@ export class SyncMetrics {
       labelNames: ['property'],
       registers,
       async collect() {
-        const rows: Array<{ property_id: string; age: number | null }> = await db('beds24_config as c')
-          .leftJoin('beds24_pending_changes as p', 'p.property_id', 'c.property_id')
-          .groupBy('c.property_id')
-          .select('c.property_id', db.raw('extract(epoch from now() - min(p.first_queued_at))::float8 as age'));
+        const rows = await oldestAgePerProperty(db);
         this.reset();
         for (const row of rows) this.set({ property: row.property_id }, Math.max(0, row.age ?? 0));
       },

@@ -1,20 +1,13 @@
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
-import { singletonKeyFor, type JobKind } from './queue_config.ts';
-import type { SyncJobs } from './sync_jobs.ts';
+import { pushableChanges } from '../store/outbox_store.ts';
+import { jobsClearing } from './job_kinds.ts';
+import { singletonKeyFor } from './queue_config.ts';
+import type { SyncQueue } from './sync_queue.ts';
 
-const JOB_OF_CHANGE: Record<string, JobKind> = { reservation: 'reservations', availability: 'availability', rates: 'rates', resync: 'resync' };
-/** The jobs that clear a kind of change: availability and rates share one diff run. */
-const JOBS_CLEARING: Record<string, JobKind[]> = {
-  reservation: ['reservations'],
-  availability: ['availability', 'rates'],
-  rates: ['availability', 'rates'],
-  resync: ['resync'],
-};
-
-export interface OutboxSweeperOptions {
+export interface OutboxSweeperDeps {
   db: Knex;
-  jobs: SyncJobs;
+  queue: Pick<SyncQueue, 'send' | 'liveKeys'>;
   logger: Logger;
   intervalMs?: number;
 }
@@ -26,23 +19,23 @@ export interface OutboxSweeperOptions {
  * properties, and credentials that Beds24 refused, are left alone until the toggles or the connection change.
  */
 export class OutboxSweeper {
-  private readonly options: Required<OutboxSweeperOptions>;
+  private readonly deps: Required<OutboxSweeperDeps>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(options: OutboxSweeperOptions) {
-    this.options = { intervalMs: 30_000, ...options };
+  constructor(deps: OutboxSweeperDeps) {
+    this.deps = { intervalMs: 30_000, ...deps };
   }
 
   start(): void {
     this.timer = setInterval(() => {
       this.running ??= this.sweep()
         .then(() => undefined)
-        .catch((error: unknown) => this.options.logger.error({ err: error }, 'outbox sweep failed'))
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'outbox sweep failed'))
         .finally(() => {
           this.running = undefined;
         });
-    }, this.options.intervalMs);
+    }, this.deps.intervalMs);
     this.timer.unref();
   }
 
@@ -53,27 +46,16 @@ export class OutboxSweeper {
 
   /** Returns how many jobs it sent (one per property and kind). */
   async sweep(): Promise<number> {
-    const { db, jobs } = this.options;
-    const waiting: Array<{ property_id: string; kind: string }> = await db('beds24_pending_changes as p')
-      .join('beds24_config as c', 'c.property_id', 'p.property_id')
-      .distinct('p.property_id', 'p.kind')
-      .where({ 'c.sync_enabled': true, 'c.push_sync_enabled': true })
-      .whereNotNull('c.refresh_token')
-      .whereNotExists(
-        db('beds24_sync_failures as f')
-          .whereRaw('f.property_id = p.property_id')
-          .where({ 'f.kind': 'job', 'f.state': 'failed', 'f.error_code': 'beds24_auth' }),
-      );
+    const { db, queue } = this.deps;
+    const waiting = await pushableChanges(db);
     if (waiting.length === 0) return 0;
     // Read after the outbox, so a row is never missed; a job that ends in between costs one empty run.
-    const live = await jobs.liveJobKeys(db);
+    const live = await queue.liveKeys(db);
     let sent = 0;
     for (const { property_id, kind } of waiting) {
-      const jobKind = JOB_OF_CHANGE[kind];
-      const onItsWay = (JOBS_CLEARING[kind] ?? []).some((clearing) => live.has(singletonKeyFor(clearing, property_id)));
-      if (!jobKind || onItsWay) continue;
-      await jobs.kick(db, jobKind, property_id);
-      live.add(singletonKeyFor(jobKind, property_id));
+      if (jobsClearing(kind).some((clearing) => live.has(singletonKeyFor(clearing, property_id)))) continue;
+      await queue.send(db, kind, property_id);
+      live.add(singletonKeyFor(kind, property_id));
       sent += 1;
     }
     return sent;

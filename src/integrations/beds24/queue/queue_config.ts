@@ -1,4 +1,4 @@
-import type { Beds24Priority } from '../client/priority.ts';
+import type { SyncKind } from './job_kinds.ts';
 
 export const SYNC_QUEUE = 'beds24-sync';
 export const DEAD_LETTER_QUEUE = 'beds24-sync-dead';
@@ -19,29 +19,10 @@ export const RETIRED_QUEUES = ['beds24-daily-resync'] as const;
  * state when it runs. Kinds are separate jobs so their priorities apply; `group = property` with a group
  * concurrency of 1 keeps one push per property in flight across all kinds and all processes.
  */
-export const JOB_KINDS = ['reservations', 'availability', 'rates', 'resync'] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
-
 export interface SyncJobData {
-  kind: JobKind;
+  kind: SyncKind;
   propertyId: string;
 }
-
-interface KindSettings {
-  /** pg-boss fetch priority: higher runs first. */
-  queuePriority: number;
-  /** Credit-gate priority of the Beds24 calls the job makes. */
-  creditPriority: Beds24Priority;
-  /** Edits arriving within this window become one push. */
-  debounceSeconds: number;
-}
-
-export const KIND_SETTINGS: Record<JobKind, KindSettings> = {
-  reservations: { queuePriority: 40, creditPriority: 'critical', debounceSeconds: 1 },
-  availability: { queuePriority: 30, creditPriority: 'high', debounceSeconds: 1 },
-  rates: { queuePriority: 20, creditPriority: 'normal', debounceSeconds: 2 },
-  resync: { queuePriority: 10, creditPriority: 'low', debounceSeconds: 0 },
-};
 
 export interface QueueTuning {
   retryLimit: number;
@@ -50,7 +31,6 @@ export interface QueueTuning {
   /** A job whose worker stops sending heartbeats (a killed process) is retried after this long. */
   heartbeatSeconds: number;
   monitorIntervalSeconds: number;
-  expireInSeconds: number;
   pollingIntervalSeconds: number;
   localConcurrency: number;
   /** Multiplies every debounce; 0 turns debouncing off (benchmarks of the write path). */
@@ -63,12 +43,11 @@ export const DEFAULT_TUNING: QueueTuning = {
   retryDelayMaxSeconds: 300,
   heartbeatSeconds: 20,
   monitorIntervalSeconds: 10,
-  expireInSeconds: 900,
   pollingIntervalSeconds: 0.5,
   localConcurrency: 4,
   debounceFactor: 1,
 };
 
-export function singletonKeyFor(kind: JobKind, propertyId: string): string {
+export function singletonKeyFor(kind: SyncKind, propertyId: string): string {
   return `${kind}:${propertyId}`;
 }

@@ -1,23 +1,24 @@
 import { PgBoss, fromKnex, type Job, type JobResult, type JobWithMetadata } from 'pg-boss';
-import type { Db } from '../../../db.ts';
+import type { Db, Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
+import { KIND_SETTINGS, SYNC_KINDS, expireInSeconds, type SyncKind } from './job_kinds.ts';
 import {
   CALENDAR_TICK_CRON,
   CALENDAR_TICK_QUEUE,
   DEAD_LETTER_QUEUE,
   DEFAULT_TUNING,
-  KIND_SETTINGS,
   NIGHTLY_CHECK_QUEUE,
   RETIRED_QUEUES,
   SYNC_QUEUE,
   singletonKeyFor,
-  type JobKind,
   type QueueTuning,
   type SyncJobData,
 } from './queue_config.ts';
 
-export interface SyncQueueOptions {
+export interface SyncQueueDeps {
   connectionString: string;
+  /** The application's pool: jobs are inserted through it (in the caller's transaction when given one). */
+  db: Knex;
   logger: Logger;
   tuning?: Partial<QueueTuning>;
 }
@@ -32,22 +33,28 @@ export const PGBOSS_SCHEMA = 'pgboss';
 export interface SendOptions {
   /** Answer the id of the queued job that absorbed this send when it was a no-op. */
   wantId?: boolean;
-  /** Not before this time (instead of the kind's debounce): a job deferred until credits return. */
-  startAfter?: Date;
+  /** Not before this many seconds from now (instead of the kind's debounce): a job deferred for credits. */
+  delaySeconds?: number;
 }
 
-/** pg-boss, in-process, on the application's PostgreSQL, in its own schema. */
+/**
+ * pg-boss, in-process, on the application's PostgreSQL, in its own schema. Every statement the sync makes
+ * on pg-boss's tables outside its API (the depth counts, the live keys) is here too.
+ */
 export class SyncQueue {
   readonly tuning: QueueTuning;
   private readonly boss: PgBoss;
+  private readonly db: Knex;
   private readonly logger: Logger;
+  private readonly waking = new Set<Promise<void>>();
   private started = false;
 
-  constructor(options: SyncQueueOptions) {
-    this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
-    this.logger = options.logger;
+  constructor(deps: SyncQueueDeps) {
+    this.tuning = { ...DEFAULT_TUNING, ...deps.tuning };
+    this.db = deps.db;
+    this.logger = deps.logger;
     this.boss = new PgBoss({
-      connectionString: options.connectionString,
+      connectionString: deps.connectionString,
       schema: PGBOSS_SCHEMA,
       application_name: 'pms-sync',
       max: 6,
@@ -83,7 +90,7 @@ export class SyncQueue {
       retryBackoff: true,
       retryDelayMax: this.tuning.retryDelayMaxSeconds,
       heartbeatSeconds: this.tuning.heartbeatSeconds,
-      expireInSeconds: this.tuning.expireInSeconds,
+      expireInSeconds: Math.max(...SYNC_KINDS.map(expireInSeconds)),
       deleteAfterSeconds: 86_400,
     });
     this.started = true;
@@ -94,17 +101,18 @@ export class SyncQueue {
    * `db` is one. With the stately policy a second send while one job of the key is queued is a no-op:
    * that is the coalescing. `wantId` then looks up the id of the queued job that absorbed it.
    */
-  async send(db: Db, kind: JobKind, propertyId: string, options: SendOptions = {}): Promise<string | null> {
+  async send(db: Db, kind: SyncKind, propertyId: string, options: SendOptions = {}): Promise<string | null> {
     const { wantId = false } = options;
     const settings = KIND_SETTINGS[kind];
-    const debounce = settings.debounceSeconds * this.tuning.debounceFactor;
-    const startAfter = options.startAfter ?? (debounce > 0 ? new Date(Date.now() + debounce * 1000) : undefined);
+    // A delay in seconds: pg-boss counts it from the database's clock, the one that decides when a job runs.
+    const delay = options.delaySeconds ?? settings.debounceSeconds * this.tuning.debounceFactor;
     const id = await this.boss.send(SYNC_QUEUE, { kind, propertyId } satisfies SyncJobData, {
       db: fromKnex(db),
       singletonKey: singletonKeyFor(kind, propertyId),
       group: { id: propertyId },
       priority: settings.queuePriority,
-      startAfter,
+      startAfter: delay > 0 ? delay : undefined,
+      expireInSeconds: expireInSeconds(kind),
     });
     if (id !== null || !wantId) return id;
     const queued: { rows: Array<{ id: string }> } = await db.raw(
@@ -124,13 +132,44 @@ export class SyncQueue {
     return new Set(rows.map((row) => row.key));
   }
 
+  /**
+   * Wakes a worker for these kinds of the property once `db` commits (at once when it is no transaction),
+   * off the caller's path: pg-boss's insert costs about 2 ms. A wake-up that fails, or is lost with the
+   * process, is sent by the outbox sweeper.
+   */
+  wakeAfterCommit(db: Db, propertyId: string, kinds: Iterable<SyncKind>): void {
+    const wake = (): void => {
+      for (const kind of new Set(kinds)) {
+        const sending = this.send(this.db, kind, propertyId)
+          .then(() => undefined)
+          .catch((error: unknown) => {
+            this.logger.warn({ err: error }, 'could not queue a sync job after commit; the outbox sweeper will');
+          })
+          .finally(() => this.waking.delete(sending));
+        this.waking.add(sending);
+      }
+    };
+    if ('executionPromise' in db && db.isTransaction) void db.executionPromise.then(wake, () => undefined);
+    else wake();
+  }
+
   /** Jobs waiting and running, per kind, for one property or all. */
-  async depth(db: Db, propertyId?: string): Promise<Array<{ kind: JobKind; state: string; count: number }>> {
-    const { rows }: { rows: Array<{ kind: JobKind; state: string; count: number }> } = await db.raw(
+  async depth(db: Db, propertyId?: string): Promise<Array<{ kind: SyncKind; state: string; count: number }>> {
+    const { rows }: { rows: Array<{ kind: SyncKind; state: string; count: number }> } = await db.raw(
       `select data->>'kind' as kind, state, count(*)::int as count from ${PGBOSS_SCHEMA}.job
        where name = ? and state in ('created', 'retry', 'active') and (?::text is null or data->>'propertyId' = ?::text)
        group by 1, 2`,
       [SYNC_QUEUE, propertyId ?? null, propertyId ?? null],
+    );
+    return rows;
+  }
+
+  /** Jobs of the sync queue per kind and state, over the states given. */
+  async jobCounts(db: Db, states: readonly string[]): Promise<Array<{ kind: string; state: string; count: number }>> {
+    const { rows }: { rows: Array<{ kind: string; state: string; count: number }> } = await db.raw(
+      `select data->>'kind' as kind, state, count(*)::int as count from ${PGBOSS_SCHEMA}.job
+       where name = ? and state in (${states.map(() => '?').join(', ')}) group by 1, 2`,
+      [SYNC_QUEUE, ...states],
     );
     return rows;
   }
@@ -200,8 +239,12 @@ export class SyncQueue {
     return (await this.boss.getSchedules()).map((s) => ({ name: s.name, key: s.key, cron: s.cron }));
   }
 
-  /** Stops fetching, lets running jobs finish for up to `timeoutMs`, then closes the pool. */
+  /**
+   * Sends the wake-ups of recent commits, stops fetching, lets running jobs finish for up to `timeoutMs`,
+   * then closes the pool.
+   */
   async stop(timeoutMs = 20_000): Promise<void> {
+    while (this.waking.size > 0) await Promise.all([...this.waking]);
     if (!this.started) return;
     this.started = false;
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });

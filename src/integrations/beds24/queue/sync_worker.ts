@@ -1,11 +1,14 @@
 import type { Job } from 'pg-boss';
+import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import { AppError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
 import type { PushOptions, PushSummary } from '../beds24_sync_types.ts';
 import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors.ts';
-import { recordFailure, resolveFailures } from '../services/sync_failures.ts';
-import { KIND_SETTINGS, type JobKind, type SyncJobData } from './queue_config.ts';
+import { recordAbandonedJob, recordFailure, resolveFailures } from '../store/failures_store.ts';
+import { oldestChangeAge } from '../store/outbox_store.ts';
+import { KIND_SETTINGS, attemptDeadline, type SyncKind } from './job_kinds.ts';
+import type { SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
 
 export type KindHandler = (propertyId: string, options: PushOptions) => Promise<PushSummary>;
@@ -13,18 +16,12 @@ export type KindHandler = (propertyId: string, options: PushOptions) => Promise<
 export interface SyncWorkerDeps {
   db: Knex;
   queue: SyncQueue;
-  handlers: Record<JobKind, KindHandler>;
+  handlers: Record<SyncKind, KindHandler>;
   logger: Logger;
+  clock: Clock;
   /** Observes, per kind, how long the oldest change a push carried had waited. */
   latency?: { observe(labels: { kind: string }, seconds: number): void };
 }
-
-const CHANGES_OF_JOB: Record<JobKind, string[]> = {
-  reservations: ['reservation'],
-  availability: ['availability', 'rates'],
-  rates: ['availability', 'rates'],
-  resync: ['resync'],
-};
 
 /**
  * Runs the property jobs. Transient failures go back to pg-boss for a retry with backoff; a failure that
@@ -44,15 +41,21 @@ export class SyncWorker {
   }
 
   async handle(data: SyncJobData, job: Pick<Job<SyncJobData>, 'id' | 'retryCount'>): Promise<JobVerdict> {
-    const { db, handlers, logger, queue } = this.deps;
+    const { db, handlers, logger, queue, clock } = this.deps;
     const started = performance.now();
+    // The attempt's budget counts from its start, as pg-boss's expiry does, waiting for the property included.
+    const deadline = attemptDeadline(data.kind, clock.now());
     try {
       const summary = await this.oneAtATime(data.propertyId, async () => {
-        const oldest = await this.oldestChange(data);
+        const waited = await oldestChangeAge(db, data.propertyId, KIND_SETTINGS[data.kind].clears);
+        const pushStarted = clock.now();
         // Never wait for credits here: the property lock and its pg-boss group slot would block everything else.
-        const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false };
+        const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false, deadline };
         const result = await handlers[data.kind](data.propertyId, options);
-        if (oldest !== null && result.calls > 0) this.deps.latency?.observe({ kind: data.kind }, (Date.now() - oldest.getTime()) / 1000);
+        if (waited !== null && result.calls > 0) {
+          const pushing = (clock.now().getTime() - pushStarted.getTime()) / 1000;
+          this.deps.latency?.observe({ kind: data.kind }, waited + pushing);
+        }
         return result;
       });
       await resolveFailures(db, data.propertyId, 'job', [data.kind]);
@@ -75,21 +78,12 @@ export class SyncWorker {
    * Its outbox rows stay, so nothing is lost; pushes are state-based, so a half-done run simply runs again.
    */
   private async deferred(data: SyncJobData, error: Beds24CreditsDeferredError): Promise<JobVerdict> {
-    await this.deps.queue.send(this.deps.db, data.kind, data.propertyId, { startAfter: error.resumeAt });
+    await this.deps.queue.send(this.deps.db, data.kind, data.propertyId, { delaySeconds: error.waitMs / 1000 });
     this.deps.logger.info(
       { kind: data.kind, property_id: data.propertyId, resume_at: error.resumeAt.toISOString(), wait_ms: error.waitMs },
       'beds24 push deferred until the credit window resets',
     );
     return 'completed';
-  }
-
-  private async oldestChange(data: SyncJobData): Promise<Date | null> {
-    const row = (await this.deps.db('beds24_pending_changes')
-      .where({ property_id: data.propertyId })
-      .whereIn('kind', CHANGES_OF_JOB[data.kind])
-      .min({ oldest: 'first_queued_at' })
-      .first()) as { oldest: Date | null } | undefined;
-    return row?.oldest ?? null;
   }
 
   /**
@@ -105,18 +99,8 @@ export class SyncWorker {
     });
   }
 
-  /**
-   * Jobs that died without our handler seeing their last attempt (a worker killed every time) are listed
-   * from their dead-letter copy; those our handler already reported (by job id) are not listed twice.
-   */
   private async handleDeadLetter(data: SyncJobData, sourceId: string | null): Promise<void> {
-    if (sourceId !== null && (await this.deps.db('beds24_sync_failures').where({ job_id: sourceId }).first('id'))) return;
-    await this.deps.db.raw(
-      `insert into beds24_sync_failures (property_id, kind, entity_id, error_code, error_message, job_id)
-       values (?, 'job', ?, 'job_abandoned', 'the job ran out of attempts without finishing (worker stopped or timed out)', ?)
-       on conflict (property_id, kind, entity_id) where state <> 'resolved' do nothing`,
-      [data.propertyId, data.kind, sourceId],
-    );
+    await recordAbandonedJob(this.deps.db, data.propertyId, data.kind, sourceId);
   }
 }
 

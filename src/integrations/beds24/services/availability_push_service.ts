@@ -9,14 +9,22 @@ import {
   toCalendarBodies,
   type AvailabilityInput,
   type CalendarBodyLimits,
-  type Cell,
   type DesiredCalendar,
   type ChangedCell,
   type RememberedCalendar,
 } from '../mappers/availability_mapper.ts';
-import { emptySummary, type Beds24ConfigRow, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
-import { isPushEnabled, loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
-import { recordFailure, resolveFailures } from './sync_failures.ts';
+import { emptySummary, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
+import {
+  forgetCells,
+  publishedRoomIds,
+  recordPublishedRooms,
+  rememberCells,
+  rememberedCalendar,
+} from '../store/calendar_state_store.ts';
+import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
+import { recordFailure, resolveCalendarFailuresExcept, resolveFailures } from '../store/failures_store.ts';
+import { clearChanges, pendingChanges } from '../store/outbox_store.ts';
+import type { Beds24Connections } from './beds24_connections.ts';
 
 export interface AvailabilityPushServiceDeps {
   db: Knex;
@@ -40,10 +48,10 @@ export interface CalendarSnapshot {
 
 /**
  * Keeps every mapped Beds24 room's calendar equal to what the hotel really has. Each run computes the
- * desired cells for the range, compares them with what Beds24 last accepted (beds24_calendar_state) and
+ * desired cells for the range, compares them with what Beds24 last accepted (the calendar state) and
  * sends only the differences, all rooms of the property in one `POST /inventory/rooms/calendar`.
- * A run with nothing changed makes no call at all. Every Beds24 room the property ever published
- * (beds24_published_rooms) that no PMS room maps to any more is closed, however the mapping changed.
+ * A run with nothing changed makes no call at all. Every Beds24 room the property ever published that no
+ * PMS room maps to any more is closed, however the mapping changed.
  */
 export class AvailabilityPushService {
   private readonly deps: AvailabilityPushServiceDeps;
@@ -52,19 +60,9 @@ export class AvailabilityPushService {
     this.deps = deps;
   }
 
-  async pushRoomAvailability(roomId: string, from?: CalendarDate, to?: CalendarDate): Promise<PushSummary> {
-    const room: { property_id: string } | undefined = await this.deps.db('rooms').where({ id: roomId }).first('property_id');
-    return room ? this.pushAllRoomsAvailability(room.property_id, from, to) : emptySummary();
-  }
-
-  pushAllRoomsAvailability(propertyId: string, from?: CalendarDate, to?: CalendarDate, options: PushOptions = { priority: 'high' }): Promise<PushSummary> {
-    return this.pushRange(propertyId, { from, to }, options);
-  }
-
-  /** Rates travel in the same calendar call as availability; only the priority differs. */
-  async pushRates(roomOrPropertyId: string, from?: CalendarDate, to?: CalendarDate): Promise<PushSummary> {
-    const room: { property_id: string } | undefined = await this.deps.db('rooms').where({ id: roomOrPropertyId }).first('property_id');
-    return this.pushRange(room?.property_id ?? roomOrPropertyId, { from, to }, { priority: 'normal' });
+  /** A change-only push of the property's calendar over the horizon, now (it waits for credits by default). */
+  pushCalendar(propertyId: string, options: PushOptions = { priority: 'high' }): Promise<PushSummary> {
+    return this.pushRange(propertyId, {}, options);
   }
 
   /**
@@ -72,32 +70,32 @@ export class AvailabilityPushService {
    * left alone: it still decides what counts as closing, other pushes keep diffing against it, and the
    * send path forgets cells while they are in flight and remembers what Beds24 accepts, as for any push.
    */
-  async resync(propertyId: string, from?: CalendarDate, to?: CalendarDate, options: PushOptions = { priority: 'low' }): Promise<PushSummary> {
-    return this.pushRange(propertyId, { from, to }, options, { resend: true });
+  private resync(propertyId: string, range: Partial<Range>, options: PushOptions): Promise<PushSummary> {
+    return this.pushRange(propertyId, range, options, { resend: true });
   }
 
   /** Worker entry for availability and rates jobs: one diff run over the horizon clears both outboxes. */
   async pushPending(propertyId: string, options: PushOptions): Promise<PushSummary> {
     // With a toggle off the outbox is kept, so nothing is lost; a resync after re-enabling sends it all.
-    if (!isPushEnabled(await loadBeds24Config(this.deps.db, propertyId))) return emptySummary();
-    const pending = await this.pendingVersions(propertyId, ['availability', 'rates']);
+    if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
+    const pending = await pendingChanges(this.deps.db, propertyId, ['availability', 'rates']);
     const summary = await this.pushRange(propertyId, {}, options);
-    await this.clearPending(propertyId, pending);
+    await clearChanges(this.deps.db, propertyId, pending);
     return summary;
   }
 
   /** Worker entry for resync jobs: each queued range, in the order asked. */
   async pushPendingResyncs(propertyId: string, options: PushOptions): Promise<PushSummary> {
-    if (!isPushEnabled(await loadBeds24Config(this.deps.db, propertyId))) return emptySummary();
-    const pending = await this.pendingVersions(propertyId, ['resync']);
+    if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
+    const pending = await pendingChanges(this.deps.db, propertyId, ['resync']);
     const total = emptySummary();
     for (const change of pending) {
       const [from, to] = change.entity_id.split('..');
-      const summary = await this.resync(propertyId, from, to, options);
+      const summary = await this.resync(propertyId, { from, to }, options);
       total.calls += summary.calls;
       total.updated += summary.updated;
       total.failed += summary.failed;
-      await this.clearPending(propertyId, [change]);
+      await clearChanges(this.deps.db, propertyId, [change]);
     }
     return total;
   }
@@ -109,16 +107,17 @@ export class AvailabilityPushService {
     { resend = false } = {},
   ): Promise<PushSummary> {
     const summary = emptySummary();
-    const config = await loadBeds24Config(this.deps.db, propertyId);
+    const config = await loadConfig(this.deps.db, propertyId);
     if (!isPushEnabled(config)) return summary;
     const range = await this.clip(propertyId, requested);
     const { desired, remembered } = await this.load(propertyId, range);
-    await this.resolveUnmappedRoomFailures(propertyId, [...desired.cells.keys()]);
+    // A refused calendar item of a Beds24 room that nothing maps to any more has nothing left to push.
+    await resolveCalendarFailuresExcept(this.deps.db, propertyId, [...desired.cells.keys()]);
     // A resync diffs against nothing, in this run only: every cell of its range goes out once.
     const changed = diffCalendar(desired, resend ? new Map() : remembered);
     if (changed.length === 0) return summary;
     const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
-    await this.send(config, changed, { priority, wait: options.wait }, summary);
+    await this.send(config, changed, { ...options, priority }, summary);
     return summary;
   }
 
@@ -132,24 +131,14 @@ export class AvailabilityPushService {
 
   private async load(propertyId: string, range: Range): Promise<CalendarSnapshot> {
     const [remembered, input] = await Promise.all([
-      this.remembered(propertyId, range),
+      rememberedCalendar(this.deps.db, propertyId, range),
       this.loadInput(propertyId, range),
     ]);
     return { desired: computeDesiredCalendar(input), remembered, formerRoomIds: input.formerBeds24RoomIds ?? [] };
   }
 
-  /** Makes the next push send these cells again, whatever we believe Beds24 holds. */
-  async forget(propertyId: string, cells: Array<{ beds24RoomId: number; date: CalendarDate }>): Promise<void> {
-    for (const [beds24RoomId, group] of Map.groupBy(cells, (cell) => cell.beds24RoomId)) {
-      await this.deps.db('beds24_calendar_state')
-        .where({ property_id: propertyId, beds24_room_id: beds24RoomId })
-        .whereIn('date', group.map((cell) => cell.date))
-        .delete();
-    }
-  }
-
   private async send(
-    config: Beds24ConfigRow,
+    config: Beds24Config,
     changed: ChangedCell[],
     call: PushOptions,
     summary: PushSummary,
@@ -160,23 +149,17 @@ export class AvailabilityPushService {
       const sending = body.flatMap((item) => (byRoom.get(item.roomId) ?? []).filter((cell) => item.calendar.some((r) => r.from <= cell.date && cell.date <= r.to)));
       // Until Beds24's answer is recorded these cells are unknown: a crash in between must not leave a
       // belief that makes a later change back to the old value look like no change at all.
-      await this.forget(config.property_id, sending);
+      await forgetCells(this.deps.db, config.property_id, sending);
       summary.calls += 1;
       const results = await client.postCalendar(body, call);
       await this.deps.db.transaction(async (trx) => {
         const acceptedRooms = body.filter((_item, index) => results[index]?.ok === true).map((item) => item.roomId);
-        if (acceptedRooms.length > 0) {
-          await trx.raw(
-            `insert into beds24_published_rooms (property_id, beds24_room_id)
-             select ?, unnest(?::bigint[]) on conflict do nothing`,
-            [config.property_id, acceptedRooms],
-          );
-        }
+        await recordPublishedRooms(trx, config.property_id, acceptedRooms);
         for (const [index, item] of body.entries()) {
           const result = results[index];
           if (result?.ok) {
             const accepted = (byRoom.get(item.roomId) ?? []).filter((cell) => item.calendar.some((r) => r.from <= cell.date && cell.date <= r.to));
-            await this.remember(trx, config.property_id, accepted);
+            await rememberCells(trx, config.property_id, accepted, this.deps.clock.now());
             await resolveFailures(trx, config.property_id, 'calendar', [String(item.roomId)]);
             summary.updated += accepted.length;
           } else if (result) {
@@ -185,18 +168,9 @@ export class AvailabilityPushService {
             summary.failed += 1;
           }
         }
-        await trx('beds24_config').where({ property_id: config.property_id }).update({ last_push_at: this.deps.clock.now() });
+        await recordPushed(trx, config.property_id, this.deps.clock.now());
       });
     }
-  }
-
-  /** A refused calendar item of a Beds24 room that nothing maps to any more has nothing left to push. */
-  private async resolveUnmappedRoomFailures(propertyId: string, pushedRoomIds: number[]): Promise<void> {
-    await this.deps.db('beds24_sync_failures')
-      .where({ property_id: propertyId, kind: 'calendar' })
-      .whereNot({ state: 'resolved' })
-      .whereNotIn('entity_id', pushedRoomIds.map(String))
-      .update({ state: 'resolved', updated_at: this.deps.db.fn.now() });
   }
 
   private async clip(propertyId: string, requested: Partial<Range>): Promise<Range> {
@@ -232,7 +206,7 @@ export class AvailabilityPushService {
         .whereIn('room_id', roomIds)
         .whereBetween('date', [range.from, range.to])
         .select('room_id', 'date', 'price') as Promise<AvailabilityInput['rates']>,
-      db('beds24_published_rooms').where({ property_id: propertyId }).pluck('beds24_room_id') as Promise<number[]>,
+      publishedRoomIds(db, propertyId),
     ]);
     const mappedIds = new Set(rooms.map((room) => room.beds24_room_id));
     return {
@@ -245,49 +219,6 @@ export class AvailabilityPushService {
       rates,
       formerBeds24RoomIds: published.filter((id) => !mappedIds.has(id)).sort((a, b) => a - b),
     };
-  }
-
-  private async remembered(propertyId: string, range: Range): Promise<RememberedCalendar> {
-    const rows: Array<{ beds24_room_id: number; date: string; num_avail: number; price1: number | null }> = await this.deps.db('beds24_calendar_state')
-      .where({ property_id: propertyId })
-      .whereBetween('date', [range.from, range.to])
-      .select('beds24_room_id', 'date', 'num_avail', 'price1');
-    const remembered: RememberedCalendar = new Map();
-    for (const row of rows) {
-      let byDate = remembered.get(row.beds24_room_id);
-      if (!byDate) remembered.set(row.beds24_room_id, (byDate = new Map<CalendarDate, Cell>()));
-      byDate.set(row.date, { numAvail: row.num_avail, price1: row.price1 });
-    }
-    return remembered;
-  }
-
-  private async remember(trx: Knex.Transaction, propertyId: string, cells: ChangedCell[]): Promise<void> {
-    const now = this.deps.clock.now();
-    for (let i = 0; i < cells.length; i += 2000) {
-      const rows = cells.slice(i, i + 2000).map((cell) => ({
-        property_id: propertyId,
-        beds24_room_id: cell.beds24RoomId,
-        date: cell.date,
-        num_avail: cell.numAvail,
-        price1: cell.price1,
-        pushed_at: now,
-      }));
-      await trx('beds24_calendar_state').insert(rows).onConflict(['property_id', 'beds24_room_id', 'date']).merge(['num_avail', 'price1', 'pushed_at']);
-    }
-  }
-
-  private pendingVersions(propertyId: string, kinds: string[]): Promise<Array<{ kind: string; entity_id: string; version: number }>> {
-    return this.deps.db('beds24_pending_changes')
-      .where({ property_id: propertyId })
-      .whereIn('kind', kinds)
-      .orderBy('first_queued_at')
-      .select('kind', 'entity_id', 'version');
-  }
-
-  private async clearPending(propertyId: string, pending: Array<{ kind: string; entity_id: string; version: number }>): Promise<void> {
-    for (const change of pending) {
-      await this.deps.db('beds24_pending_changes').where({ property_id: propertyId, ...change }).delete();
-    }
   }
 }
 

@@ -4,8 +4,8 @@ import { Beds24AuthError, Beds24ValidationError } from '../client/beds24_errors.
 import type { Beds24ClientFactory } from '../client/beds24_client_factory.ts';
 import { accountKeyFor } from '../client/beds24_client_factory.ts';
 import type { Beds24Property } from '../client/beds24_schemas.ts';
-import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
-import { roomIdsOf } from './beds24_room_catalog.ts';
+import type { Beds24Config } from '../store/config_store.ts';
+import { roomIdsOf } from './room_catalog.ts';
 
 export interface Credentials {
   inviteCode?: string;
@@ -31,7 +31,7 @@ export class Beds24Connector {
   /** Invite codes are single use: one already exchanged here is connected with the refresh token it gave. */
   private readonly spentInvites = new Map<string, string>();
 
-  constructor(factory: Beds24ClientFactory, clock: Clock) {
+  constructor({ factory, clock }: { factory: Beds24ClientFactory; clock: Clock }) {
     this.factory = factory;
     this.clock = clock;
   }
@@ -95,7 +95,7 @@ export class Beds24Connector {
    * A connected property named with another Beds24 property and no new credentials: the stored token must
    * reach that property, exactly as new credentials would have to. Answers its room ids.
    */
-  async reachableRooms(config: Beds24ConfigRow, beds24PropertyId: number): Promise<number[]> {
+  async reachableRooms(config: Beds24Config, beds24PropertyId: number): Promise<number[]> {
     const client = this.factory.forProperty(config.property_id, config.beds24_account_id);
     let properties: Beds24Property[];
     try {

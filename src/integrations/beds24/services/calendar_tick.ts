@@ -1,22 +1,16 @@
 import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
+import type { Db } from '../../../db.ts';
 import { addDays, localTimeIn, type CalendarDate } from '../../../utils/dates.ts';
 import { NIGHTLY_CHECK_MINUTE } from '../queue/queue_config.ts';
-import type { SyncJobs } from '../queue/sync_jobs.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
+import { claimNightlyRun, moveCalendarDate, startTickState, tickRows } from '../store/config_store.ts';
+import { recordChanges } from '../store/outbox_store.ts';
 
 export interface CalendarTickDeps {
   db: Knex;
-  jobs: SyncJobs;
-  queue: Pick<SyncQueue, 'sendNightlyCheck'>;
+  queue: Pick<SyncQueue, 'sendNightlyCheck' | 'wakeAfterCommit'>;
   clock: Clock;
-}
-
-interface TickRow {
-  property_id: string;
-  timezone: string;
-  calendar_date: CalendarDate | null;
-  nightly_run_on: CalendarDate | null;
 }
 
 /**
@@ -36,40 +30,45 @@ export class CalendarTick {
 
   async run(): Promise<void> {
     const now = this.deps.clock.now();
-    const rows: TickRow[] = await this.deps.db('beds24_config as c')
-      .join('properties as p', 'p.id', 'c.property_id')
-      .where({ 'c.sync_enabled': true, 'c.push_sync_enabled': true })
-      .whereNotNull('c.refresh_token')
-      .select('c.property_id', 'p.timezone', 'c.calendar_date', 'c.nightly_run_on');
-    for (const row of rows) {
+    for (const row of await tickRows(this.deps.db)) {
       const local = localTimeIn(row.timezone, now);
       if (row.calendar_date !== local.date) await this.moveCalendar(row.property_id, local.date);
-      // The last 03:15 that has passed, as a local date: the nightly check is due when it has not run for it.
-      const dueFor = local.minutes >= NIGHTLY_CHECK_MINUTE ? local.date : addDays(local.date, -1);
+      const dueFor = nightlyCheckDueFor(local);
       if (row.nightly_run_on === null || row.nightly_run_on < dueFor) {
         await this.runNightlyCheck(row.property_id, dueFor, row.nightly_run_on === null);
       }
     }
   }
 
+  /**
+   * Puts a property being connected under the tick from now: its calendar counts from today and its next
+   * nightly check is the next 03:15, whenever the first tick comes (a process may start hours later). A
+   * property the tick has seen before keeps its dates. In the caller's transaction.
+   */
+  async cover(db: Db, propertyId: string): Promise<void> {
+    const { timezone }: { timezone: string } = await db('properties').where({ id: propertyId }).first('timezone');
+    const local = localTimeIn(timezone, this.deps.clock.now());
+    await startTickState(db, propertyId, local.date, nightlyCheckDueFor(local));
+  }
+
   private async moveCalendar(propertyId: string, date: CalendarDate): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
-      const moved = await trx('beds24_config')
-        .where({ property_id: propertyId })
-        .where((q) => q.whereNull('calendar_date').orWhereNot('calendar_date', date))
-        .update({ calendar_date: date });
-      if (moved > 0) await this.deps.jobs.queueAvailabilitySync(trx, propertyId);
+      if (!(await moveCalendarDate(trx, propertyId, date))) return;
+      await recordChanges(trx, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
+      this.deps.queue.wakeAfterCommit(trx, propertyId, ['availability']);
     });
   }
 
   /** A property seen for the first time (just connected: its full resync is on its way) starts counting from here. */
   private async runNightlyCheck(propertyId: string, dueFor: CalendarDate, firstSeen: boolean): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
-      const claimed = await trx('beds24_config')
-        .where({ property_id: propertyId })
-        .where((q) => q.whereNull('nightly_run_on').orWhere('nightly_run_on', '<', dueFor))
-        .update({ nightly_run_on: dueFor });
-      if (claimed > 0 && !firstSeen) await this.deps.queue.sendNightlyCheck(trx, propertyId);
+      const claimed = await claimNightlyRun(trx, propertyId, dueFor);
+      if (claimed && !firstSeen) await this.deps.queue.sendNightlyCheck(trx, propertyId);
     });
   }
+}
+
+/** The last 03:15 that has passed, as a local date: the nightly check is due when it has not run for it. */
+function nightlyCheckDueFor(local: { date: CalendarDate; minutes: number }): CalendarDate {
+  return local.minutes >= NIGHTLY_CHECK_MINUTE ? local.date : addDays(local.date, -1);
 }

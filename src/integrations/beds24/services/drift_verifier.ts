@@ -7,9 +7,13 @@ import { addDays } from '../../../utils/dates.ts';
 import type { Beds24Booking, CalendarRoom } from '../client/beds24_schemas.ts';
 import type { Beds24Priority } from '../client/priority.ts';
 import { differingBookingFields, planBookingPush, reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
-import type { SyncJobs } from '../queue/sync_jobs.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
+import { forgetCells, forgetPublishedRooms } from '../store/calendar_state_store.ts';
+import { isPushEnabled, loadConfig } from '../store/config_store.ts';
+import { openCalendarFailures } from '../store/failures_store.ts';
+import { hasPendingChanges, recordChanges, type Change } from '../store/outbox_store.ts';
 import type { AvailabilityPushService } from './availability_push_service.ts';
-import { isPushEnabled, loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
+import type { Beds24Connections } from './beds24_connections.ts';
 import { currentAndFutureStays } from './current_stays.ts';
 import { groupCalendarDrift, type CalendarDrift, type CalendarDriftRange, type DriftContext } from './drift_ranges.ts';
 
@@ -36,7 +40,7 @@ export interface DriftVerifierDeps {
   db: Knex;
   connections: Beds24Connections;
   availability: AvailabilityPushService;
-  jobs: SyncJobs;
+  queue: Pick<SyncQueue, 'wakeAfterCommit'>;
   clock: Clock;
   logger: Logger;
   found?: { inc(labels: { kind: string }, value: number): void };
@@ -58,8 +62,8 @@ export class DriftVerifier {
   }
 
   async verify(propertyId: string, { repair = true, priority = 'low' }: { repair?: boolean; priority?: Beds24Priority } = {}): Promise<DriftReport | undefined> {
-    const { db, connections, availability, jobs } = this.deps;
-    const config = await loadBeds24Config(db, propertyId);
+    const { db, connections, availability, queue } = this.deps;
+    const config = await loadConfig(db, propertyId);
     if (!isPushEnabled(config)) return undefined;
     const client = connections.clientFor(config);
 
@@ -80,14 +84,15 @@ export class DriftVerifier {
 
     this.deps.found?.inc({ kind: 'calendar' }, calendar.length);
     this.deps.found?.inc({ kind: 'booking' }, bookingDrift.length);
-    if (repair) await this.dropUnknownFormerRooms(propertyId, formerRoomIds.filter((id) => unknownRoomIds.has(id)));
+    // A former room Beds24 does not know holds nothing of ours: there is nothing left to close.
+    if (repair) await forgetPublishedRooms(db, propertyId, formerRoomIds.filter((id) => unknownRoomIds.has(id)));
     if (repair && (calendar.length > 0 || bookingDrift.length > 0)) {
-      await availability.forget(propertyId, calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })));
-      await db.transaction(async (trx) => {
-        if (calendar.length > 0) await jobs.queueAvailabilitySync(trx, propertyId);
-        const ids = bookingDrift.map((b) => b.reservation_id).filter((id): id is string => id !== null);
-        if (ids.length > 0) await jobs.queueReservationSync(trx, propertyId, [...new Set(ids)], 'update');
-      });
+      await forgetCells(db, propertyId, calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })));
+      const changes: Change[] = calendar.length > 0 ? [{ kind: 'availability', entityId: 'calendar' }] : [];
+      const ids = new Set(bookingDrift.map((b) => b.reservation_id).filter((id): id is string => id !== null));
+      for (const id of ids) changes.push({ kind: 'reservations', entityId: id });
+      await recordChanges(db, propertyId, changes);
+      queue.wakeAfterCommit(db, propertyId, changes.map((change) => change.kind));
     }
     if (calendar.length > 0 || bookingDrift.length > 0) {
       this.deps.logger.warn({ property_id: propertyId, calendar: calendar.length, bookings: bookingDrift.length, repair }, 'drift found in Beds24');
@@ -110,32 +115,17 @@ export class DriftVerifier {
     remembered: DriftContext['remembered'],
   ): Promise<DriftContext> {
     const { db } = this.deps;
-    const [failures, pending] = await Promise.all([
-      db('beds24_sync_failures')
-        .where({ property_id: propertyId, kind: 'calendar' })
-        .whereNot({ state: 'resolved' })
-        .select('entity_id', 'error_message') as Promise<Array<{ entity_id: string; error_message: string }>>,
-      db('beds24_pending_changes')
-        .where({ property_id: propertyId })
-        .whereIn('kind', ['availability', 'rates', 'resync'])
-        .first('kind'),
+    const [failedRooms, calendarChangesPending] = await Promise.all([
+      openCalendarFailures(db, propertyId),
+      hasPendingChanges(db, propertyId, ['availability', 'rates', 'resync']),
     ]);
     return {
       unknownRoomIds,
-      failedRooms: new Map(failures.map((f) => [Number(f.entity_id), f.error_message])),
-      calendarChangesPending: pending !== undefined,
+      failedRooms,
+      calendarChangesPending,
       formerRoomIds,
       remembered,
     };
-  }
-
-  /** A former room Beds24 does not know holds nothing of ours: there is nothing left to close. */
-  private async dropUnknownFormerRooms(propertyId: string, roomIds: number[]): Promise<void> {
-    if (roomIds.length === 0) return;
-    await this.deps.db('beds24_published_rooms')
-      .where({ property_id: propertyId })
-      .whereIn('beds24_room_id', roomIds)
-      .delete();
   }
 
   private async compareBookings(propertyId: string, bookings: Beds24Booking[]): Promise<BookingDrift[]> {

@@ -1,15 +1,17 @@
 import type { Clock } from '../../../clock.ts';
-import type { Knex } from '../../../db.ts';
+import type { Db, Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
-import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { Beds24Client, ItemResult } from '../client/beds24_client.ts';
 import { Beds24TransientError } from '../client/beds24_errors.ts';
 import type { BookingWrite } from '../client/beds24_schemas.ts';
 import { MARKER_FIELD, planBookingPush, reservationIdFromMarker, type BookingPlan, type ReservationSnapshot } from '../mappers/index.ts';
-import { emptySummary, type Beds24ConfigRow, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
-import { isPushEnabled, loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
-import { recordFailure, resolveFailures } from './sync_failures.ts';
+import { emptySummary, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
+import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
+import { recordFailure, resolveFailures } from '../store/failures_store.ts';
+import { clearChanges, pendingChanges, type PendingChange } from '../store/outbox_store.ts';
+import { reservationsToPush, setSyncState, type SyncStateFields } from '../store/reservation_sync_store.ts';
+import type { Beds24Connections } from './beds24_connections.ts';
 
 export interface ReservationPushServiceDeps {
   db: Knex;
@@ -18,11 +20,6 @@ export interface ReservationPushServiceDeps {
   logger: Logger;
   /** Bookings per POST /bookings; Beds24 takes up to 10,000 items and 1 MB, we stay far below. */
   batchSize?: number;
-}
-
-interface Pending {
-  entity_id: string;
-  version: number;
 }
 
 interface LoadedReservation extends ReservationSnapshot {
@@ -58,53 +55,28 @@ export class ReservationPushService {
     this.batchSize = deps.batchSize ?? 100;
   }
 
-  /** Create or update one reservation in Beds24 now (Phase 2 name); the same decision as the worker's. */
-  pushReservation(reservationId: string, options: PushOptions = { priority: 'critical' }): Promise<PushSummary> {
-    return this.pushOne(reservationId, options);
-  }
-
-  updateReservation(reservationId: string, options: PushOptions = { priority: 'critical' }): Promise<PushSummary> {
-    return this.pushOne(reservationId, options);
-  }
-
-  cancelReservation(reservationId: string, options: PushOptions = { priority: 'critical' }): Promise<PushSummary> {
-    return this.pushOne(reservationId, options);
-  }
-
   /** The worker's entry: everything in the property's reservation outbox, in batches. */
   async pushPending(propertyId: string, options: PushOptions): Promise<PushSummary> {
     const summary = emptySummary();
-    const config = await loadBeds24Config(this.db, propertyId);
+    const config = await loadConfig(this.db, propertyId);
     if (!isPushEnabled(config)) return summary;
-    const pending: Pending[] = await this.db('beds24_pending_changes')
-      .where({ property_id: propertyId, kind: 'reservation' })
-      .orderBy('first_queued_at')
-      .select('entity_id', 'version');
+    const pending = await pendingChanges(this.db, propertyId, ['reservations']);
     for (let i = 0; i < pending.length; i += this.batchSize) {
       await this.pushBatch(config, pending.slice(i, i + this.batchSize), options, summary);
     }
     return summary;
   }
 
-  private async pushOne(reservationId: string, options: PushOptions): Promise<PushSummary> {
-    const summary = emptySummary();
-    const row: { property_id: string } | undefined = await this.db('reservations').where({ id: reservationId }).first('property_id');
-    if (!row) return summary;
-    const config = await loadBeds24Config(this.db, row.property_id);
-    if (!isPushEnabled(config)) return summary;
-    const version: { version: number } | undefined = await this.db('beds24_pending_changes')
-      .where({ property_id: row.property_id, kind: 'reservation', entity_id: reservationId })
-      .first('version');
-    await this.pushBatch(config, [{ entity_id: reservationId, version: version?.version ?? -1 }], options, summary);
-    return summary;
-  }
-
-  private async pushBatch(config: Beds24ConfigRow, pending: Pending[], options: PushOptions, summary: PushSummary): Promise<void> {
+  private async pushBatch(
+    config: Beds24Config,
+    pending: PendingChange[],
+    options: PushOptions,
+    summary: PushSummary,
+  ): Promise<void> {
     const client = this.connections.clientFor(config);
-    const loaded = await this.load(pending.map((p) => p.entity_id));
-    const versions = new Map(pending.map((p) => [p.entity_id, p.version]));
+    const loaded = await reservationsToPush(this.db, pending.map((p) => p.entity_id));
     const vanished = pending.filter((p) => !loaded.some((l) => l.reservation.id === p.entity_id));
-    await this.clearOutbox(config.property_id, vanished.map((p) => p.entity_id), versions);
+    await clearChanges(this.db, config.property_id, vanished);
 
     await this.adoptLostCreates(client, config, loaded, options, summary);
 
@@ -119,7 +91,7 @@ export class ReservationPushService {
       await this.setSyncState(trx, skipped, { state: 'skipped' });
       await resolveFailures(trx, config.property_id, 'reservation', skipped);
     });
-    await this.clearOutbox(config.property_id, skipped, versions);
+    await clearChanges(this.db, config.property_id, pushed(pending, skipped));
     summary.skipped += skipped.length;
     if (sendable.length === 0) return;
 
@@ -135,14 +107,14 @@ export class ReservationPushService {
       if (!maybeApplied) await this.setSyncState(this.db, creates, { create_sent_at: null });
       throw error;
     }
-    await this.applyResults(config, sendable, results, versions, summary);
+    await this.applyResults(config, sendable, results, pending, summary);
   }
 
   private async applyResults(
-    config: Beds24ConfigRow,
+    config: Beds24Config,
     sendable: Sendable[],
     results: ItemResult[],
-    versions: Map<string, number>,
+    pending: PendingChange[],
     summary: PushSummary,
   ): Promise<void> {
     const now = this.clock.now();
@@ -169,15 +141,15 @@ export class ReservationPushService {
         }
         done.push(id);
       }
-      await trx('beds24_config').where({ property_id: config.property_id }).update({ last_push_at: now });
+      await recordPushed(trx, config.property_id, now);
     });
-    await this.clearOutbox(config.property_id, done, versions);
+    await clearChanges(this.db, config.property_id, pushed(pending, done));
   }
 
   /** Creates that may have reached Beds24 without us hearing back: find them by our marker and take their ids. */
   private async adoptLostCreates(
     client: Beds24Client,
-    config: Beds24ConfigRow,
+    config: Beds24Config,
     loaded: LoadedReservation[],
     options: PushOptions,
     summary: PushSummary,
@@ -211,41 +183,13 @@ export class ReservationPushService {
     });
   }
 
-  private async load(ids: string[]): Promise<LoadedReservation[]> {
-    if (ids.length === 0) return [];
-    const rows: Array<ReservationRow & { guest: GuestRow; room_beds24_id: number | null; create_sent_at: Date | null }> = await this.db('reservations as r')
-      .join('guests as g', 'g.id', 'r.guest_id')
-      .leftJoin('rooms as rm', 'rm.id', 'r.room_id')
-      .leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'r.id')
-      .whereIn('r.id', ids)
-      .select('r.*', 'rm.beds24_room_id as room_beds24_id', 's.create_sent_at', this.db.raw('row_to_json(g.*) as guest'));
-    return rows.map(({ guest, room_beds24_id, create_sent_at, ...reservation }) => ({
-      reservation,
-      guest,
-      beds24RoomId: room_beds24_id,
-      createSentAt: create_sent_at,
-    }));
+  private setSyncState(db: Db, ids: string[], fields: SyncStateFields): Promise<void> {
+    return setSyncState(db, ids, fields, this.clock.now());
   }
+}
 
-  private async setSyncState(db: Knex | Knex.Transaction, ids: string[], fields: Record<string, unknown>): Promise<void> {
-    if (ids.length === 0) return;
-    const rows = ids.map((reservation_id) => ({ reservation_id, state: 'pending', ...fields, updated_at: this.clock.now() }));
-    await db('beds24_reservation_sync').insert(rows).onConflict('reservation_id').merge(Object.keys({ ...fields, updated_at: 0 }));
-  }
-
-  /**
-   * Clears what was pushed, unless it changed again meanwhile (its version moved on). One statement, after
-   * the results are recorded and outside their transaction: holding outbox rows while waiting for other
-   * rows is how edits and the worker deadlock. A crash before it only means one harmless push again.
-   */
-  private async clearOutbox(propertyId: string, ids: string[], versions: Map<string, number>): Promise<void> {
-    if (ids.length === 0) return;
-    const sorted = [...ids].sort();
-    await this.db.raw(
-      `delete from beds24_pending_changes p
-       using unnest(?::text[], ?::bigint[]) as done(entity_id, version)
-       where p.property_id = ? and p.kind = 'reservation' and p.entity_id = done.entity_id and p.version = done.version`,
-      [sorted, sorted.map((id) => versions.get(id) ?? -1), propertyId],
-    );
-  }
+/** The outbox rows of these reservations, with the versions the push read. */
+function pushed(pending: PendingChange[], reservationIds: string[]): PendingChange[] {
+  const ids = new Set(reservationIds);
+  return pending.filter((change) => ids.has(change.entity_id));
 }

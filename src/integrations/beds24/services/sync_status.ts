@@ -1,11 +1,11 @@
 import type { Knex } from '../../../db.ts';
-import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
 import { accountKeyFor } from '../client/beds24_client_factory.ts';
 import type { CreditGate } from '../client/credit_gate.ts';
-import { JOB_KINDS, type JobKind } from '../queue/queue_config.ts';
+import { SYNC_KINDS, type SyncKind } from '../queue/job_kinds.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
-
-const CHANGE_KIND: Record<JobKind, string> = { reservations: 'reservation', availability: 'availability', rates: 'rates', resync: 'resync' };
+import { loadConfig, pushOverview } from '../store/config_store.ts';
+import { countFailed } from '../store/failures_store.ts';
+import { outboxByKind } from '../store/outbox_store.ts';
 
 export interface SyncStatus {
   property_id: string | null;
@@ -17,37 +17,40 @@ export interface SyncStatus {
    * and pushed when both are on again. Without a property: whether any connected property is paused.
    */
   paused: boolean;
-  queue_depth: Record<JobKind, { pending_changes: number; queued: number; running: number }>;
+  queue_depth: Record<SyncKind, { pending_changes: number; queued: number; running: number }>;
   failed_jobs: number;
   oldest_pending_change_age_s: number | null;
   last_successful_push_at: Date | null;
   credits: { remaining: number | null; resets_in_s: number | null };
 }
 
-/** One property's sync at a glance, or every property's summed when `propertyId` is undefined. */
-export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGate, propertyId?: string): Promise<SyncStatus> {
-  const config: Beds24ConfigRow | undefined = propertyId ? await db('beds24_config').where({ property_id: propertyId }).first() : undefined;
-  const scoped = <T extends Knex.QueryBuilder>(query: T): T => (propertyId ? (query.where({ property_id: propertyId }) as T) : query);
+export interface SyncStatusDeps {
+  db: Knex;
+  queue: Pick<SyncQueue, 'depth'>;
+  gate: Pick<CreditGate, 'read'>;
+}
 
-  const outbox: Array<{ kind: string; count: number; oldest: Date }> = await scoped(db('beds24_pending_changes'))
-    .groupBy('kind')
-    .select('kind', db.raw('count(*)::int as count'), db.raw('min(first_queued_at) as oldest'));
+/** One property's sync at a glance, or every property's summed when `propertyId` is undefined. */
+export async function readSyncStatus({ db, queue, gate }: SyncStatusDeps, propertyId?: string): Promise<SyncStatus> {
+  const config = propertyId ? await loadConfig(db, propertyId) : undefined;
+  const outbox = await outboxByKind(db, propertyId);
   const jobs = await queue.depth(db, propertyId);
-  const count = (kind: JobKind, running: boolean): number =>
+  const count = (kind: SyncKind, running: boolean): number =>
     jobs.filter((j) => j.kind === kind && (j.state === 'active') === running).reduce((n, j) => n + j.count, 0);
   const queueDepth = Object.fromEntries(
-    JOB_KINDS.map((kind) => [
+    SYNC_KINDS.map((kind) => [
       kind,
-      { pending_changes: outbox.find((o) => o.kind === CHANGE_KIND[kind])?.count ?? 0, queued: count(kind, false), running: count(kind, true) },
+      {
+        pending_changes: outbox.find((o) => o.kind === kind)?.count ?? 0,
+        queued: count(kind, false),
+        running: count(kind, true),
+      },
     ]),
   ) as SyncStatus['queue_depth'];
-  const oldest = outbox.reduce<Date | undefined>((min, o) => (min === undefined || o.oldest < min ? o.oldest : min), undefined);
-  const failed = (await scoped(db('beds24_sync_failures')).where({ state: 'failed' }).count({ n: '*' }).first()) as { n: string };
-  const lastPush = (await scoped(db('beds24_config')).max({ last: 'last_push_at' }).first()) as { last: Date | null } | undefined;
-  const paused = (await scoped(db('beds24_config'))
-    .whereNotNull('refresh_token')
-    .where((q) => q.where({ sync_enabled: false }).orWhere({ push_sync_enabled: false }))
-    .first('property_id')) as { property_id: string } | undefined;
+  const ages = outbox.map((o) => o.oldestAge);
+  const oldestAge = ages.length > 0 ? Math.max(...ages) : undefined;
+  const failed = await countFailed(db, propertyId);
+  const { lastPushAt, paused } = await pushOverview(db, propertyId);
   const credits = config ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id)) : { remaining: null, resetsInSeconds: null };
 
   return {
@@ -55,11 +58,11 @@ export async function readSyncStatus(db: Knex, queue: SyncQueue, gate: CreditGat
     connected: config ? config.refresh_token !== null : null,
     sync_enabled: config?.sync_enabled ?? null,
     push_sync_enabled: config?.push_sync_enabled ?? null,
-    paused: paused !== undefined,
+    paused,
     queue_depth: queueDepth,
-    failed_jobs: Number(failed.n),
-    oldest_pending_change_age_s: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : null,
-    last_successful_push_at: lastPush?.last ?? null,
+    failed_jobs: failed,
+    oldest_pending_change_age_s: oldestAge === undefined ? null : Math.max(0, Math.round(oldestAge)),
+    last_successful_push_at: lastPushAt,
     credits: { remaining: credits.remaining, resets_in_s: credits.resetsInSeconds },
   };
 }

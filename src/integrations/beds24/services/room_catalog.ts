@@ -4,8 +4,9 @@ import { ValidationError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
 import { Beds24Error } from '../client/beds24_errors.ts';
 import type { Beds24Property } from '../client/beds24_schemas.ts';
-import type { Beds24ConfigRow } from '../beds24_sync_types.ts';
-import { loadBeds24Config, type Beds24Connections } from './beds24_connections.ts';
+import { loadConfig, type Beds24Config } from '../store/config_store.ts';
+import { claimCatalogRefresh, readCatalog, storeCatalog, type CatalogEntry } from '../store/room_catalog_store.ts';
+import type { Beds24Connections } from './beds24_connections.ts';
 
 export interface Beds24RoomCatalogDeps {
   db: Knex;
@@ -16,19 +17,6 @@ export interface Beds24RoomCatalogDeps {
   refreshIntervalMs?: number;
 }
 
-interface CatalogRow {
-  beds24_property_id: number;
-  room_ids: string[];
-  fetched_at: Date | null;
-  asked_at: Date;
-}
-
-interface KnownRooms {
-  roomIds: number[];
-  /** The list is what Beds24 said the last time it was asked (that call did not fail). */
-  fetched: boolean;
-}
-
 /** Staff wait on this call: one quick try, not the queue's patient retries. */
 const ASK = { priority: 'normal', wait: false, retries: 1, timeoutMs: 10_000 } as const;
 
@@ -37,7 +25,7 @@ export function roomIdsOf(property: Beds24Property): number[] {
 }
 
 /**
- * Which Beds24 rooms a connected property has, kept in beds24_room_catalog, so that a mapping to a room the
+ * Which Beds24 rooms a connected property has, kept in the room catalog, so that a mapping to a room the
  * account does not have is refused up front instead of closing the real room and failing every push.
  */
 export class Beds24RoomCatalog {
@@ -57,14 +45,16 @@ export class Beds24RoomCatalog {
    * any transaction: the call to Beds24 must not hold row locks while it waits.
    */
   async assertMappable(db: Knex, propertyId: string, beds24RoomId: number): Promise<void> {
-    const config = await loadBeds24Config(db, propertyId);
+    const config = await loadConfig(db, propertyId);
     if (!config || config.refresh_token === null) return;
     const beds24PropertyId = config.beds24_property_id;
-    let known = await this.read(db, propertyId, beds24PropertyId);
+    let known = await readCatalog(db, propertyId, beds24PropertyId);
     if (known?.roomIds.includes(beds24RoomId)) return;
-    known = (await this.claimRefresh(db, propertyId, beds24PropertyId))
+    const now = this.deps.clock.now();
+    const askedBefore = new Date(now.getTime() - this.refreshIntervalMs);
+    known = (await claimCatalogRefresh(db, propertyId, beds24PropertyId, now, askedBefore))
       ? await this.refresh(db, config, beds24RoomId)
-      : await this.read(db, propertyId, beds24PropertyId);
+      : await readCatalog(db, propertyId, beds24PropertyId);
     if (known?.roomIds.includes(beds24RoomId)) return;
     if (!known?.fetched) {
       throw ValidationError.field(
@@ -78,7 +68,7 @@ export class Beds24RoomCatalog {
   }
 
   /** Asks Beds24 for the property's rooms and keeps them; a failure is the staff's answer (400), saying so. */
-  private async refresh(db: Knex, config: Beds24ConfigRow, beds24RoomId: number): Promise<KnownRooms> {
+  private async refresh(db: Knex, config: Beds24Config, beds24RoomId: number): Promise<CatalogEntry> {
     const beds24PropertyId = config.beds24_property_id;
     let property: Beds24Property | undefined;
     try {
@@ -125,42 +115,7 @@ export class Beds24RoomCatalog {
 
   /** Records the room list Beds24 just gave (connecting reads it anyway). */
   async store(db: Db, propertyId: string, beds24PropertyId: number, roomIds: number[]): Promise<void> {
-    const now = this.deps.clock.now();
-    await db('beds24_room_catalog')
-      .insert({
-        property_id: propertyId,
-        beds24_property_id: beds24PropertyId,
-        room_ids: roomIds,
-        fetched_at: now,
-        asked_at: now,
-      })
-      .onConflict('property_id')
-      .merge();
-  }
-
-  private async read(db: Knex, propertyId: string, beds24PropertyId: number): Promise<KnownRooms | undefined> {
-    const row: CatalogRow | undefined = await db('beds24_room_catalog')
-      .where({ property_id: propertyId, beds24_property_id: beds24PropertyId })
-      .first('beds24_property_id', 'room_ids', 'fetched_at', 'asked_at');
-    if (!row) return undefined;
-    return { roomIds: row.room_ids.map(Number), fetched: row.fetched_at !== null && row.fetched_at >= row.asked_at };
-  }
-
-  /** True for the one caller (across processes) that may ask Beds24 now; the others use the stored list. */
-  private async claimRefresh(db: Knex, propertyId: string, beds24PropertyId: number): Promise<boolean> {
-    const now = this.deps.clock.now();
-    const { rows }: { rows: unknown[] } = await db.raw(
-      `insert into beds24_room_catalog as c (property_id, beds24_property_id, asked_at) values (?, ?, ?)
-       on conflict (property_id) do update
-         set asked_at = excluded.asked_at,
-             beds24_property_id = excluded.beds24_property_id,
-             room_ids = case when c.beds24_property_id = excluded.beds24_property_id then c.room_ids else '{}' end,
-             fetched_at = case when c.beds24_property_id = excluded.beds24_property_id then c.fetched_at end
-         where c.asked_at <= ? or c.beds24_property_id <> excluded.beds24_property_id
-       returning c.property_id`,
-      [propertyId, beds24PropertyId, now, new Date(now.getTime() - this.refreshIntervalMs)],
-    );
-    return rows.length > 0;
+    await storeCatalog(db, propertyId, beds24PropertyId, roomIds, this.deps.clock.now());
   }
 }
 

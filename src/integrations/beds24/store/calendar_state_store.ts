@@ -1,0 +1,79 @@
+import type { Db } from '../../../db.ts';
+import type { CalendarDate } from '../../../utils/dates.ts';
+import type { Cell, ChangedCell, RememberedCalendar } from '../mappers/availability_mapper.ts';
+
+const REMEMBER_BATCH = 2000;
+
+/** What Beds24 last accepted per (Beds24 room, night) over the range. */
+export async function rememberedCalendar(
+  db: Db,
+  propertyId: string,
+  range: { from: CalendarDate; to: CalendarDate },
+): Promise<RememberedCalendar> {
+  const rows = await db('beds24_calendar_state')
+    .where({ property_id: propertyId })
+    .whereBetween('date', [range.from, range.to])
+    .select('beds24_room_id', 'date', 'num_avail', 'price1');
+  const remembered: RememberedCalendar = new Map();
+  for (const row of rows) {
+    let byDate = remembered.get(row.beds24_room_id);
+    if (!byDate) remembered.set(row.beds24_room_id, (byDate = new Map<CalendarDate, Cell>()));
+    byDate.set(row.date, { numAvail: row.num_avail, price1: row.price1 });
+  }
+  return remembered;
+}
+
+/** Remembers the cells Beds24 just accepted. */
+export async function rememberCells(db: Db, propertyId: string, cells: ChangedCell[], now: Date): Promise<void> {
+  for (let i = 0; i < cells.length; i += REMEMBER_BATCH) {
+    const rows = cells.slice(i, i + REMEMBER_BATCH).map((cell) => ({
+      property_id: propertyId,
+      beds24_room_id: cell.beds24RoomId,
+      date: cell.date,
+      num_avail: cell.numAvail,
+      price1: cell.price1,
+      pushed_at: now,
+    }));
+    await db('beds24_calendar_state')
+      .insert(rows)
+      .onConflict(['property_id', 'beds24_room_id', 'date'])
+      .merge(['num_avail', 'price1', 'pushed_at']);
+  }
+}
+
+/** Forgets these cells: the next push sends them again, whatever we believed Beds24 held. */
+export async function forgetCells(
+  db: Db,
+  propertyId: string,
+  cells: Array<{ beds24RoomId: number; date: CalendarDate }>,
+): Promise<void> {
+  for (const [beds24RoomId, group] of Map.groupBy(cells, (cell) => cell.beds24RoomId)) {
+    await db('beds24_calendar_state')
+      .where({ property_id: propertyId, beds24_room_id: beds24RoomId })
+      .whereIn('date', group.map((cell) => cell.date))
+      .delete();
+  }
+}
+
+/** Records, for good, that the property publishes these Beds24 rooms (Beds24 accepted a calendar write). */
+export async function recordPublishedRooms(db: Db, propertyId: string, beds24RoomIds: number[]): Promise<void> {
+  if (beds24RoomIds.length === 0) return;
+  await db.raw(
+    `insert into beds24_published_rooms (property_id, beds24_room_id)
+     select ?, unnest(?::bigint[]) on conflict do nothing`,
+    [propertyId, beds24RoomIds],
+  );
+}
+
+export function publishedRoomIds(db: Db, propertyId: string): Promise<number[]> {
+  return db('beds24_published_rooms').where({ property_id: propertyId }).pluck('beds24_room_id');
+}
+
+/** Forgets published rooms that hold nothing of ours (Beds24 does not know them). */
+export async function forgetPublishedRooms(db: Db, propertyId: string, beds24RoomIds: number[]): Promise<void> {
+  if (beds24RoomIds.length === 0) return;
+  await db('beds24_published_rooms')
+    .where({ property_id: propertyId })
+    .whereIn('beds24_room_id', beds24RoomIds)
+    .delete();
+}

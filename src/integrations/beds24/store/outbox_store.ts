@@ -1,0 +1,143 @@
+import type { Db } from '../../../db.ts';
+import type { SyncKind } from '../queue/job_kinds.ts';
+import type { PendingChangeTable } from './tables.ts';
+
+export interface Change {
+  kind: SyncKind;
+  entityId: string;
+}
+
+/** An outbox row as a push reads it: what to bring up to date, and the version it saw. */
+export type PendingChange = Pick<PendingChangeTable, 'kind' | 'entity_id' | 'version'>;
+
+/**
+ * Records what changed, in the caller's transaction: that row is what guarantees a committed edit is pushed
+ * and a rolled-back one never is. A change already waiting gets a new version, so a push running meanwhile
+ * does not clear it. Rows are written in key order, the order every other writer uses too, so writers
+ * cannot deadlock.
+ */
+export async function recordChanges(db: Db, propertyId: string, changes: Change[]): Promise<void> {
+  if (changes.length === 0) return;
+  await db.raw(
+    `insert into beds24_pending_changes (property_id, kind, entity_id)
+     select ?, c.kind, c.entity_id from unnest(?::text[], ?::text[]) as c(kind, entity_id)
+     order by c.kind, c.entity_id
+     on conflict (property_id, kind, entity_id)
+     do update set version = nextval('beds24_change_version_seq'), last_queued_at = now()`,
+    [propertyId, changes.map((c) => c.kind), changes.map((c) => c.entityId)],
+  );
+}
+
+/** The property's changes of these kinds, oldest first. */
+export function pendingChanges(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<PendingChange[]> {
+  return db('beds24_pending_changes')
+    .where({ property_id: propertyId })
+    .whereIn('kind', kinds)
+    .orderBy('first_queued_at')
+    .select('kind', 'entity_id', 'version');
+}
+
+/**
+ * Clears what was pushed, unless it changed again meanwhile (its version moved on). One statement, in key
+ * order; callers run it outside the transaction that records the results: holding outbox rows while
+ * waiting for other rows is how edits and the worker deadlock. A crash before it only means one harmless
+ * push again.
+ */
+export async function clearChanges(db: Db, propertyId: string, done: PendingChange[]): Promise<void> {
+  if (done.length === 0) return;
+  const sorted = [...done].sort((a, b) => a.kind.localeCompare(b.kind) || a.entity_id.localeCompare(b.entity_id));
+  await db.raw(
+    `delete from beds24_pending_changes p
+     using unnest(?::text[], ?::text[], ?::bigint[]) as done(kind, entity_id, version)
+     where p.property_id = ? and p.kind = done.kind and p.entity_id = done.entity_id and p.version = done.version`,
+    [sorted.map((c) => c.kind), sorted.map((c) => c.entity_id), sorted.map((c) => c.version), propertyId],
+  );
+}
+
+/** The kinds of change the property has waiting. */
+export async function pendingKinds(db: Db, propertyId: string): Promise<SyncKind[]> {
+  const rows: Array<{ kind: SyncKind }> = await db('beds24_pending_changes')
+    .where({ property_id: propertyId })
+    .distinct('kind');
+  return rows.map((row) => row.kind);
+}
+
+export async function hasPendingChanges(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<boolean> {
+  const row = await db('beds24_pending_changes')
+    .where({ property_id: propertyId })
+    .whereIn('kind', kinds)
+    .first('kind');
+  return row !== undefined;
+}
+
+export async function countPendingChanges(db: Db, propertyId: string): Promise<number> {
+  const row: { n: number } | undefined = await db('beds24_pending_changes')
+    .where({ property_id: propertyId })
+    .first(db.raw('count(*)::int as n'));
+  return row?.n ?? 0;
+}
+
+/**
+ * How long the oldest change of these kinds has waited, in seconds (null when none waits). The rows are
+ * stamped by the database's clock, so their age is read against the same clock.
+ */
+export async function oldestChangeAge(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<number | null> {
+  const { rows }: { rows: Array<{ age: number | null }> } = await db.raw(
+    `select extract(epoch from now() - min(first_queued_at))::float8 as age from beds24_pending_changes
+     where property_id = ? and kind = any(?::text[])`,
+    [propertyId, [...kinds]],
+  );
+  return rows[0]?.age ?? null;
+}
+
+/**
+ * The (property, kind) pairs with changes that may be pushed: pushes on, connected, and no job of the
+ * property refused for its credentials (those wait until the connection changes).
+ */
+export function pushableChanges(db: Db): Promise<Array<{ property_id: string; kind: SyncKind }>> {
+  return db('beds24_pending_changes as p')
+    .join('beds24_config as c', 'c.property_id', 'p.property_id')
+    .distinct('p.property_id', 'p.kind')
+    .where({ 'c.sync_enabled': true, 'c.push_sync_enabled': true })
+    .whereNotNull('c.refresh_token')
+    .whereNotExists(
+      db('beds24_sync_failures as f')
+        .whereRaw('f.property_id = p.property_id')
+        .where({ 'f.kind': 'job', 'f.state': 'failed', 'f.error_code': 'beds24_auth' }),
+    );
+}
+
+export interface OutboxByKind {
+  kind: SyncKind;
+  count: number;
+  /** Seconds the oldest change of the kind has waited, by the database's clock that stamped it. */
+  oldestAge: number;
+}
+
+/** Per kind: how many changes wait and for how long, for one property or all. */
+export async function outboxByKind(db: Db, propertyId?: string): Promise<OutboxByKind[]> {
+  const { rows }: { rows: OutboxByKind[] } = await db.raw(
+    `select kind, count(*)::int as count, extract(epoch from now() - min(first_queued_at))::float8 as "oldestAge"
+     from beds24_pending_changes where ?::uuid is null or property_id = ?::uuid group by kind`,
+    [propertyId ?? null, propertyId ?? null],
+  );
+  return rows;
+}
+
+/** Per configured property and kind, how many changes wait. */
+export function pendingPerPropertyAndKind(db: Db): Promise<Array<{ property_id: string; kind: SyncKind; n: number }>> {
+  return db('beds24_pending_changes')
+    .groupBy('property_id', 'kind')
+    .select('property_id', 'kind', db.raw('count(*)::int as n'));
+}
+
+/**
+ * Per configured property, how long its oldest change has waited (null when none). The rows are stamped
+ * with the database's clock, so their age is read against the same clock.
+ */
+export function oldestAgePerProperty(db: Db): Promise<Array<{ property_id: string; age: number | null }>> {
+  return db('beds24_config as c')
+    .leftJoin('beds24_pending_changes as p', 'p.property_id', 'c.property_id')
+    .groupBy('c.property_id')
+    .select('c.property_id', db.raw('extract(epoch from now() - min(p.first_queued_at))::float8 as age'));
+}

@@ -1,0 +1,65 @@
+import type { Db, Knex } from '../../../db.ts';
+import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
+import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
+import type { ReservationSyncTable } from './tables.ts';
+
+export type SyncStateFields = Partial<
+  Pick<ReservationSyncTable, 'state' | 'last_pushed_at' | 'last_error' | 'create_sent_at'>
+>;
+
+/** Sets these fields of the reservations' sync state (a reservation seen for the first time starts as pending). */
+export async function setSyncState(
+  db: Db,
+  reservationIds: string[],
+  fields: SyncStateFields,
+  now: Date,
+): Promise<void> {
+  if (reservationIds.length === 0) return;
+  const rows = reservationIds.map((reservation_id) => ({
+    reservation_id,
+    state: 'pending' as const,
+    ...fields,
+    updated_at: now,
+  }));
+  const merged = [...Object.keys(fields), 'updated_at'] as Array<keyof ReservationSyncTable>;
+  await db('beds24_reservation_sync').insert(rows).onConflict('reservation_id').merge(merged);
+}
+
+/** A reservation as a push needs it: its guest, its room's Beds24 room id and whether a create went out. */
+export interface ReservationToPush {
+  reservation: ReservationRow;
+  guest: GuestRow;
+  beds24RoomId: number | null;
+  createSentAt: Date | null;
+}
+
+export async function reservationsToPush(db: Db, reservationIds: string[]): Promise<ReservationToPush[]> {
+  if (reservationIds.length === 0) return [];
+  type Row = ReservationRow & { guest: GuestRow; room_beds24_id: number | null; create_sent_at: Date | null };
+  const rows: Row[] = await db('reservations as r')
+    .join('guests as g', 'g.id', 'r.guest_id')
+    // Left join: an unassigned reservation (imported, so never pushed) is loaded and skipped, not lost.
+    .leftJoin('rooms as rm', 'rm.id', 'r.room_id')
+    .leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'r.id')
+    .whereIn('r.id', reservationIds)
+    .select('r.*', 'rm.beds24_room_id as room_beds24_id', 's.create_sent_at', db.raw('row_to_json(g.*) as guest'));
+  return rows.map(({ guest, room_beds24_id, create_sent_at, ...reservation }) => ({
+    reservation,
+    guest,
+    beds24RoomId: room_beds24_id,
+    createSentAt: create_sent_at,
+  }));
+}
+
+/**
+ * Adds `beds24_sync` (`{state, last_pushed_at, last_error}`, null until the sync first looked at the
+ * reservation) to a query on `reservations`, for the PMS's reservation answers.
+ */
+export function withSyncState(db: Db, query: Knex.QueryBuilder): Knex.QueryBuilder {
+  return query
+    .leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'reservations.id')
+    .select(
+      db.raw(`case when s.reservation_id is null then null else json_build_object(
+        'state', s.state, 'last_pushed_at', s.last_pushed_at, 'last_error', s.last_error) end as beds24_sync`),
+    );
+}

@@ -1,0 +1,129 @@
+import type { CalendarDate } from '../../../utils/dates.ts';
+import type { SyncKind } from '../queue/job_kinds.ts';
+
+/**
+ * The rows of the sync's tables, declared once. Knex types `db('<table>')` from the augmentation below, so
+ * the store's builder queries return these types without casts; raw statements name them explicitly.
+ */
+
+export interface Beds24ConfigTable {
+  property_id: string;
+  beds24_property_id: number;
+  beds24_account_id: number | null;
+  /** Encrypted; null when the property is not connected. */
+  refresh_token: string | null;
+  /** Encrypted, with its expiry: the cached access token every process shares. */
+  access_token: string | null;
+  access_token_expires_at: Date | null;
+  sync_enabled: boolean;
+  push_sync_enabled: boolean;
+  connected_at: Date | null;
+  last_push_at: Date | null;
+  /** The hotel's local date the calendar was last brought up for. */
+  calendar_date: CalendarDate | null;
+  /** The local date of the last nightly check. */
+  nightly_run_on: CalendarDate | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface PendingChangeTable {
+  property_id: string;
+  kind: SyncKind;
+  entity_id: string;
+  version: number;
+  first_queued_at: Date;
+  last_queued_at: Date;
+}
+
+export type ReservationSyncState = 'pending' | 'synced' | 'failed' | 'skipped';
+
+export interface ReservationSyncTable {
+  reservation_id: string;
+  state: ReservationSyncState;
+  last_pushed_at: Date | null;
+  last_error: string | null;
+  create_sent_at: Date | null;
+  updated_at: Date;
+}
+
+/** What the failed list holds: one refused booking, one refused Beds24 room calendar, or a job that gave up. */
+export type FailureKind = 'reservation' | 'calendar' | 'job';
+
+export interface SyncFailureTable {
+  id: string;
+  property_id: string;
+  kind: FailureKind;
+  /** The reservation id, the Beds24 room id of a refused calendar item, or the job kind of a job that gave up. */
+  entity_id: string;
+  state: 'failed' | 'retrying' | 'resolved';
+  error_code: string;
+  error_message: string;
+  attempts: number;
+  job_id: string | null;
+  failed_at: Date;
+  updated_at: Date;
+}
+
+export interface CalendarStateTable {
+  property_id: string;
+  beds24_room_id: number;
+  date: CalendarDate;
+  num_avail: number;
+  price1: number | null;
+  pushed_at: Date;
+}
+
+export interface PublishedRoomTable {
+  property_id: string;
+  beds24_room_id: number;
+  first_published_at: Date;
+}
+
+export interface RoomCatalogTable {
+  property_id: string;
+  beds24_property_id: number;
+  /** bigint[]: written as numbers, read back as strings (pg parses int8 arrays as text). */
+  room_ids: Array<number | string>;
+  fetched_at: Date | null;
+  asked_at: Date;
+}
+
+export interface CreditMeterTable {
+  account_key: string;
+  remaining: number | null;
+  resets_at: Date | null;
+  updated_at: Date;
+}
+
+export interface SyncLogTable {
+  id: number;
+  created_at: Date;
+  account_key: string;
+  property_id: string | null;
+  method: string;
+  path: string;
+  status: number | null;
+  cost: number | null;
+  remaining: number | null;
+  duration_ms: number;
+  outcome: string;
+  /** JSON text on insert, parsed JSON when read. */
+  request: unknown;
+  response: unknown;
+  error: string | null;
+}
+
+declare module 'knex/types/tables.js' {
+  interface Tables {
+    beds24_config: Beds24ConfigTable;
+    beds24_pending_changes: PendingChangeTable;
+    beds24_reservation_sync: ReservationSyncTable;
+    beds24_sync_failures: SyncFailureTable;
+    beds24_calendar_state: CalendarStateTable;
+    beds24_published_rooms: PublishedRoomTable;
+    beds24_room_catalog: RoomCatalogTable;
+    beds24_credit_meter: CreditMeterTable;
+    beds24_sync_log: SyncLogTable;
+  }
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CALL_RETRY_BOUND_MS,
+  KIND_SETTINGS,
+  SYNC_KINDS,
+  attemptDeadline,
+  expireInSeconds,
+  isSyncKind,
+  jobsClearing,
+  secondsUntilVisibleFailure,
+  type SyncKind,
+} from '../../src/integrations/beds24/queue/job_kinds.ts';
+import { DEFAULT_TUNING } from '../../src/integrations/beds24/queue/queue_config.ts';
+
+describe('job kinds', () => {
+  it.each<[SyncKind, SyncKind[]]>([
+    ['reservations', ['reservations']],
+    ['availability', ['availability', 'rates']],
+    ['rates', ['availability', 'rates']],
+    ['resync', ['resync']],
+  ])('a %s change is cleared by a job of %j', (kind, jobs) => {
+    expect(jobsClearing(kind)).toEqual(jobs);
+  });
+
+  it.each([
+    ['reservations', true],
+    ['resync', true],
+    ['reservation', false],
+    ['calendar', false],
+    ['', false],
+  ])('isSyncKind(%j) is %s', (value, expected) => {
+    expect(isSyncKind(value)).toBe(expected);
+  });
+
+  it('gives every kind an attempt deadline of its budget, and an expiry of budget + request timeout + margin', () => {
+    const start = new Date('2027-01-01T00:00:00Z');
+    for (const kind of SYNC_KINDS) {
+      const budget = KIND_SETTINGS[kind].attemptBudgetSeconds;
+      expect(attemptDeadline(kind, start).getTime() - start.getTime()).toBe(budget * 1000);
+      expect(expireInSeconds(kind)).toBe(budget + 30 + 30);
+    }
+    expect(expireInSeconds('reservations')).toBe(900);
+    expect(CALL_RETRY_BOUND_MS).toBe(840_000);
+  });
+
+  it.each([
+    // debounce 1 + 9 attempts × (840 + 30) + backoffs 10 + 20 + 40 + 80 + 160 + 300 + 300 + 300
+    ['reservations', DEFAULT_TUNING, 1 + 9 * 870 + 1210],
+    ['rates', DEFAULT_TUNING, 2 + 9 * 870 + 1210],
+    ['resync', DEFAULT_TUNING, 0 + 9 * 870 + 1210],
+    // No retry: one attempt, no backoff; a debounce factor of 0 turns the debounce off.
+    ['availability', { ...DEFAULT_TUNING, retryLimit: 0, debounceFactor: 0 }, 870],
+    // A delay below 1 s counts as 1 s, as pg-boss does; the cap applies to each backoff.
+    [
+      'availability',
+      { ...DEFAULT_TUNING, retryLimit: 3, retryDelaySeconds: 0, retryDelayMaxSeconds: 5 },
+      1 + 4 * 870 + 2 + 4 + 5,
+    ],
+  ] as const)('an edit of kind %s is a visible failure after at most these seconds (%#)', (kind, tuning, total) => {
+    expect(secondsUntilVisibleFailure(kind, tuning)).toBe(total);
+  });
+});
