@@ -38,7 +38,7 @@ export async function startBenchEnv(options: { workers: boolean; tuning?: Partia
     await chmod(clusterDir, 0o755);
     const cluster = await startEmbeddedPostgres({ dir: join(clusterDir, 'postgres'), logger, settings: { max_connections: '200' } });
     serverUrl = cluster.url;
-    stopCluster = cluster.stop;
+    stopCluster = () => cluster.stop();
   }
   const name = `pms_bench_${process.pid}_${Date.now()}`;
   const admin = createDb({ url: serverUrl, poolMax: 1 });

@@ -19,7 +19,7 @@ function meter(env: BenchEnv) {
 }
 
 async function burst(env: BenchEnv): Promise<Record<string, string | number>> {
-  const { propertyId, rooms } = await connectedProperty(env, 'Burst hotel', 5, 8, true);
+  const { rooms } = await connectedProperty(env, 'Burst hotel', 5, 8, true);
   await waitIdle(env.db);
   env.sandbox.resetRequestLog();
   let naive = 0;
@@ -65,7 +65,6 @@ async function burst(env: BenchEnv): Promise<Record<string, string | number>> {
   await waitIdle(env.db);
   const seconds = (performance.now() - started) / 1000;
   const used = meter(env);
-  void propertyId;
   return { scenario: '(a) 300 mixed edits, concurrency 8', sync_calls: used.calls, sync_credits: used.credits, naive_calls: naive, until_in_step_s: seconds.toFixed(1) };
 }
 

@@ -12,8 +12,17 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** Keyset pagination, newest first, on (`column`, id) of `table`; `column` is a millisecond timestamp. */
-export function applyCursor(query: Knex.QueryBuilder, table: string, limit: number, cursor: string | undefined, column = 'created_at'): Knex.QueryBuilder {
+/**
+ * Keyset pagination, newest first, on (`column`, id) of `table`; `column` is a millisecond timestamp.
+ * `Row` is what the caller's select returns (Knex cannot infer it from raw columns and joins).
+ */
+export function applyCursor<Row>(
+  query: Knex.QueryBuilder,
+  table: string,
+  limit: number,
+  cursor: string | undefined,
+  column = 'created_at',
+): Knex.QueryBuilder<Record<string, unknown>, Row[]> {
   query.orderBy([
     { column: `${table}.${column}`, order: 'desc' },
     { column: `${table}.id`, order: 'desc' },

@@ -4,11 +4,11 @@ import type { Logger } from '../logger.ts';
 /** A demo hotel for a fresh development database, so `npm start` shows something to click through. */
 export async function seedDemoData(db: Knex, logger: Logger): Promise<void> {
   await db.transaction(async (trx) => {
-    const existing = await trx('properties').first('id');
+    const existing = await trx('properties').first<{ id: string } | undefined>('id');
     if (existing) return;
     const [property] = await trx('properties')
       .insert({ name: 'Demo Hotel', timezone: 'Europe/Berlin', currency: 'EUR' })
-      .returning('id');
+      .returning<Array<{ id: string }>>('id');
     const propertyId = (property as { id: string }).id;
     await trx('rooms').insert([
       { property_id: propertyId, number: '101', name: 'Double 101', room_type: 'double', base_price: 120, max_occupancy: 2 },

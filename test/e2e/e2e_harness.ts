@@ -61,7 +61,7 @@ export async function startE2eWorld(): Promise<E2eWorld> {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         const text = await res.text();
-        return { status: res.status, body: text ? (JSON.parse(text) as Json) : undefined };
+        return { status: res.status, body: text ? JSON.parse(text) : undefined };
       };
       const server: E2eServer = {
         process,
@@ -149,7 +149,7 @@ export async function burst(servers: E2eServer[], property: E2eProperty, count: 
     const room = pick(property.rooms);
     const start = 1 + Math.floor(random() * (HORIZON - 10));
     const roll = random();
-    let res: ApiResponse = { status: 0, body: undefined };
+    let res: ApiResponse;
     let described = '';
     const send = async (method: string, path: string, body?: unknown): Promise<ApiResponse> => {
       described = `${method} ${path} ${JSON.stringify(body)}`;

@@ -11,6 +11,7 @@ export const ADMIN_TOKEN = 'test-admin-token';
 export const TEST_ENCRYPTION_KEY = 'c0ffee'.repeat(10) + 'c0ff';
 
 /** Response bodies stay loosely typed on purpose: the tests assert on their shape field by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one loose type the tests' answers share
 export type Json = any;
 
 export interface ApiResponse<T = Json> {

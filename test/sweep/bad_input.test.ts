@@ -626,7 +626,7 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     rules: [
       {
         name: 'a property_id that does not exist',
-        request: (c) => jsonRequest('POST', '/api/rooms', { property_id: NONEXISTENT, number: 'X1', room_type: 'double', base_price: 1, max_occupancy: 1 }, API_TOKEN),
+        request: () => jsonRequest('POST', '/api/rooms', { property_id: NONEXISTENT, number: 'X1', room_type: 'double', base_price: 1, max_occupancy: 1 }, API_TOKEN),
         status: 400,
         path: 'property_id',
       },

@@ -349,7 +349,7 @@ describe('secrets never leak', () => {
     await world?.close();
   });
 
-  it('ran the scenario: reconnected by invite code, pushed the bookings, refreshed the access token after a 401', async () => {
+  it('ran the scenario: reconnected by invite code, pushed the bookings, refreshed the access token after a 401', () => {
     expect(lastRefreshToken, 'the invite code exchange was seen').not.toBe('');
     expect(refreshCallsAfterInvalidation, 'GET /authentication/token after the tokens were revoked').toBeGreaterThanOrEqual(1);
     expect(world.sandbox.requests.some((r) => r.status === 401), 'Beds24 answered 401 once').toBe(true);

@@ -1,3 +1,4 @@
+import { asText } from './booking_store.ts';
 import type { QueryParams } from './query_params.ts';
 import type { SandboxState } from './sandbox_state.ts';
 import { todayIn } from './dates.ts';
@@ -83,7 +84,7 @@ export function findBookings(state: SandboxState, accountId: number, query: Book
       if (query.propertyIds !== undefined && !query.propertyIds.includes(b.propertyId)) return false;
       if (query.roomIds !== undefined && !query.roomIds.includes(b.roomId)) return false;
       if (query.masterIds !== undefined && !query.masterIds.includes(Number(b.fields.masterId))) return false;
-      if (query.apiReferences !== undefined && !query.apiReferences.includes(String(b.fields.apiReference ?? ''))) return false;
+      if (query.apiReferences !== undefined && !query.apiReferences.includes(asText(b.fields.apiReference ?? ''))) return false;
       if (query.channel !== undefined && b.fields.channel !== query.channel) return false;
       const today = todayIn(state.properties.get(b.propertyId)?.timezone ?? 'UTC', now);
       if (upcomingOnly && b.departure < today) return false;
@@ -132,8 +133,8 @@ function matchesFilter(b: Booking, filter: BookingFilter, today: string, now: Da
 
 /** Beds24 matches guest name, email, apiReference and booking id. */
 function matchesSearch(b: Booking, search: string): boolean {
-  const first = String(b.fields.firstName ?? '');
-  const last = String(b.fields.lastName ?? '');
-  const haystack = [first, last, `${first} ${last}`, String(b.fields.email ?? ''), String(b.fields.apiReference ?? ''), String(b.id)];
+  const first = asText(b.fields.firstName ?? '');
+  const last = asText(b.fields.lastName ?? '');
+  const haystack = [first, last, `${first} ${last}`, asText(b.fields.email ?? ''), asText(b.fields.apiReference ?? ''), String(b.id)];
   return haystack.some((value) => value.toLowerCase().includes(search));
 }

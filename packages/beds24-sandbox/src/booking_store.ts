@@ -349,7 +349,7 @@ function applyInfoItem(state: SandboxState, booking: Booking, item: Fields, now:
   }
   const index = booking.infoItems.findIndex((existing) => existing.id === item.id);
   const existing = booking.infoItems[index];
-  if (existing === undefined) return `info item ${String(item.id)} does not exist on booking ${booking.id}`;
+  if (existing === undefined) return `info item ${asText(item.id)} does not exist on booking ${booking.id}`;
   if (Object.keys(item).every((key) => key === 'id')) {
     booking.infoItems.splice(index, 1);
     return undefined;
@@ -368,7 +368,7 @@ function applyInvoiceItem(state: SandboxState, booking: Booking, item: Fields, n
   }
   const index = booking.invoiceItems.findIndex((existing) => existing.id === id);
   const existing = booking.invoiceItems[index];
-  if (existing === undefined) return `invoice item ${String(id)} does not exist on booking ${booking.id}`;
+  if (existing === undefined) return `invoice item ${asText(id)} does not exist on booking ${booking.id}`;
   if (Object.keys(values).length === 0) {
     booking.invoiceItems.splice(index, 1);
     return undefined;
@@ -440,6 +440,14 @@ function failure(action: string, field: string, message: string): ItemResult {
 
 function stringOr(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/** A request value as text: a scalar as `String` prints it, an object or array as JSON rather than `[object Object]`. */
+export function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null || value === undefined) return String(value);
+  return JSON.stringify(value);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

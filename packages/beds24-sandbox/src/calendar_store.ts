@@ -80,24 +80,24 @@ function applyRanges(
   let daysWritten = 0;
   let inventoryTouched = false;
   let success = true;
-  ranges.forEach((range, index) => {
+  for (const [index, range] of ranges.entries()) {
     const field = `calendar.${index}`;
     if (!isPlainObject(range) || typeof range.from !== 'string' || typeof range.to !== 'string') {
       errors.push({ action: ACTION, field, message: 'each range needs from and to' });
       success = false;
-      return;
+      continue;
     }
     const { from, to } = range;
     if (!isCalendarDate(from) || !isCalendarDate(to) || from > to) {
       errors.push({ action: ACTION, field, message: 'invalid dates' });
       success = false;
-      return;
+      continue;
     }
     if (limits.lastDay !== undefined && to > limits.lastDay) {
       // Measured live: the straddling range is dropped, not clipped; only success:false and a warning say so.
       warnings.push({ action: ACTION, field, message: 'invalid dates' });
       success = false;
-      return;
+      continue;
     }
     let start = from;
     if (limits.firstDay !== undefined && from < limits.firstDay) {
@@ -113,7 +113,7 @@ function applyRanges(
       if (Object.keys(values).some((key) => INVENTORY_WEBHOOK_FIELDS.has(key))) inventoryTouched = true;
       daysWritten++;
     }
-  });
+  }
   if (daysWritten > 0) state.changed();
   if (inventoryTouched) state.calendarChanged(room.id);
   return itemResult(success, {
@@ -130,6 +130,7 @@ function writeDay(state: SandboxState, room: Room, date: string, values: Record<
   const wasBlackout = day.override === 'blackout';
   for (const [key, value] of Object.entries(values)) {
     if (value === null) {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a day is Beds24's JSON; null clears a field
       delete day[key];
     } else if (key === 'channels' && isPlainObject(value)) {
       const channels = mergeChannels(isChannelLimits(day.channels) ? day.channels : {}, value);
@@ -148,8 +149,12 @@ function writeDay(state: SandboxState, room: Room, date: string, values: Record<
 function mergeChannels(current: ChannelLimits, changes: Record<string, unknown>): ChannelLimits {
   const merged: ChannelLimits = { ...current };
   for (const [channel, change] of Object.entries(changes)) {
-    if (change === null || (isPlainObject(change) && change.maxBookings === null)) delete merged[channel];
-    else if (isPlainObject(change) && typeof change.maxBookings === 'number') merged[channel] = { maxBookings: change.maxBookings };
+    if (change === null || (isPlainObject(change) && change.maxBookings === null)) {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- Beds24's JSON by channel; null clears one
+      delete merged[channel];
+    } else if (isPlainObject(change) && typeof change.maxBookings === 'number') {
+      merged[channel] = { maxBookings: change.maxBookings };
+    }
   }
   return merged;
 }

@@ -3,6 +3,14 @@ import { z } from 'zod';
 import type { SandboxControl } from './sandbox_control.ts';
 import { SandboxError, SandboxInputError, describeIssues } from './sandbox_errors.ts';
 import { INVENTORY_MODELS } from './sandbox_model.ts';
+import type {
+  CostTable,
+  CreateAccountInput,
+  CreditWindowInput,
+  FaultsInput,
+  InvalidateTokensInput,
+  WebhookFaultsInput,
+} from './sandbox_options.ts';
 
 const idParam = z.coerce.number().int().positive();
 const tokenTtlBody = z.object({ seconds: z.number().int().positive() });
@@ -31,6 +39,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.
 export function createAdminRouter(sandbox: SandboxControl): Router {
   const router = express.Router();
   router.use(express.json({ limit: '5mb' }));
+  // The control methods validate their input themselves (in-process callers reach them without a route),
+  // so a body goes to them unchecked, typed as what the method takes.
 
   router.get('/health', (_req, res) => {
     res.json({ ok: true, url: sandbox.url ?? null });
@@ -40,14 +50,14 @@ export function createAdminRouter(sandbox: SandboxControl): Router {
     res.json({ accountIds: sandbox.accountIds });
   });
   router.post('/accounts', (req, res) => {
-    res.status(201).json(sandbox.createAccount(req.body ?? {}));
+    res.status(201).json(sandbox.createAccount((req.body ?? {}) as CreateAccountInput));
   });
   router.get('/accounts/:id/credits', (req, res) => {
     res.json(sandbox.credits(parse(idParam, req.params.id, 'account id')));
   });
   router.put('/accounts/:id/credit-window', (req, res) => {
     const accountId = parse(idParam, req.params.id, 'account id');
-    sandbox.setCreditWindow(accountId, req.body);
+    sandbox.setCreditWindow(accountId, req.body as CreditWindowInput);
     res.json(sandbox.credits(accountId));
   });
   router.put('/accounts/:id/token-ttl', (req, res) => {
@@ -65,10 +75,13 @@ export function createAdminRouter(sandbox: SandboxControl): Router {
     res.status(201).json({ token: sandbox.createAccessToken(parse(idParam, req.params.id, 'account id')) });
   });
   router.post('/accounts/:id/invalidate-tokens', (req, res) => {
-    res.json({ invalidated: sandbox.invalidateTokens(parse(idParam, req.params.id, 'account id'), req.body ?? {}) });
+    res.json({ invalidated: sandbox.invalidateTokens(
+        parse(idParam, req.params.id, 'account id'),
+        (req.body ?? {}) as InvalidateTokensInput,
+      ) });
   });
   router.post('/invalidate-tokens', (req, res) => {
-    res.json({ invalidated: sandbox.invalidateTokens(undefined, req.body ?? {}) });
+    res.json({ invalidated: sandbox.invalidateTokens(undefined, (req.body ?? {}) as InvalidateTokensInput) });
   });
   router.post('/accounts/:id/bookings', (req, res) => {
     const body: unknown = req.body;
@@ -143,7 +156,7 @@ export function createAdminRouter(sandbox: SandboxControl): Router {
     res.json(sandbox.faults);
   });
   router.post('/faults', (req, res) => {
-    res.json(sandbox.setFaults(req.body ?? {}));
+    res.json(sandbox.setFaults((req.body ?? {}) as FaultsInput));
   });
   router.delete('/faults', (_req, res) => {
     sandbox.clearFaults();
@@ -154,7 +167,7 @@ export function createAdminRouter(sandbox: SandboxControl): Router {
     res.json(sandbox.webhookFaults);
   });
   router.post('/webhook-faults', (req, res) => {
-    res.json(sandbox.setWebhookFaults(req.body ?? {}));
+    res.json(sandbox.setWebhookFaults((req.body ?? {}) as WebhookFaultsInput));
   });
   router.delete('/webhook-faults', (_req, res) => {
     sandbox.clearWebhookFaults();
@@ -202,7 +215,7 @@ export function createAdminRouter(sandbox: SandboxControl): Router {
     res.json(sandbox.costs);
   });
   router.put('/costs', (req, res) => {
-    res.json(sandbox.setCosts(req.body ?? {}));
+    res.json(sandbox.setCosts((req.body ?? {}) as CostTable));
   });
 
   router.get('/requests', (_req, res) => {

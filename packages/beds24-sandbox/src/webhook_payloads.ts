@@ -52,7 +52,10 @@ export function bookingNotification(state: SandboxState, change: BookingChange):
   const full = bookingView(booking, { infoItems: true, invoiceItems: true, bookingGroup: true, group });
   const { infoItems, invoiceItems, ...bookingFields } = full;
   if (config.version === 'twoNoPersonalData') {
-    for (const field of PERSONAL_FIELDS) delete bookingFields[field];
+    for (const field of PERSONAL_FIELDS) {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- Beds24's JSON booking, minus these fields
+      delete bookingFields[field];
+    }
   }
   const messages: unknown[] = [];
   const payload = { timeStamp: formatTimestamp(now), booking: bookingFields, infoItems, invoiceItems, messages };

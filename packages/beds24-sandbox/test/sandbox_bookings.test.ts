@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateSchema } from '../src/openapi/openapi_schemas.ts';
-import { startHarness, TODAY, type Harness } from './sandbox_harness.ts';
+import { startHarness, TODAY, type Harness, type Json } from './sandbox_harness.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -13,7 +13,7 @@ const single = (): number => h.account.roomIds[1]!;
 async function create(items: unknown[]) {
   const res = await h.call('POST', '/bookings', { body: items });
   expect(res.status).toBe(201);
-  return res.body as Array<Record<string, any>>;
+  return res.body as Array<Record<string, Json>>;
 }
 
 describe('POST /bookings', () => {
@@ -153,7 +153,7 @@ describe('POST /bookings', () => {
 });
 
 describe('GET /bookings', () => {
-  async function seed() {
+  function seed() {
     h.clock.advanceSeconds(-3 * 86_400);
     h.sandbox.addBookings(h.account.accountId, [{ roomId: double(), arrival: '2026-03-01', departure: '2026-03-05', lastName: 'Past' }]);
     h.clock.advanceSeconds(3 * 86_400);
@@ -170,7 +170,7 @@ describe('GET /bookings', () => {
 
   it('hides past and cancelled bookings by default', async () => {
     h = await startHarness();
-    await seed();
+    seed();
     const res = await h.call('GET', '/bookings');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ success: true, type: 'booking', count: 3, pages: { nextPageExists: false, nextPageLink: null } });
@@ -180,7 +180,7 @@ describe('GET /bookings', () => {
 
   it('reads repeated status params and rejects a comma-joined list', async () => {
     h = await startHarness();
-    await seed();
+    seed();
     expect(names(await h.call('GET', '/bookings?status=cancelled&status=request'))).toEqual(['Cancelled', 'Request']);
     expect(names(await h.call('GET', '/bookings?status=cancelled'))).toEqual(['Cancelled']);
     const comma = await h.call('GET', '/bookings?status=new,confirmed');
@@ -190,7 +190,7 @@ describe('GET /bookings', () => {
 
   it('returns bookings by id in any status and date', async () => {
     h = await startHarness();
-    await seed();
+    seed();
     const all = h.sandbox.bookings().map((b) => b.id);
     const past = all[0]!;
     const cancelled = h.sandbox.bookings().find((b) => b.status === 'cancelled')!.id;
@@ -201,7 +201,7 @@ describe('GET /bookings', () => {
 
   it('filters by room, property, dates, modification time and search string', async () => {
     h = await startHarness();
-    await seed();
+    seed();
     expect(names(await h.call('GET', `/bookings?roomId=${single()}`))).toEqual(['Request']);
     expect(names(await h.call('GET', `/bookings?propertyId=${h.account.propertyIds[0]}&arrivalFrom=2026-03-01&arrivalTo=2026-04-01`))).toEqual(['Past', 'DepartsToday', 'Future']);
     expect(names(await h.call('GET', '/bookings?arrival=2026-04-01'))).toEqual(['Future']);
@@ -223,7 +223,7 @@ describe('GET /bookings', () => {
 
   it('pages with a link to the next page', async () => {
     h = await startHarness({ sandbox: { pageSize: 2 } });
-    await seed();
+    seed();
     const first = await h.call('GET', '/bookings');
     expect(first.body.count).toBe(2);
     expect(first.body.pages.nextPageExists).toBe(true);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, TODAY, type Harness } from './sandbox_harness.ts';
+import { startHarness, TODAY, type Harness, type Json } from './sandbox_harness.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -11,7 +11,7 @@ const room = (): number => h.account.roomIds[0]!;
 async function post(items: unknown[]) {
   const res = await h.call('POST', '/inventory/rooms/calendar', { body: items });
   expect(res.status).toBe(201);
-  return res.body as Array<Record<string, any>>;
+  return res.body as Array<Record<string, Json>>;
 }
 
 describe('POST /inventory/rooms/calendar', () => {

@@ -205,7 +205,7 @@ describe('booking groups', () => {
 });
 
 describe('GET /bookings filters an importer relies on', () => {
-  async function seed() {
+  function seed() {
     const first = addOk({ roomId: double(), arrival: D1, departure: D2, lastName: 'First' });
     const other = h.sandbox.createAccount({ properties: [{ name: 'Elsewhere', rooms: [{ name: 'R', qty: 1 }] }] });
     const theirs = { roomId: other.roomIds[0], arrival: D1, departure: D2, lastName: 'NotMine' };
@@ -221,7 +221,7 @@ describe('GET /bookings filters an importer relies on', () => {
 
   it('modifiedFrom is UTC and inclusive to the second; cancelled only when asked for', async () => {
     h = await startHarness();
-    await seed();
+    seed();
     // 10:10:00 UTC; Berlin (the property zone) would be 11:10 and match nothing if read as local time.
     expect(names(await h.call('GET', '/bookings?modifiedFrom=2026-03-10T10:10:00'))).toEqual(['Second']);
     const all = '&status=confirmed&status=request&status=new&status=cancelled&status=black&status=inquiry';
@@ -233,7 +233,7 @@ describe('GET /bookings filters an importer relies on', () => {
 
   it('id may repeat and returns any status; propertyId and departureFrom narrow', async () => {
     h = await startHarness();
-    const { first, second } = await seed();
+    const { first, second } = seed();
     expect(names(await h.call('GET', `/bookings?id=${first}&id=${second}`))).toEqual(['First', 'Second']);
     expect(names(await h.call('GET', `/bookings?propertyId=${h.account.propertyIds[0]}`))).toEqual(['Second']);
     expect(names(await h.call('GET', '/bookings?propertyId=1'))).toEqual([]);
@@ -244,7 +244,7 @@ describe('GET /bookings filters an importer relies on', () => {
 
   it('pages a filtered result with pages.nextPageExists', async () => {
     h = await startHarness({ sandbox: { pageSize: 1 } });
-    await seed();
+    seed();
     const query = '/bookings?modifiedFrom=2026-03-10T00:00:00&status=confirmed&status=cancelled';
     const page1 = await h.call('GET', query);
     expect(page1.body).toMatchObject({ count: 1, pages: { nextPageExists: true } });

@@ -1,9 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { Json } from './sandbox_harness.ts';
 
 export interface ReceivedWebhook {
   path: string;
   headers: IncomingHttpHeaders;
-  body: any;
+  body: Json;
 }
 
 /** A tiny real HTTP receiver on a random port that records every POST and answers what `respond` says. */
@@ -21,25 +22,23 @@ export class WebhookReceiver {
   }
 
   static async start(respond: (index: number) => number = () => 200): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | undefined;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const self = receiver!;
         const text = Buffer.concat(chunks).toString('utf8');
-        const index = self.received.length;
+        const index = receiver.received.length;
         const body: unknown = text === '' ? undefined : JSON.parse(text);
-        self.received.push({ path: req.url ?? '', headers: req.headers, body });
-        res.statusCode = self.#respond(index);
+        receiver.received.push({ path: req.url ?? '', headers: req.headers, body });
+        res.statusCode = receiver.#respond(index);
         res.end();
-        for (const wake of self.#waiters.splice(0)) wake();
+        for (const wake of receiver.#waiters.splice(0)) wake();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hook`, respond);
+    const receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hook`, respond);
     return receiver;
   }
 

@@ -10,11 +10,11 @@ export function lockGuest(db: Db, id: string): Promise<GuestRow | undefined> {
 }
 
 export async function insertGuest(db: Db, input: CreateGuestInput): Promise<GuestRow> {
-  const [row] = await db('guests').insert(input).returning(GUEST_COLUMNS);
+  const [row] = await db('guests').insert(input).returning<GuestRow[]>(GUEST_COLUMNS);
   return row as GuestRow;
 }
 
 export async function updateGuest(db: Db, id: string, changes: UpdateGuestInput): Promise<GuestRow> {
-  const [row] = await db('guests').where({ id }).update(changes).returning(GUEST_COLUMNS);
+  const [row] = await db('guests').where({ id }).update(changes).returning<GuestRow[]>(GUEST_COLUMNS);
   return row as GuestRow;
 }

@@ -14,6 +14,6 @@ export function findProperty(db: Db, id: string): Promise<PropertyRow | undefine
 }
 
 export async function listProperties(db: Db, limit: number, cursor: string | undefined): Promise<Page<PropertyRow>> {
-  const rows: PropertyRow[] = await applyCursor(db('properties').select('*'), 'properties', limit, cursor);
+  const rows = await applyCursor<PropertyRow>(db('properties').select('*'), 'properties', limit, cursor);
   return toPage(rows, limit, (row) => row);
 }

@@ -5,7 +5,7 @@ import { CalendarDateSchema, Money } from '../common_schemas.ts';
 /** Beds24 takes prices up to about two years ahead; a wider range is almost certainly a typo. */
 export const MAX_RATE_RANGE_DAYS = 731;
 
-function inclusiveRange<T extends { from: string; to: string }>(range: T, ctx: z.RefinementCtx): void {
+function inclusiveRange(range: { from: string; to: string }, ctx: z.RefinementCtx): void {
   const days = daysBetween(range.from, range.to);
   if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   else if (days >= MAX_RATE_RANGE_DAYS) {

@@ -58,11 +58,11 @@ export const ListReservationsQuery = z
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, {
     path: ['to'],
-    message: 'must be after from',
+    error: 'must be after from',
   })
   .refine((q) => q.unassigned !== 'true' || q.room_id === undefined, {
     path: ['unassigned'],
-    message: 'cannot be combined with room_id: an unassigned reservation has no room',
+    error: 'cannot be combined with room_id: an unassigned reservation has no room',
   });
 export type ListReservationsFilter = z.infer<typeof ListReservationsQuery>;
 

@@ -41,7 +41,7 @@ export type NewReservation = Omit<ReservationRow, 'id' | 'created_at' | 'updated
   Partial<Pick<ReservationRow, OptionalColumn>>;
 
 export async function insertReservation(db: Db, row: NewReservation): Promise<string> {
-  const [inserted] = await db('reservations').insert(row).returning('id');
+  const [inserted] = await db('reservations').insert(row).returning<Array<{ id: string }>>('id');
   return (inserted as { id: string }).id;
 }
 
@@ -60,6 +60,6 @@ export async function listReservations(db: Db, filter: ListReservationsFilter): 
   }
   if (filter.from) query.where('reservations.check_out', '>', filter.from);
   if (filter.to) query.where('reservations.check_in', '<', filter.to);
-  const rows: Reservation[] = await applyCursor(query, 'reservations', filter.limit, filter.cursor);
+  const rows = await applyCursor<Reservation>(query, 'reservations', filter.limit, filter.cursor);
   return toPage(rows, filter.limit, (row) => row);
 }

@@ -84,15 +84,15 @@ export async function assignRoom(trx: Db, request: RoomAssignmentRequest): Promi
     .whereIn('status', OCCUPYING_STATUSES)
     .where('check_in', '<', request.checkOut)
     .where('check_out', '>', request.checkIn)
-    .distinct('room_id as id');
+    .distinct<Array<{ id: string }>>('room_id as id');
   if (request.ignoreReservationId !== undefined) stays.whereNot('id', request.ignoreReservationId);
   const blocks = trx('maintenance_blocks')
     .whereIn('room_id', ids)
     .where('start_date', '<', request.checkOut)
     .where('end_date', '>', request.checkIn)
-    .distinct('room_id as id');
-  const busyStays: Array<{ id: string }> = await stays;
-  const busyBlocks: Array<{ id: string }> = await blocks;
+    .distinct<Array<{ id: string }>>('room_id as id');
+  const busyStays = await stays;
+  const busyBlocks = await blocks;
   const busy = new Set([...busyStays, ...busyBlocks].map((row) => row.id));
   const free = candidates.filter((room) => !busy.has(room.id));
   if (free.some((room) => room.id === request.preferRoomId)) return request.preferRoomId as string;

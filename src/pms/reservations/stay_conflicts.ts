@@ -19,7 +19,7 @@ export async function assertRoomCanHost(db: Db, room: RoomRow, stay: Stay, ignor
     .where({ room_id: room.id })
     .where('start_date', '<', stay.end)
     .where('end_date', '>', stay.start)
-    .first('id', 'start_date', 'end_date');
+    .first<{ id: string; start_date: string; end_date: string } | undefined>('id', 'start_date', 'end_date');
   if (block) {
     throw new ConflictError(
       `room ${room.number} has a maintenance block from ${block.start_date} to ${block.end_date} (maintenance ${block.id})`,
@@ -33,7 +33,7 @@ export async function assertNoOccupyingReservation(db: Db, room: RoomRow, stay: 
     .whereIn('status', OCCUPYING_STATUSES)
     .where('check_in', '<', stay.end)
     .where('check_out', '>', stay.start)
-    .first('id', 'check_in', 'check_out');
+    .first<{ id: string; check_in: string; check_out: string } | undefined>('id', 'check_in', 'check_out');
   if (ignoreReservationId !== undefined) query.whereNot({ id: ignoreReservationId });
   const clash = await query;
   if (clash) {

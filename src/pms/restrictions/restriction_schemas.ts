@@ -24,7 +24,7 @@ const nights = (max: number) =>
 
 const flag = z.boolean();
 
-function inclusiveRange<T extends { from: string; to: string }>(range: T, ctx: z.RefinementCtx): void {
+function inclusiveRange(range: { from: string; to: string }, ctx: z.RefinementCtx): void {
   const days = daysBetween(range.from, range.to);
   if (days < 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   else if (days + 1 > MAX_RESTRICTION_NIGHTS) {

@@ -28,7 +28,7 @@ const CASTS: Record<RestrictionField, string> = {
  * that merely reference the property (rooms, reservations) unblocked.
  */
 export async function lockPropertyForRestrictions(db: Db, propertyId: string): Promise<boolean> {
-  const row = await db('properties').where({ id: propertyId }).forNoKeyUpdate().first('id');
+  const row = await db('properties').where({ id: propertyId }).forNoKeyUpdate().first<{ id: string } | undefined>('id');
   return row !== undefined;
 }
 

@@ -32,11 +32,11 @@ export async function updateRoom(db: Db, room: RoomRow, changes: UpdateRoomInput
 export async function listRooms(db: Db, propertyId: string | undefined, limit: number, cursor: string | undefined): Promise<Page<RoomRow>> {
   const query = db('rooms').select('*');
   if (propertyId !== undefined) query.where({ property_id: propertyId });
-  const rows: RoomRow[] = await applyCursor(query, 'rooms', limit, cursor);
+  const rows = await applyCursor<RoomRow>(query, 'rooms', limit, cursor);
   return toPage(rows, limit, (row) => row);
 }
 
 async function assertNumberFree(db: Db, propertyId: string, number: string): Promise<void> {
-  const clash = await db('rooms').where({ property_id: propertyId, number }).first('id');
+  const clash = await db('rooms').where({ property_id: propertyId, number }).first<{ id: string } | undefined>('id');
   if (clash) throw new ConflictError(`room number ${number} already exists in this property (room ${clash.id})`);
 }

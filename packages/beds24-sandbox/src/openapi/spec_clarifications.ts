@@ -26,7 +26,7 @@ export function applyDocumentedNulls(node: unknown): void {
       // Ajv rejects `nullable` without a sibling `type`, and wants null listed in an `enum`.
       if ((all || own) && typeof property.type === 'string') {
         property.nullable = true;
-        if (Array.isArray(property.enum) && !property.enum.includes(null)) property.enum = [...property.enum, null];
+        if (Array.isArray(property.enum) && !property.enum.includes(null)) property.enum = [...(property.enum as unknown[]), null];
       }
     }
   }

@@ -16,7 +16,7 @@ export const ConfigBody = z
   })
   .refine((body) => body.invite_code === undefined || body.refresh_token === undefined, {
     path: ['refresh_token'],
-    message: 'send either invite_code or refresh_token, not both',
+    error: 'send either invite_code or refresh_token, not both',
   });
 
 export const PropertyIdParams = z.strictObject({ property_id: Id });
@@ -25,7 +25,7 @@ export const ResyncBody = z
   .strictObject({ property_id: Id, from: CalendarDateSchema.optional(), to: CalendarDateSchema.optional() })
   .refine((body) => body.from === undefined || body.to === undefined || daysBetween(body.from, body.to) >= 0, {
     path: ['to'],
-    message: 'must not be before from',
+    error: 'must not be before from',
   });
 
 export const StatusQuery = z.strictObject({ property_id: Id.optional() });

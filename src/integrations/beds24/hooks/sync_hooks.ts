@@ -46,7 +46,8 @@ export interface SyncHooksDeps {
 }
 
 export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHooks {
-  const currentAndFuture = (trx: Trx) => currentAndFutureStays(trx, clock.now()).select('r.id', 'r.property_id');
+  const currentAndFuture = (trx: Trx) =>
+    currentAndFutureStays(trx, clock.now()).select<Array<{ id: string; property_id: string }>>('r.id', 'r.property_id');
 
   /** Paused: the rows wait in the outbox, and the sweeper sends their jobs once the property resumes. */
   async function record(trx: Trx, propertyId: string, changes: Change[], paused: boolean): Promise<void> {
@@ -82,7 +83,7 @@ export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHoo
       const changes: Change[] = [{ kind: 'availability', entityId: 'calendar' }];
       if (previous !== undefined && previous.beds24_room_id !== room.beds24_room_id) {
         // The room's bookings move with its mapping: to the new Beds24 room, or cancelled when unmapped.
-        const stays: Array<{ id: string }> = await currentAndFuture(trx).where('r.room_id', room.id);
+        const stays = await currentAndFuture(trx).where('r.room_id', room.id);
         for (const stay of stays) changes.push({ kind: 'reservations', entityId: stay.id });
       }
       await record(trx, room.property_id, changes, paused);
@@ -99,7 +100,7 @@ export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHoo
       const mappedRoom = await trx('rooms')
         .where({ property_id: propertyId, room_type: roomType })
         .whereNotNull('beds24_room_id')
-        .first('id');
+        .first<{ id: string } | undefined>('id');
       if (!mappedRoom) return;
       const { connected, paused } = await probe(trx, propertyId);
       if (!connected) return;
@@ -107,8 +108,7 @@ export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHoo
     },
 
     async queueGuestSyncHook(trx, guestId) {
-      const stays: Array<{ id: string; property_id: string }> = await currentAndFuture(trx)
-        .where('r.guest_id', guestId);
+      const stays = await currentAndFuture(trx).where('r.guest_id', guestId);
       for (const [propertyId, list] of Map.groupBy(stays, (stay) => stay.property_id)) {
         const { connected, paused } = await probe(trx, propertyId);
         if (!connected) continue;

@@ -118,7 +118,7 @@ export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalenda
     const offset = daysBetween(from, rate.date);
     if (offset < 0 || offset >= nights) continue;
     let byNight = overrides.get(rate.room_id);
-    if (!byNight) overrides.set(rate.room_id, (byNight = new Map()));
+    if (!byNight) overrides.set(rate.room_id, (byNight = new Map<number, number>()));
     byNight.set(offset, rate.price);
   }
 

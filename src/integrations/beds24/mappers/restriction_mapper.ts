@@ -72,7 +72,7 @@ export function indexRestrictions(
     const offset = daysBetween(from, row.date);
     if (offset < 0 || offset >= nights) continue;
     let byNight = index.get(row.room_type);
-    if (!byNight) index.set(row.room_type, (byNight = new Map()));
+    if (!byNight) index.set(row.room_type, (byNight = new Map<number, RestrictionInput>()));
     byNight.set(offset, row);
   }
   return index;
@@ -88,7 +88,7 @@ export function foldRestrictions(
   index: RestrictionIndex,
   nights: number,
 ): Array<CellRestrictions | undefined> {
-  const folded: Array<CellRestrictions | undefined> = new Array(nights).fill(undefined);
+  const folded = new Array<CellRestrictions | undefined>(nights).fill(undefined);
   const rows = [...new Set(roomTypes)].flatMap((type) => {
     const byNight = index.get(type);
     return byNight ? [byNight] : [];

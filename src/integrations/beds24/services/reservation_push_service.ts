@@ -4,7 +4,6 @@ import type { Logger } from '../../../logger.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { Beds24Client, ItemResult } from '../client/beds24_client.ts';
 import { Beds24TransientError } from '../client/beds24_errors.ts';
-import type { BookingWrite } from '../client/beds24_schemas.ts';
 import { MARKER_FIELD, planBookingPush, reservationIdFromMarker, type BookingPlan, type ReservationSnapshot } from '../mappers/index.ts';
 import { emptySummary, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
@@ -101,7 +100,7 @@ export class ReservationPushService {
     let results: ItemResult[];
     try {
       summary.calls += 1;
-      results = await client.postBookings(sendable.map((s) => s.plan.booking as BookingWrite), options);
+      results = await client.postBookings(sendable.map((s) => s.plan.booking), options);
     } catch (error) {
       const maybeApplied = error instanceof Beds24TransientError && error.ambiguous;
       if (!maybeApplied) await this.setSyncState(this.db, creates, { create_sent_at: null });

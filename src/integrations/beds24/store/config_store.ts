@@ -111,7 +111,9 @@ export function tickRows(db: Db): Promise<TickRow[]> {
 export async function moveCalendarDate(db: Db, propertyId: string, date: CalendarDate): Promise<boolean> {
   const moved = await db('beds24_config')
     .where({ property_id: propertyId })
-    .where((q) => q.whereNull('calendar_date').orWhereNot('calendar_date', date))
+    .where((q) => {
+      q.whereNull('calendar_date').orWhereNot('calendar_date', date);
+    })
     .update({ calendar_date: date });
   return moved > 0;
 }
@@ -120,7 +122,9 @@ export async function moveCalendarDate(db: Db, propertyId: string, date: Calenda
 export async function claimNightlyRun(db: Db, propertyId: string, dueFor: CalendarDate): Promise<boolean> {
   const claimed = await db('beds24_config')
     .where({ property_id: propertyId })
-    .where((q) => q.whereNull('nightly_run_on').orWhere('nightly_run_on', '<', dueFor))
+    .where((q) => {
+      q.whereNull('nightly_run_on').orWhere('nightly_run_on', '<', dueFor);
+    })
     .update({ nightly_run_on: dueFor });
   return claimed > 0;
 }
@@ -180,10 +184,14 @@ export async function pushOverview(db: Db, propertyId?: string): Promise<PushOve
     const query = db('beds24_config');
     return propertyId ? query.where({ property_id: propertyId }) : query;
   };
-  const lastPush: { last: Date | null } | undefined = await scoped().max({ last: 'last_push_at' }).first();
+  const lastPush = await scoped()
+    .max({ last: 'last_push_at' })
+    .first<{ last: Date | null } | undefined>();
   const paused: { property_id: string } | undefined = await scoped()
     .whereNotNull('refresh_token')
-    .where((q) => q.where({ sync_enabled: false }).orWhere({ push_sync_enabled: false }))
+    .where((q) => {
+      q.where({ sync_enabled: false }).orWhere({ push_sync_enabled: false });
+    })
     .first('property_id');
   return { lastPushAt: lastPush?.last ?? null, paused: paused !== undefined };
 }

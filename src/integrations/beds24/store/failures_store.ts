@@ -107,7 +107,7 @@ export interface FailureListQuery {
 export function listFailures(db: Db, query: FailureListQuery): Promise<FailureRow[]> {
   const builder = db('beds24_sync_failures').select('*').where({ state: query.state });
   if (query.propertyId) builder.where({ property_id: query.propertyId });
-  return applyCursor(builder, 'beds24_sync_failures', query.limit, query.cursor, 'failed_at');
+  return applyCursor<FailureRow>(builder, 'beds24_sync_failures', query.limit, query.cursor, 'failed_at');
 }
 
 export function lockFailure(trx: Knex.Transaction, id: string): Promise<FailureRow | undefined> {
