@@ -22,7 +22,9 @@ export async function openDatabase(env: Env, logger: Logger): Promise<OpenDataba
   const server = await startEmbeddedPostgres({ dir: join(env.DATA_DIR, 'postgres'), logger });
   const admin = createDb({ url: server.url, poolMax: 1 });
   try {
-    const exists = await admin('pg_database').where({ datname: EMBEDDED_DATABASE }).first<{ datname: string } | undefined>();
+    const exists = await admin('pg_database')
+      .where({ datname: EMBEDDED_DATABASE })
+      .first<{ datname: string } | undefined>();
     if (!exists) await admin.raw('create database ??', [EMBEDDED_DATABASE]);
   } finally {
     await admin.destroy();

@@ -35,14 +35,20 @@ export function applyCursor<Row>(
   return query;
 }
 
-export function toPage<R extends { id: string }, T>(rows: R[], limit: number, present: (row: R) => T, column = 'created_at'): Page<T> {
+export function toPage<R extends { id: string }, T>(
+  rows: R[],
+  limit: number,
+  present: (row: R) => T,
+  column = 'created_at',
+): Page<T> {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
   const at: unknown = last ? (last as Record<string, unknown>)[column] : undefined;
   return {
     data: shown.map(present),
-    next_cursor: more && last && at instanceof Date ? Buffer.from(`${at.toISOString()}|${last.id}`).toString('base64url') : null,
+    next_cursor:
+      more && last && at instanceof Date ? Buffer.from(`${at.toISOString()}|${last.id}`).toString('base64url') : null,
   };
 }
 

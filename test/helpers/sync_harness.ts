@@ -35,7 +35,10 @@ export interface SyncWorld {
  * operator does it: rooms mapped, then `PUT /api/admin/beds24/config` with an invite code. A `clock`
  * is shared by the PMS and the sandbox, so both agree on "today".
  */
-export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestAppOptions & { timezone?: string } = {}): Promise<SyncWorld> {
+export async function startSyncWorld(
+  roomTypes: RoomTypeSpec[],
+  options: TestAppOptions & { timezone?: string } = {},
+): Promise<SyncWorld> {
   const database = await createTestDatabase();
   const clock = options.clock;
   const sandbox = createBeds24Sandbox(clock ? { clock: () => clock.now() } : {});
@@ -43,13 +46,21 @@ export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestApp
   const app = await startTestApp(database, {
     beds24ApiUrl,
     workers: true,
-    tuning: { debounceFactor: 0.3, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, retryDelayMaxSeconds: 2, ...options.tuning },
+    tuning: {
+      debounceFactor: 0.3,
+      pollingIntervalSeconds: 0.5,
+      retryDelaySeconds: 1,
+      retryDelayMaxSeconds: 2,
+      ...options.tuning,
+    },
     ...options,
   });
   const timezone = options.timezone ?? 'UTC';
   const property = await createProperty(app, { timezone });
   const account = sandbox.createAccount({
-    properties: [{ name: property.name, timezone, rooms: roomTypes.map((type) => ({ name: type.name, qty: type.units })) }],
+    properties: [
+      { name: property.name, timezone, rooms: roomTypes.map((type) => ({ name: type.name, qty: type.units })) },
+    ],
   });
   const beds24Property = account.properties[0]!;
   const beds24RoomIds = beds24Property.rooms.map((room) => room.id);
@@ -71,7 +82,11 @@ export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestApp
   const connect = await app.request(
     'PUT',
     '/api/admin/beds24/config',
-    { property_id: property.id, beds24_property_id: beds24Property.id, invite_code: sandbox.createInviteCode(account.accountId) },
+    {
+      property_id: property.id,
+      beds24_property_id: beds24Property.id,
+      invite_code: sandbox.createInviteCode(account.accountId),
+    },
     ADMIN_TOKEN,
   );
   expect(connect.status, JSON.stringify(connect.body)).toBe(200);
@@ -147,4 +162,3 @@ export function bookingsOf(sandbox: Beds24Sandbox, reservationId: string): Sandb
 export function callsTo(sandbox: Beds24Sandbox, method: string, path: string): number {
   return sandbox.requests.filter((r) => r.method === method && r.path === path).length;
 }
-

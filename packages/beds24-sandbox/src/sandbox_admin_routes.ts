@@ -75,10 +75,12 @@ export function createAdminRouter(sandbox: SandboxControl): Router {
     res.status(201).json({ token: sandbox.createAccessToken(parse(idParam, req.params.id, 'account id')) });
   });
   router.post('/accounts/:id/invalidate-tokens', (req, res) => {
-    res.json({ invalidated: sandbox.invalidateTokens(
+    res.json({
+      invalidated: sandbox.invalidateTokens(
         parse(idParam, req.params.id, 'account id'),
         (req.body ?? {}) as InvalidateTokensInput,
-      ) });
+      ),
+    });
   });
   router.post('/invalidate-tokens', (req, res) => {
     res.json({ invalidated: sandbox.invalidateTokens(undefined, (req.body ?? {}) as InvalidateTokensInput) });
@@ -244,6 +246,8 @@ function adminErrorHandler(): ErrorRequestHandler {
       res.status(400).json({ error: { code: 'sandbox_invalid_input', message: 'request body is not valid JSON' } });
       return;
     }
-    res.status(500).json({ error: { code: 'internal_error', message: error instanceof Error ? error.message : 'internal error' } });
+    res
+      .status(500)
+      .json({ error: { code: 'internal_error', message: error instanceof Error ? error.message : 'internal error' } });
   };
 }

@@ -184,9 +184,7 @@ export async function pushOverview(db: Db, propertyId?: string): Promise<PushOve
     const query = db('beds24_config');
     return propertyId ? query.where({ property_id: propertyId }) : query;
   };
-  const lastPush = await scoped()
-    .max({ last: 'last_push_at' })
-    .first<{ last: Date | null } | undefined>();
+  const lastPush = await scoped().max({ last: 'last_push_at' }).first<{ last: Date | null } | undefined>();
   const paused: { property_id: string } | undefined = await scoped()
     .whereNotNull('refresh_token')
     .where((q) => {
