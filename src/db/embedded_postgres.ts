@@ -150,9 +150,8 @@ async function initCluster(binaries: Binaries, dir: string, password: string, ru
     );
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw new EmbeddedPostgresError(
-      `initdb failed in ${dir}${runAs ? ` (as user ${USER}, who must be able to reach that folder)` : ''}: ${(error as Error).message}`,
-    );
+    const who = runAs ? ` (as user ${USER}, who must be able to reach that folder)` : '';
+    throw new EmbeddedPostgresError(`initdb failed in ${dir}${who}: ${(error as Error).message}`);
   } finally {
     await rm(pwfile, { force: true });
   }

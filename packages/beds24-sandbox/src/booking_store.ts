@@ -518,7 +518,7 @@ function stringOr(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** A request value as text: a scalar as `String` prints it, an object or array as JSON rather than `[object Object]`. */
+/** A request value as text: a scalar as `String` prints it, an object or array as JSON. */
 export function asText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

@@ -26,9 +26,8 @@ export async function assertRoomCanHost(
     .where('end_date', '>', stay.start)
     .first<{ id: string; start_date: string; end_date: string } | undefined>('id', 'start_date', 'end_date');
   if (block) {
-    throw new ConflictError(
-      `room ${room.number} has a maintenance block from ${block.start_date} to ${block.end_date} (maintenance ${block.id})`,
-    );
+    const dates = `from ${block.start_date} to ${block.end_date}`;
+    throw new ConflictError(`room ${room.number} has a maintenance block ${dates} (maintenance ${block.id})`);
   }
 }
 

@@ -74,7 +74,8 @@ function describeRange(range: CalendarDriftRange): string {
 function bar(done: number, total: number): string {
   const width = 30;
   const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${total === 0 ? 100 : Math.round((done / total) * 100)}%`;
+  const percent = total === 0 ? 100 : Math.round((done / total) * 100);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}%`;
 }
 
 export async function runCli(argv: string[], out: Out = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
@@ -163,14 +164,13 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
             continue;
           }
           differences += report.calendar.length + report.bookings.length;
-          out(
-            `${property.name}: ${report.calendar.length} night(s) and ${report.bookings.length} booking(s) differ${report.repaired && differences > 0 ? ', repair queued' : ''}`,
-          );
+          const repair = report.repaired && differences > 0 ? ', repair queued' : '';
+          const counts = `${report.calendar.length} night(s) and ${report.bookings.length} booking(s)`;
+          out(`${property.name}: ${counts} differ${repair}`);
           for (const range of report.calendar_ranges) out(`  ${describeRange(range)}`);
           for (const booking of report.bookings) {
-            out(
-              `  booking ${booking.beds24_booking_id ?? '-'} of reservation ${booking.reservation_id ?? '-'}: ${booking.problem} ${booking.fields.join(', ')}`,
-            );
+            const ids = `booking ${booking.beds24_booking_id ?? '-'} of reservation ${booking.reservation_id ?? '-'}`;
+            out(`  ${ids}: ${booking.problem} ${booking.fields.join(', ')}`);
           }
         }
         return differences > 0 ? 1 : 0;

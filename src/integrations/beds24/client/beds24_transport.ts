@@ -164,8 +164,9 @@ export class Beds24Transport {
     const parsed = spec.schema.safeParse(answer.data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
+      const where = issue?.path.join('.') || 'body';
       throw new Beds24UnexpectedAnswerError(
-        `unexpected answer from ${spec.method} ${spec.path}: ${issue?.path.join('.') || 'body'} ${issue?.message ?? ''}`.trim(),
+        `unexpected answer from ${spec.method} ${spec.path}: ${where} ${issue?.message ?? ''}`.trim(),
       );
     }
     return parsed.data;

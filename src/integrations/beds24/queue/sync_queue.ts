@@ -116,7 +116,8 @@ export class SyncQueue {
     });
     if (id !== null || !wantId) return id;
     const queued: { rows: Array<{ id: string }> } = await db.raw(
-      `select id from ${PGBOSS_SCHEMA}.job where name = ? and singleton_key = ? and state in ('created', 'retry') limit 1`,
+      `select id from ${PGBOSS_SCHEMA}.job
+       where name = ? and singleton_key = ? and state in ('created', 'retry') limit 1`,
       [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
     );
     return queued.rows[0]?.id ?? null;
