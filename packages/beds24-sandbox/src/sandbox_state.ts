@@ -99,7 +99,15 @@ export class SandboxState {
       this.properties.set(property.id, property);
       created.propertyIds.push(property.id);
       const rooms = p.rooms.map((r) => {
-        const room: Room = { id: this.#takeId('room', r.id), accountId: account.id, propertyId: property.id, name: r.name, qty: r.qty };
+        const room: Room = {
+          id: this.#takeId('room', r.id),
+          accountId: account.id,
+          propertyId: property.id,
+          name: r.name,
+          qty: r.qty,
+          ...(r.minStay == null ? {} : { minStay: r.minStay }),
+          ...(r.maxStay == null ? {} : { maxStay: r.maxStay }),
+        };
         this.rooms.set(room.id, room);
         created.roomIds.push(room.id);
         return { id: room.id, name: room.name, qty: room.qty };
