@@ -490,7 +490,8 @@ describe('diffCalendar for a Beds24 room whose restrictions the PMS manages', ()
 
   it('another room of the property is unaffected: its unrestricted writes carry no restriction fields', () => {
     const want = desiredOf([[1002, [plain(1)]]]);
-    expect(diffCalendar(want, new Map(), MANAGED)).toStrictEqual([{ beds24RoomId: 1002, date: TODAY, numAvail: 1, price1: 100 }]);
+    const unrestricted = { beds24RoomId: 1002, date: TODAY, numAvail: 1, price1: 100 };
+    expect(diffCalendar(want, new Map(), MANAGED)).toStrictEqual([unrestricted]);
   });
 });
 

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
-import { databaseNow, startSyncWorld, waitForCompletedJob, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
+import {
+  databaseNow,
+  startSyncWorld,
+  waitForCompletedJob,
+  waitForIdle,
+  type SyncWorld,
+} from '../helpers/sync_harness.ts';
 
 let world: SyncWorld;
 const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
@@ -29,11 +35,12 @@ afterAll(async () => {
 });
 
 describe('a stop-sell is a closing', () => {
-  it('goes out at the closing priority while a restriction of the rates priority waits for the credit window', async () => {
+  it('goes out at the closing priority while a rates-priority restriction waits for the credit window', async () => {
     const roomId = world.beds24RoomIds[0]!;
     // Two credits in a long window: one rate edit spends one, leaving one, below every reserve but the closings'.
     world.sandbox.setCreditWindow(world.accountId, { limit: 2, windowSeconds: WINDOW_SECONDS });
-    expect((await world.app.request('PUT', `/api/rooms/${world.rooms[0]![0]}/rates`, { from: day(3), to: day(3), price: 90 })).status).toBe(200);
+    const rate = { from: day(3), to: day(3), price: 90 };
+    expect((await world.app.request('PUT', `/api/rooms/${world.rooms[0]![0]}/rates`, rate)).status).toBe(200);
     await waitForIdle(world);
     expect(world.sandbox.credits(world.accountId).remaining).toBe(1);
 
@@ -43,7 +50,8 @@ describe('a stop-sell is a closing', () => {
     expect(world.sandbox.calendar(roomId, day(4), day(4))[0]?.minStay).toBeUndefined();
 
     await restrict({ room_type: 'double', from: day(6), to: day(7), stop_sell: true });
-    await waitFor('the stop-sell in Beds24', () => world.sandbox.calendar(roomId, day(6), day(6))[0]?.override === 'blackout', 20_000);
+    const blackout = (): boolean => world.sandbox.calendar(roomId, day(6), day(6))[0]?.override === 'blackout';
+    await waitFor('the stop-sell in Beds24', blackout, 20_000);
     // Within the same window: the stop-sell did not wait for the reset; the waiting min_stay went with it.
     expect(world.sandbox.credits(world.accountId).remaining).toBe(0);
     expect(world.sandbox.calendar(roomId, day(4), day(4))[0]?.minStay).toBe(3);

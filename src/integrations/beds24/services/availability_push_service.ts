@@ -159,7 +159,9 @@ export class AvailabilityPushService {
       // Until Beds24's answer is recorded these cells are unknown: a crash in between must not leave a
       // belief that makes a later change back to the old value look like no change at all. A room whose
       // restrictions go out is managed from now on, so a forgotten cell of it still carries them next time.
-      const restricting = [...new Set(sending.filter((cell) => cell.override !== undefined).map((cell) => cell.beds24RoomId))];
+      const restricting = [
+        ...new Set(sending.filter((cell) => cell.override !== undefined).map((cell) => cell.beds24RoomId)),
+      ];
       await this.deps.db.transaction(async (trx) => {
         await recordRestrictionRooms(trx, config.property_id, restricting);
         await forgetCells(trx, config.property_id, sending);

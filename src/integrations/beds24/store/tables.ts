@@ -86,13 +86,14 @@ export interface RestrictionRoomTable {
   first_sent_at: Date;
 }
 
-/** Restriction and calendar values as the drift check reports them (snake_case, as the API answers). */
+/** Calendar values as the drift check reports them (snake_case, as the API answers them). */
 export interface DriftValues {
   num_avail: number | null;
   price1: number | null;
   min_stay?: number | null;
   max_stay?: number | null;
-  override?: Override | null;
+  /** What Beds24 showed may be an override the PMS never sends. */
+  override?: string | null;
 }
 
 /** A night the last drift check found different in Beds24. */
