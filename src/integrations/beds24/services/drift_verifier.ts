@@ -107,7 +107,8 @@ export class DriftVerifier {
       actual: cell.actual,
       cause: driftCause(cell, context),
     }));
-    await replaceCalendarDrift(db, propertyId, nights, this.deps.clock.now());
+    const checkedAt = this.deps.clock.now();
+    await db.transaction((trx) => replaceCalendarDrift(trx, propertyId, nights, checkedAt));
 
     const bookings = await client.getBookings({ propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] }, { priority });
     const bookingDrift = await this.compareBookings(propertyId, bookings);
