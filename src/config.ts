@@ -25,7 +25,13 @@ export const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 export type LogLevel = Env['LOG_LEVEL'];
 
-const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'API_TOKEN', 'ADMIN_TOKEN', 'ENCRYPTION_KEY', 'BEDS24_API_URL'] as const;
+const REQUIRED_IN_PRODUCTION = [
+  'DATABASE_URL',
+  'API_TOKEN',
+  'ADMIN_TOKEN',
+  'ENCRYPTION_KEY',
+  'BEDS24_API_URL',
+] as const;
 
 /**
  * Parses the process environment. Empty strings count as unset, so a blank line in `.env` means "use the default".

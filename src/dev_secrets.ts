@@ -13,7 +13,9 @@ export interface Secrets {
   generated: Array<'API_TOKEN' | 'ADMIN_TOKEN' | 'ENCRYPTION_KEY'>;
 }
 
-const StoredSecrets = z.object({ API_TOKEN: z.string(), ADMIN_TOKEN: z.string(), ENCRYPTION_KEY: z.string() }).partial();
+const StoredSecrets = z
+  .object({ API_TOKEN: z.string(), ADMIN_TOKEN: z.string(), ENCRYPTION_KEY: z.string() })
+  .partial();
 
 /**
  * Outside production, missing secrets are generated once into DATA_DIR/dev-secrets.json (mode 0600) and

@@ -89,7 +89,10 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
     if (demo) banner.push(`  (its URL is kept in ${join(env.DATA_DIR, SANDBOX_URL_FILE)} for npm run beds24)`);
     for (const name of secrets.generated) {
       if (name === 'ENCRYPTION_KEY') banner.push(`ENCRYPTION_KEY generated into ${env.DATA_DIR}/dev-secrets.json`);
-      else banner.push(`${name} (generated for development): ${name === 'API_TOKEN' ? secrets.apiToken : secrets.adminToken}`);
+      else
+        banner.push(
+          `${name} (generated for development): ${name === 'API_TOKEN' ? secrets.apiToken : secrets.adminToken}`,
+        );
     }
     process.stdout.write(`${banner.join('\n')}\n`);
 

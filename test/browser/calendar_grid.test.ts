@@ -86,11 +86,17 @@ describe('the calendar grid in the dashboard', () => {
     // Paging: earlier is closed at today; later moves 30 nights on, up to the horizon.
     await expect(calendar.locator('button', { hasText: 'earlier' }).isDisabled()).resolves.toBe(true);
     await calendar.locator('button', { hasText: 'later' }).click();
-    await calendar.locator(`td[data-date="${day(30)}"]`).first().waitFor();
+    await calendar
+      .locator(`td[data-date="${day(30)}"]`)
+      .first()
+      .waitFor();
     await expect(calendar.locator('button', { hasText: 'later' }).isDisabled()).resolves.toBe(true);
     await expect(double.locator('td.cell.unpublished').count()).resolves.toBe(15);
     await calendar.locator('button', { hasText: 'earlier' }).click();
-    await calendar.locator(`td[data-date="${day(0)}"]`).first().waitFor();
+    await calendar
+      .locator(`td[data-date="${day(0)}"]`)
+      .first()
+      .waitFor();
 
     expect(answers.filter((answer) => answer.status >= 400)).toEqual([]);
     await page.close();

@@ -38,7 +38,10 @@ export interface SyncWorld {
  * operator does it: rooms mapped, then `PUT /api/admin/beds24/config` with an invite code. A `clock`
  * is shared by the PMS and the sandbox, so both agree on "today".
  */
-export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestAppOptions & { timezone?: string } = {}): Promise<SyncWorld> {
+export async function startSyncWorld(
+  roomTypes: RoomTypeSpec[],
+  options: TestAppOptions & { timezone?: string } = {},
+): Promise<SyncWorld> {
   const database = await createTestDatabase();
   const clock = options.clock;
   const sandbox = createBeds24Sandbox(clock ? { clock: () => clock.now() } : {});
@@ -46,7 +49,13 @@ export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestApp
   const app = await startTestApp(database, {
     beds24ApiUrl,
     workers: true,
-    tuning: { debounceFactor: 0.3, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, retryDelayMaxSeconds: 2, ...options.tuning },
+    tuning: {
+      debounceFactor: 0.3,
+      pollingIntervalSeconds: 0.5,
+      retryDelaySeconds: 1,
+      retryDelayMaxSeconds: 2,
+      ...options.tuning,
+    },
     ...options,
   });
   const timezone = options.timezone ?? 'UTC';
@@ -78,7 +87,11 @@ export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestApp
   const connect = await app.request(
     'PUT',
     '/api/admin/beds24/config',
-    { property_id: property.id, beds24_property_id: beds24Property.id, invite_code: sandbox.createInviteCode(account.accountId) },
+    {
+      property_id: property.id,
+      beds24_property_id: beds24Property.id,
+      invite_code: sandbox.createInviteCode(account.accountId),
+    },
     ADMIN_TOKEN,
   );
   expect(connect.status, JSON.stringify(connect.body)).toBe(200);
@@ -154,4 +167,3 @@ export function bookingsOf(sandbox: Beds24Sandbox, reservationId: string): Sandb
 export function callsTo(sandbox: Beds24Sandbox, method: string, path: string): number {
   return sandbox.requests.filter((r) => r.method === method && r.path === path).length;
 }
-

@@ -41,7 +41,10 @@ export interface TestAppOptions {
 }
 
 /** The real Express app and the real sync on a real port, talked to over HTTP with fetch. */
-export async function startTestApp(database: { db: Knex; url: string }, options: TestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  database: { db: Knex; url: string },
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger('silent');
   const sync = new Beds24Sync({
@@ -53,7 +56,10 @@ export async function startTestApp(database: { db: Knex; url: string }, options:
     logger,
     clock,
     tuning: { pollingIntervalSeconds: 0.5, ...options.tuning },
-    client: { transport: { retries: 3, minRetryDelayMs: 20, maxRetryDelayMs: 200, timeoutMs: 5000 }, ...options.client },
+    client: {
+      transport: { retries: 3, minRetryDelayMs: 20, maxRetryDelayMs: 200, timeoutMs: 5000 },
+      ...options.client,
+    },
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
   });
   if (options.queue !== false) await sync.start({ workers: options.workers ?? false });

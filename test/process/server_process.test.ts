@@ -7,7 +7,15 @@ import { runCliProcess, runServerToExit, spawnServer, startServerProcess } from 
 import type { ApiResponse } from '../helpers/test_app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
-const base = { NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: undefined, API_TOKEN: undefined, ADMIN_TOKEN: undefined, ENCRYPTION_KEY: undefined };
+const base = {
+  NODE_ENV: 'development',
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: undefined,
+  API_TOKEN: undefined,
+  ADMIN_TOKEN: undefined,
+  ENCRYPTION_KEY: undefined,
+};
 
 let dataDir: string;
 
@@ -108,7 +116,13 @@ describe('npm start with DATABASE_URL', () => {
   });
 
   it('uses the given database and the given tokens, and prints no token it did not generate', async () => {
-    const server = await spawnServer({ ...base, DATA_DIR: dataDir, DATABASE_URL: database.url, API_TOKEN: 'given-api-token', ADMIN_TOKEN: 'given-admin-token' });
+    const server = await spawnServer({
+      ...base,
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      API_TOKEN: 'given-api-token',
+      ADMIN_TOKEN: 'given-admin-token',
+    });
     expect(server.output()).not.toContain('given-api-token');
     expect((await get(`${server.url}/api/properties`, 'given-api-token')).status).toBe(200);
     expect((await get(`${server.url}/api/properties`, 'wrong')).status).toBe(401);
@@ -121,7 +135,10 @@ describe('bad configuration', () => {
   it.each([
     [{ PORT: 'eighty' }, /^Invalid environment variable PORT: .*\n$/],
     [{ SYNC_HORIZON_DAYS: '1000' }, /^Invalid environment variable SYNC_HORIZON_DAYS: .*\n$/],
-    [{ NODE_ENV: 'production' }, /^Missing environment variable DATABASE_URL, API_TOKEN, ADMIN_TOKEN, ENCRYPTION_KEY, BEDS24_API_URL: .*\n$/],
+    [
+      { NODE_ENV: 'production' },
+      /^Missing environment variable DATABASE_URL, API_TOKEN, ADMIN_TOKEN, ENCRYPTION_KEY, BEDS24_API_URL: .*\n$/,
+    ],
   ])('stops with exit code 1 and one line naming the variable for %j', async (env, message) => {
     const { code, output } = await runServerToExit({ ...base, DATA_DIR: dataDir, ...env });
     expect(code).toBe(1);

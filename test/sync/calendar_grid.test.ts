@@ -100,7 +100,11 @@ describe('GET /api/admin/beds24/calendar', () => {
       desired: { price1: 130 },
       accepted: { price1: 100 },
     });
-    expect(roomOf(res.body, doubleId).cells.filter((cell) => cell.pending).map((cell) => cell.date)).toEqual([day(6)]);
+    expect(
+      roomOf(res.body, doubleId)
+        .cells.filter((cell) => cell.pending)
+        .map((cell) => cell.date),
+    ).toEqual([day(6)]);
     await world.app.sync.pushCalendar(world.propertyId);
     const sent = await grid(`property_id=${world.propertyId}&from=${day(6)}&to=${day(6)}`);
     expect(cellOf(sent.body, doubleId, day(6)).pending).toBe(false);

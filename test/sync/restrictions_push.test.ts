@@ -42,8 +42,10 @@ async function expectBeds24MatchesRules(): Promise<void> {
       price1: counts[i]!.price1 === null ? null : d.price1,
     }));
     expect(units, `units and prices of Beds24 room ${beds24RoomId}`).toEqual(counts);
-    expect(actual.map((d) => ({ date: d.date, ...held(beds24RoomId, d.date) })), `restrictions of ${beds24RoomId}`)
-      .toEqual(restrictions);
+    expect(
+      actual.map((d) => ({ date: d.date, ...held(beds24RoomId, d.date) })),
+      `restrictions of ${beds24RoomId}`,
+    ).toEqual(restrictions);
   }
 }
 
@@ -234,12 +236,14 @@ describe('after any mix of edits', () => {
         const nights = field === 'min_stay' ? int(1, 5) : int(6, 12);
         const value = random() < 0.25 ? null : stays ? nights : true;
         const type = pick(['double', 'twin', 'loft', 'suite'] as const);
-        edits.push(() => world.app.request('PUT', `/api/properties/${world.propertyId}/restrictions`, {
-          room_type: type,
-          from: day(start),
-          to: day(start + int(0, 5)),
-          [field]: value,
-        }));
+        edits.push(() =>
+          world.app.request('PUT', `/api/properties/${world.propertyId}/restrictions`, {
+            room_type: type,
+            from: day(start),
+            to: day(start + int(0, 5)),
+            [field]: value,
+          }),
+        );
       } else if (kind === 'rate') {
         const body = { from: day(start), to: day(start + int(0, 4)), price: pick([0, 80, 95, 140, 210]) };
         edits.push(() => world.app.request('PUT', `/api/rooms/${pick(rooms)}/rates`, body));
@@ -266,12 +270,14 @@ describe('after any mix of edits', () => {
       }
     }
     let next = 0;
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < edits.length) {
-        const res = await edits[next++]!();
-        if (res && typeof res === 'object' && 'status' in res) expect([200, 201, 400, 409]).toContain(res.status);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < edits.length) {
+          const res = await edits[next++]!();
+          if (res && typeof res === 'object' && 'status' in res) expect([200, 201, 400, 409]).toContain(res.status);
+        }
+      }),
+    );
     await waitForIdle(world, 60_000);
     await expectBeds24MatchesRules();
   }, 120_000);

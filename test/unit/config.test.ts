@@ -3,7 +3,13 @@ import { loadEnv } from '../../src/config.ts';
 
 describe('loadEnv', () => {
   it('applies the contract defaults to an empty environment', () => {
-    expect(loadEnv({})).toEqual({ NODE_ENV: 'development', PORT: 3000, SYNC_HORIZON_DAYS: 365, LOG_LEVEL: 'info', DATA_DIR: '.data' });
+    expect(loadEnv({})).toEqual({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      SYNC_HORIZON_DAYS: 365,
+      LOG_LEVEL: 'info',
+      DATA_DIR: '.data',
+    });
   });
 
   it('treats blank values as unset', () => {
@@ -19,7 +25,12 @@ describe('loadEnv', () => {
       ENCRYPTION_KEY: 'a'.repeat(64),
       LOG_LEVEL: 'debug',
     });
-    expect(env).toMatchObject({ PORT: 8080, SYNC_HORIZON_DAYS: 720, LOG_LEVEL: 'debug', BEDS24_API_URL: 'https://api.beds24.com/v2' });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      SYNC_HORIZON_DAYS: 720,
+      LOG_LEVEL: 'debug',
+      BEDS24_API_URL: 'https://api.beds24.com/v2',
+    });
   });
 
   it.each([

@@ -53,4 +53,7 @@ export const CalendarGridQuery = z
     message: `range must cover at most ${GRID_MAX_NIGHTS} nights`,
   });
 
-export const CallsQuery = z.strictObject({ property_id: Id.optional(), limit: z.coerce.number().int('must be an integer').min(1).max(500).default(50) });
+export const CallsQuery = z.strictObject({
+  property_id: Id.optional(),
+  limit: z.coerce.number().int('must be an integer').min(1).max(500).default(50),
+});

@@ -70,7 +70,10 @@ export class DriftVerifier {
     this.deps = deps;
   }
 
-  async verify(propertyId: string, { repair = true, priority = 'low' }: { repair?: boolean; priority?: Beds24Priority } = {}): Promise<DriftReport | undefined> {
+  async verify(
+    propertyId: string,
+    { repair = true, priority = 'low' }: { repair?: boolean; priority?: Beds24Priority } = {},
+  ): Promise<DriftReport | undefined> {
     const { db, connections, availability, queue } = this.deps;
     const config = await loadConfig(db, propertyId);
     if (!isPushEnabled(config)) return undefined;
@@ -110,23 +113,42 @@ export class DriftVerifier {
     const checkedAt = this.deps.clock.now();
     await db.transaction((trx) => replaceCalendarDrift(trx, propertyId, nights, checkedAt));
 
-    const bookings = await client.getBookings({ propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] }, { priority });
+    const bookings = await client.getBookings(
+      { propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] },
+      { priority },
+    );
     const bookingDrift = await this.compareBookings(propertyId, bookings);
 
     this.deps.found?.inc({ kind: 'calendar' }, calendar.length);
     this.deps.found?.inc({ kind: 'booking' }, bookingDrift.length);
     // A former room Beds24 does not know holds nothing of ours: there is nothing left to close.
-    if (repair) await forgetPublishedRooms(db, propertyId, formerRoomIds.filter((id) => unknownRoomIds.has(id)));
+    if (repair)
+      await forgetPublishedRooms(
+        db,
+        propertyId,
+        formerRoomIds.filter((id) => unknownRoomIds.has(id)),
+      );
     if (repair && (calendar.length > 0 || bookingDrift.length > 0)) {
-      await forgetCells(db, propertyId, calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })));
+      await forgetCells(
+        db,
+        propertyId,
+        calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })),
+      );
       const changes: Change[] = calendar.length > 0 ? [{ kind: 'availability', entityId: 'calendar' }] : [];
       const ids = new Set(bookingDrift.map((b) => b.reservation_id).filter((id): id is string => id !== null));
       for (const id of ids) changes.push({ kind: 'reservations', entityId: id });
       await recordChanges(db, propertyId, changes);
-      queue.wakeAfterCommit(db, propertyId, changes.map((change) => change.kind));
+      queue.wakeAfterCommit(
+        db,
+        propertyId,
+        changes.map((change) => change.kind),
+      );
     }
     if (calendar.length > 0 || bookingDrift.length > 0) {
-      this.deps.logger.warn({ property_id: propertyId, calendar: calendar.length, bookings: bookingDrift.length, repair }, 'drift found in Beds24');
+      this.deps.logger.warn(
+        { property_id: propertyId, calendar: calendar.length, bookings: bookingDrift.length, repair },
+        'drift found in Beds24',
+      );
     }
     return {
       property_id: propertyId,
@@ -180,7 +202,10 @@ export class DriftVerifier {
       .join('rooms as rm', 'rm.id', 'r.room_id')
       .where('r.property_id', propertyId)
       .select('r.*', 'rm.beds24_room_id as room_beds24_id', this.deps.db.raw('row_to_json(g.*) as guest'));
-    const byMarker = Map.groupBy(bookings.filter((b) => reservationIdFromMarker(b) !== undefined), (b) => reservationIdFromMarker(b) as string);
+    const byMarker = Map.groupBy(
+      bookings.filter((b) => reservationIdFromMarker(b) !== undefined),
+      (b) => reservationIdFromMarker(b) as string,
+    );
     const drift: BookingDrift[] = [];
     for (const row of rows) {
       const { guest, room_beds24_id, ...reservation } = row;
@@ -188,7 +213,12 @@ export class DriftVerifier {
       const found = byMarker.get(reservation.id) ?? [];
       byMarker.delete(reservation.id);
       if (found.length > 1) {
-        drift.push({ reservation_id: reservation.id, beds24_booking_id: null, problem: 'duplicate', fields: found.map((b) => String(b.id)) });
+        drift.push({
+          reservation_id: reservation.id,
+          beds24_booking_id: null,
+          problem: 'duplicate',
+          fields: found.map((b) => String(b.id)),
+        });
       }
       const booking = found.find((b) => b.id === reservation.beds24_booking_id) ?? found[0];
       if (plan.action === 'skip') continue;
@@ -206,7 +236,12 @@ export class DriftVerifier {
     for (const [reservationId, orphans] of byMarker) {
       for (const orphan of orphans) {
         if (orphan.status === 'cancelled') continue;
-        drift.push({ reservation_id: null, beds24_booking_id: orphan.id, problem: 'unknown_reservation', fields: [reservationId] });
+        drift.push({
+          reservation_id: null,
+          beds24_booking_id: orphan.id,
+          problem: 'unknown_reservation',
+          fields: [reservationId],
+        });
       }
     }
     return drift;

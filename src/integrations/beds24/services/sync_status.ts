@@ -51,7 +51,9 @@ export async function readSyncStatus({ db, queue, gate }: SyncStatusDeps, proper
   const oldestAge = ages.length > 0 ? Math.max(...ages) : undefined;
   const failed = await countFailed(db, propertyId);
   const { lastPushAt, paused } = await pushOverview(db, propertyId);
-  const credits = config ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id)) : { remaining: null, resetsInSeconds: null };
+  const credits = config
+    ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id))
+    : { remaining: null, resetsInSeconds: null };
 
   return {
     property_id: propertyId ?? null,

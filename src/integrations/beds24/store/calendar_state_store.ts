@@ -53,10 +53,7 @@ async function upsertCells(db: Db, propertyId: string, cells: ChangedCell[], now
       override: cell.override ?? null,
       pushed_at: now,
     }));
-    await db('beds24_calendar_state')
-      .insert(rows)
-      .onConflict(['property_id', 'beds24_room_id', 'date'])
-      .merge(merge);
+    await db('beds24_calendar_state').insert(rows).onConflict(['property_id', 'beds24_room_id', 'date']).merge(merge);
   }
 }
 
@@ -69,7 +66,10 @@ export async function forgetCells(
   for (const [beds24RoomId, group] of Map.groupBy(cells, (cell) => cell.beds24RoomId)) {
     await db('beds24_calendar_state')
       .where({ property_id: propertyId, beds24_room_id: beds24RoomId })
-      .whereIn('date', group.map((cell) => cell.date))
+      .whereIn(
+        'date',
+        group.map((cell) => cell.date),
+      )
       .delete();
   }
 }
