@@ -4,7 +4,9 @@
  *   (a) a burst of 300 mixed staff edits at concurrency 8, until Beds24 is in step;
  *   (b) a full resync of 200 rooms mapped to 20 Beds24 rooms over 365 nights, then the same with nothing
  *       changed (a normal push) and again as an explicit resync;
- *   (c) computeDesiredCalendar for 500 rooms × 365 nights with 50,000 reservations (pure), and the whole
+ *   (c) 100 restriction edits (min/max stay, closed to arrival/departure, stop-sell) across 5 room types and
+ *       ranges of 1 to 14 nights, at concurrency 8, next to one calendar call per edit;
+ *   (d) computeDesiredCalendar for 500 rooms × 365 nights with 50,000 reservations (pure), and the whole
  *       database load + calculation + diff on the same data.
  */
 import {
@@ -117,6 +119,46 @@ async function fullResync(env: BenchEnv): Promise<Array<Record<string, string | 
   return rows;
 }
 
+async function restrictionEdits(env: BenchEnv): Promise<Record<string, string | number>> {
+  const types = 5;
+  const { propertyId } = await connectedProperty(env, 'Restrictions hotel', types, 4, true);
+  await waitIdle(env.db);
+  env.sandbox.resetRequestLog();
+  const edits = Array.from({ length: 100 }, (_, i) => {
+    const from = addDays(today, 1 + ((i * 37) % 300));
+    const fields = [
+      { min_stay: 2 + (i % 4) },
+      { max_stay: 7 + (i % 7) },
+      { closed_to_arrival: true },
+      { closed_to_departure: i % 2 === 0 },
+      { stop_sell: i % 20 === 4 },
+    ][i % 5];
+    return { room_type: `type ${(i * 3) % types}`, from, to: addDays(from, i % 14), ...fields };
+  });
+  let naive = 0;
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < edits.length) {
+        const res = await env.api('PUT', `/api/properties/${propertyId}/restrictions`, edits[next++]);
+        if (res.status !== 200) throw new Error(`restriction edit refused: ${JSON.stringify(res.body)}`);
+        naive += 1;
+      }
+    }),
+  );
+  await waitIdle(env.db);
+  const seconds = (performance.now() - started) / 1000;
+  const used = meter(env);
+  return {
+    scenario: '(c) 100 restriction edits, 5 room types, ranges of 1–14 nights, concurrency 8',
+    sync_calls: used.calls,
+    sync_credits: used.credits,
+    naive_calls: naive,
+    until_in_step_s: seconds.toFixed(1),
+  };
+}
+
 /** 500 rooms with 100 stays each: back to back, never overlapping (the database would refuse that). */
 function syntheticInput(): AvailabilityInput {
   const rooms = Array.from({ length: 500 }, (_, i) => ({
@@ -199,7 +241,7 @@ async function compute(env: BenchEnv): Promise<Array<Record<string, string | num
 
 const env = await startBenchEnv({ workers: true, tuning: { debounceFactor: 1 } });
 try {
-  const costRows = [await burst(env), ...(await fullResync(env))];
+  const costRows = [await burst(env), ...(await fullResync(env)), await restrictionEdits(env)];
   printTable('Beds24 calls and credits: this sync next to one call per hook event', costRows);
   printTable('Availability calculation time', await compute(env));
 } finally {

@@ -22,6 +22,7 @@ const POLLED_ROUTES = new Set([
   '/api/admin/beds24/status',
   '/api/admin/beds24/jobs',
   '/api/admin/beds24/calls',
+  '/api/admin/beds24/calendar',
   '/metrics',
 ]);
 

@@ -13,6 +13,9 @@ export interface RoomTypeSpec {
   units: number;
   basePrice?: number;
   maxOccupancy?: number;
+  /** The Beds24 room's own stay limits (its settings in Beds24, outside the calendar). */
+  beds24MinStay?: number;
+  beds24MaxStay?: number;
 }
 
 export interface SyncWorld {
@@ -57,11 +60,13 @@ export async function startSyncWorld(
   });
   const timezone = options.timezone ?? 'UTC';
   const property = await createProperty(app, { timezone });
-  const account = sandbox.createAccount({
-    properties: [
-      { name: property.name, timezone, rooms: roomTypes.map((type) => ({ name: type.name, qty: type.units })) },
-    ],
-  });
+  const beds24Rooms = roomTypes.map((type) => ({
+    name: type.name,
+    qty: type.units,
+    ...(type.beds24MinStay === undefined ? {} : { minStay: type.beds24MinStay }),
+    ...(type.beds24MaxStay === undefined ? {} : { maxStay: type.beds24MaxStay }),
+  }));
+  const account = sandbox.createAccount({ properties: [{ name: property.name, timezone, rooms: beds24Rooms }] });
   const beds24Property = account.properties[0]!;
   const beds24RoomIds = beds24Property.rooms.map((room) => room.id);
   const rooms: string[][] = [];

@@ -457,6 +457,39 @@ describe('diffCalendar with restrictions', () => {
   });
 });
 
+describe('diffCalendar for a Beds24 room whose restrictions the PMS manages', () => {
+  const MANAGED = new Set([1001]);
+  it.each<[string, Cell[], Array<[string, Cell]>, ChangedCell[]]>([
+    [
+      'a night never pushed (or forgotten while in flight), not restricted: the restriction fields clear',
+      [plain(1)],
+      [],
+      [write('2027-05-10', 1, x(null, null, 'none'))],
+    ],
+    [
+      'units changed on an unrestricted night: the fields go with them',
+      [plain(0)],
+      [['2027-05-10', plain(1)]],
+      [write('2027-05-10', 0, x(null, null, 'none'))],
+    ],
+    ['nothing changed: nothing sent (change-only as before)', [plain(1)], [['2027-05-10', plain(1)]], []],
+    [
+      'a restriction added: sent as for any room',
+      [restricted(1, x(2, null, 'noCheckOut'))],
+      [['2027-05-10', plain(1)]],
+      [write('2027-05-10', 1, x(2, null, 'noCheckOut'))],
+    ],
+  ])('%s', (_name, want, held, expected) => {
+    expect(diffCalendar(desiredOf([[1001, want]]), heldOf([[1001, held]]), MANAGED)).toStrictEqual(expected);
+  });
+
+  it('another room of the property is unaffected: its unrestricted writes carry no restriction fields', () => {
+    const want = desiredOf([[1002, [plain(1)]]]);
+    const unrestricted = { beds24RoomId: 1002, date: TODAY, numAvail: 1, price1: 100 };
+    expect(diffCalendar(want, new Map(), MANAGED)).toStrictEqual([unrestricted]);
+  });
+});
+
 type Range = CalendarWrite['calendar'][number];
 const range = (from: string, to: string, fields: Omit<Range, 'from' | 'to'>): Range => ({ from, to, ...fields });
 

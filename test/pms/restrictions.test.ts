@@ -339,8 +339,13 @@ describe('the sync hook: a write queues the calendar job in its own transaction,
   });
 
   it('records a rates change for a room type mapped to Beds24 on a connected property', async () => {
-    await putOk({ room_type: 'suite', from: '2027-07-01', to: '2027-07-03', stop_sell: true });
+    await putOk({ room_type: 'suite', from: '2027-07-01', to: '2027-07-03', min_stay: 2, stop_sell: false });
     expect(await outbox()).toEqual([{ property_id: propertyId, kind: 'rates', entity_id: 'calendar' }]);
+  });
+
+  it('records a stop-sell as an availability change (a closing: the job of the closings, not of rates)', async () => {
+    await putOk({ room_type: 'suite', from: '2027-07-01', to: '2027-07-03', stop_sell: true });
+    expect(await outbox()).toEqual([{ property_id: propertyId, kind: 'availability', entity_id: 'calendar' }]);
   });
 
   it('records nothing for a room type whose rooms are not mapped', async () => {

@@ -1677,6 +1677,8 @@ interface QueryRoute {
 const RESTRICTION_DAYS = 'from=2027-01-01&to=2027-01-05';
 const cursorOf = (text: string): string => Buffer.from(text).toString('base64url');
 
+const ofProperty = (c: Ctx): string => `property_id=${c.propertyId}`;
+
 const QUERY_ROUTES: readonly QueryRoute[] = [
   {
     pattern: '/api/properties',
@@ -1839,6 +1841,31 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
       { label: 'state repeated', query: () => 'state=failed&state=resolved', status: 400, path: 'state' },
       { label: 'state upper-case', query: () => 'state=FAILED', status: 400, path: 'state' },
       { label: 'property_id not a UUID', query: () => 'property_id=42', status: 400, path: 'property_id' },
+    ],
+  },
+  {
+    pattern: '/api/admin/beds24/calendar',
+    path: () => '/api/admin/beds24/calendar',
+    token: ADMIN_TOKEN,
+    base: '',
+    keys: ['property_id', 'from', 'to'],
+    paginated: false,
+    extra: [
+      { label: 'property_id missing', query: () => 'from=2027-03-01', status: 400, path: 'property_id' },
+      { label: 'property_id not a UUID', query: () => 'property_id=abc', status: 400, path: 'property_id' },
+      { label: 'property_id that does not exist', query: () => `property_id=${NONEXISTENT}`, status: 404 },
+      {
+        label: 'property_id repeated',
+        query: (c) => `${ofProperty(c)}&property_id=${c.propertyId}`,
+        status: 400,
+        path: 'property_id',
+      },
+      { label: 'from 2027-02-30', query: (c) => `${ofProperty(c)}&from=2027-02-30`, status: 400, path: 'from' },
+      { label: 'to with a time', query: (c) => `${ofProperty(c)}&to=2027-03-01T10:00:00`, status: 400, path: 'to' },
+      { label: 'to before from', query: (c) => `${ofProperty(c)}&from=2027-03-05&to=2027-03-01`, status: 400 },
+      { label: '91 nights', query: (c) => `${ofProperty(c)}&from=2027-03-01&to=2027-05-30`, status: 400, path: 'to' },
+      { label: 'to alone, in the past', query: (c) => `${ofProperty(c)}&to=2001-01-01`, status: 400, path: 'to' },
+      { label: 'a limit (not a list)', query: (c) => `${ofProperty(c)}&limit=5`, status: 400, path: 'limit' },
     ],
   },
 ];

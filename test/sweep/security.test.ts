@@ -127,6 +127,7 @@ describe('authentication on every route', () => {
       'GET /api/properties/:id/restrictions': '?from=2027-10-01&to=2027-10-05',
       'GET /api/admin/beds24/status': `?property_id=${ids.property}`,
       'GET /api/admin/beds24/jobs': '?state=failed',
+      'GET /api/admin/beds24/calendar': `?property_id=${ids.property}`,
     };
     return { path: path + (query[key] ?? ''), body: bodies[key] };
   }

@@ -42,6 +42,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', pattern: '/api/admin/beds24/status', admin: true },
   { method: 'GET', pattern: '/api/admin/beds24/jobs', admin: true },
   { method: 'GET', pattern: '/api/admin/beds24/calls', admin: true },
+  { method: 'GET', pattern: '/api/admin/beds24/calendar', admin: true },
   { method: 'POST', pattern: '/api/admin/beds24/jobs/:id/retry', admin: true },
 ];
 

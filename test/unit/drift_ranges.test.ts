@@ -157,3 +157,48 @@ describe('groupCalendarDrift', () => {
     expect(groupCalendarDrift(cells, ctx)).toEqual(expected);
   });
 });
+
+describe('restrictions in the drift report', () => {
+  const stays = (min_stay: number | null, override: 'none' | 'noCheckIn' | 'blackout') => ({
+    min_stay,
+    max_stay: null,
+    override,
+  });
+  const restricted = (date: string, expected: ReturnType<typeof stays>, actual: ReturnType<typeof stays>) => ({
+    beds24_room_id: ROOM,
+    date,
+    expected: { num_avail: 2, price1: 90, ...expected },
+    actual: { num_avail: 2, price1: 90, ...actual },
+  });
+  const held = (minStay: number | null, override: 'none' | 'noCheckIn' | null): Cell => ({
+    numAvail: 2,
+    price1: 90,
+    minStay,
+    maxStay: null,
+    override,
+  });
+
+  it.each<[string, Cell, DriftCause]>([
+    ['Beds24 accepted these restrictions, then showed others', held(3, 'noCheckIn'), 'changed_in_beds24'],
+    ['we remember other restrictions', held(2, 'noCheckIn'), 'not_pushed'],
+    ['we remember restrictions never sent (Beds24 holds none of ours)', held(null, null), 'not_pushed'],
+  ])('driftCause: %s', (_name, accepted, cause) => {
+    const cell = restricted(DAY, stays(3, 'noCheckIn'), stays(null, 'none'));
+    expect(driftCause(cell, context({ remembered: remembered([[DAY, accepted]]) }))).toBe(cause);
+  });
+
+  it('a different restriction value splits a range; equal ones merge', () => {
+    const days = ['2027-03-01', '2027-03-02', '2027-03-03'];
+    const cells = [
+      restricted(days[0]!, stays(3, 'noCheckIn'), stays(null, 'none')),
+      restricted(days[1]!, stays(3, 'noCheckIn'), stays(null, 'none')),
+      restricted(days[2]!, stays(3, 'noCheckIn'), stays(null, 'blackout')),
+    ];
+    const accepted = remembered(days.map((d) => [d, held(3, 'noCheckIn')]));
+    const ranges = groupCalendarDrift(cells, context({ remembered: accepted }));
+    expect(ranges.map((r) => [r.from, r.to, r.actual.override])).toEqual([
+      [days[0], days[1], 'none'],
+      [days[2], days[2], 'blackout'],
+    ]);
+  });
+});

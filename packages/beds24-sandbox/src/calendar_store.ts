@@ -205,7 +205,8 @@ export interface CalendarRange {
 
 /**
  * GET's view of one room: only the requested fields, days without any of them left out, and runs of
- * consecutive days with equal values merged into one from/to range.
+ * consecutive days with equal values merged into one from/to range. minStay and maxStay fall back to the
+ * room's own setting on days whose calendar has none (the spec's exception).
  */
 export function readRanges(
   state: SandboxState,
@@ -226,6 +227,8 @@ export function readRanges(
       const value = stored?.[field];
       if (field === 'numAvail' && typeof value === 'number') picked[field] = shownNumAvail(state, room, date, value);
       else if (value !== undefined) picked[field] = structuredClone(value);
+      else if (field === 'minStay' && room.minStay != null) picked[field] = room.minStay;
+      else if (field === 'maxStay' && room.maxStay != null) picked[field] = room.maxStay;
     }
     if (Object.keys(picked).length === 0) {
       last = undefined;

@@ -25,6 +25,8 @@ function roomTypeView(room: Room): Record<string, unknown> {
     propertyId: room.propertyId,
     name: room.name,
     qty: room.qty,
+    ...(room.minStay == null ? {} : { minStay: room.minStay }),
+    ...(room.maxStay == null ? {} : { maxStay: room.maxStay }),
     units: Array.from({ length: room.qty }, (_, i) => ({ id: i + 1, name: String(i + 1) })),
   };
 }

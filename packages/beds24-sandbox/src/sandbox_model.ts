@@ -64,6 +64,9 @@ export const roomSchema = z.object({
   propertyId: z.number().int(),
   name: z.string(),
   qty: z.number().int().min(1),
+  /** The room's own stay limits: what GET calendar shows on a day whose calendar sets none. */
+  minStay: z.number().int().min(1).max(365).nullable().optional(),
+  maxStay: z.number().int().min(1).max(365).nullable().optional(),
 });
 export type Room = z.infer<typeof roomSchema>;
 

@@ -15,6 +15,10 @@
  *   `inventoryModel(accountId)` [GET same]. Switching keeps written values. The CLI takes
  *   `--inventory-model`.
  *
+ * Room stay limits: `createAccount` rooms may carry `minStay` / `maxStay` (Beds24's room settings). GET
+ * /inventory/rooms/calendar with includeMinStay / includeMaxStay shows them on days whose calendar sets
+ * none, as the spec says Beds24 does; GET /properties lists them on the room type.
+ *
  * Channel bookings (what Beds24 records by itself): `addBookings(accountId, items, {respectAvailability})`
  * [POST /accounts/:id/bookings?respectAvailability=true], `modifyBooking(accountId, id, changes, opts)`
  * [PATCH /accounts/:id/bookings/:bookingId], `deleteBookings(accountId, ids)` [DELETE
@@ -57,6 +61,9 @@ export const createRoomInputSchema = z.object({
   id: z.number().int().positive().optional(),
   name: z.string().min(1),
   qty: z.number().int().min(1).max(99),
+  /** The room's own minimum and maximum stay (Beds24's room settings); none when absent. */
+  minStay: z.number().int().min(1).max(365).nullable().optional(),
+  maxStay: z.number().int().min(1).max(365).nullable().optional(),
 });
 
 export const createPropertyInputSchema = z.object({

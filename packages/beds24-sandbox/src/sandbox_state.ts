@@ -110,6 +110,8 @@ export class SandboxState {
           propertyId: property.id,
           name: r.name,
           qty: r.qty,
+          ...(r.minStay == null ? {} : { minStay: r.minStay }),
+          ...(r.maxStay == null ? {} : { maxStay: r.maxStay }),
         };
         this.rooms.set(room.id, room);
         created.roomIds.push(room.id);

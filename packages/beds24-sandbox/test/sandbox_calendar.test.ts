@@ -224,3 +224,72 @@ describe('GET /inventory/rooms/calendar', () => {
     expect(bad.body.error).toBe('Parameter startDate is in an invalid format. Expected format: YYYY-MM-DD');
   });
 });
+
+describe('GET /inventory/rooms/calendar: restrictions', () => {
+  const STAYS = {
+    properties: [
+      {
+        name: 'Stays',
+        rooms: [
+          { name: 'Double', qty: 2, minStay: 2, maxStay: 30 },
+          { name: 'Single', qty: 1 },
+        ],
+      },
+    ],
+  };
+  const calendarOf = async (roomId: number, flags: string) => {
+    const query = `startDate=2026-04-01&endDate=2026-04-04&roomId=${roomId}&${flags}`;
+    const res = await h.call('GET', `/inventory/rooms/calendar?${query}`);
+    expect(res.status).toBe(200);
+    return res.body.data[0].calendar;
+  };
+
+  it('returns minStay, maxStay and override with their include flags, each only when asked', async () => {
+    h = await startHarness({ account: STAYS });
+    const single = h.account.roomIds[1]!;
+    await post([
+      {
+        roomId: single,
+        calendar: [
+          { from: '2026-04-01', to: '2026-04-02', numAvail: 1, minStay: 3, maxStay: 7, override: 'noCheckIn' },
+          { from: '2026-04-03', to: '2026-04-03', numAvail: 1, override: 'blackout' },
+        ],
+      },
+    ]);
+    expect(await calendarOf(single, 'includeMinStay=true&includeMaxStay=true&includeOverride=true')).toEqual([
+      { from: '2026-04-01', to: '2026-04-02', minStay: 3, maxStay: 7, override: 'noCheckIn' },
+      { from: '2026-04-03', to: '2026-04-03', override: 'blackout' },
+    ]);
+    expect(await calendarOf(single, 'includeOverride=true')).toEqual([
+      { from: '2026-04-01', to: '2026-04-02', override: 'noCheckIn' },
+      { from: '2026-04-03', to: '2026-04-03', override: 'blackout' },
+    ]);
+    expect(await calendarOf(single, 'includeNumAvail=true')).toEqual([
+      { from: '2026-04-01', to: '2026-04-03', numAvail: 1 },
+    ]);
+  });
+
+  it("shows the room's own minStay and maxStay where the calendar sets none, a null clear too", async () => {
+    h = await startHarness({ account: STAYS });
+    const double = h.account.roomIds[0]!;
+    await post([{ roomId: double, calendar: [{ from: '2026-04-02', to: '2026-04-03', minStay: 4, maxStay: 9 }] }]);
+    await post([{ roomId: double, calendar: [{ from: '2026-04-03', to: '2026-04-03', minStay: null }] }]);
+    expect(await calendarOf(double, 'includeMinStay=true&includeMaxStay=true')).toEqual([
+      { from: '2026-04-01', to: '2026-04-01', minStay: 2, maxStay: 30 },
+      { from: '2026-04-02', to: '2026-04-02', minStay: 4, maxStay: 9 },
+      { from: '2026-04-03', to: '2026-04-03', minStay: 2, maxStay: 9 },
+      { from: '2026-04-04', to: '2026-04-04', minStay: 2, maxStay: 30 },
+    ]);
+    // The stored calendar itself holds only what was written.
+    expect(h.sandbox.calendar(double, '2026-04-03', '2026-04-03')).toEqual([{ date: '2026-04-03', maxStay: 9 }]);
+    const properties = await h.call('GET', '/properties?includeAllRooms=true');
+    const limits = properties.body.data[0].roomTypes.map((r: { minStay?: number; maxStay?: number }) => [
+      r.minStay,
+      r.maxStay,
+    ]);
+    expect(limits).toEqual([
+      [2, 30],
+      [undefined, undefined],
+    ]);
+  });
+});

@@ -16,6 +16,7 @@ import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
 import { Beds24Connections } from './services/beds24_connections.ts';
 import { Beds24Connector } from './services/beds24_connector.ts';
+import { calendarGrid, gridRange, type CalendarGrid } from './services/calendar_grid.ts';
 import { CalendarTick } from './services/calendar_tick.ts';
 import { ConnectService, type ConnectRequest } from './services/connect_service.ts';
 import { DriftVerifier, type DriftReport } from './services/drift_verifier.ts';
@@ -52,6 +53,8 @@ export class Beds24Sync {
   readonly hooks: SyncHooks;
   readonly metricsRegistry: Registry;
   private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly horizonDays: number;
   private readonly queue: SyncQueue;
   private readonly gate: Beds24ClientFactory['gate'];
   private readonly availability: AvailabilityPushService;
@@ -66,6 +69,8 @@ export class Beds24Sync {
   constructor(deps: Beds24SyncDeps) {
     const { db, logger, clock, horizonDays } = deps;
     this.db = db;
+    this.clock = clock;
+    this.horizonDays = horizonDays;
     this.queue = new SyncQueue({ connectionString: deps.databaseUrl, db, logger, tuning: deps.tuning });
     const metrics = new SyncMetrics({ db, queue: this.queue });
     this.metricsRegistry = metrics.registry;
@@ -157,6 +162,15 @@ export class Beds24Sync {
     options: { repair?: boolean; priority?: Beds24Priority } = {},
   ): Promise<DriftReport | undefined> {
     return this.verifier.verify(propertyId, options);
+  }
+
+  /**
+   * The dashboard's calendar grid of a property over [from, to] (default: 30 nights from today in its time
+   * zone): desired next to last accepted per Beds24 room and night, with what waits, was refused or drifted.
+   */
+  async calendarGrid(propertyId: string, range: { from?: CalendarDate; to?: CalendarDate }): Promise<CalendarGrid> {
+    const deps = { db: this.db, availability: this.availability, clock: this.clock, horizonDays: this.horizonDays };
+    return calendarGrid(deps, propertyId, await gridRange(deps, propertyId, range));
   }
 
   /** One property's sync at a glance, or every property's summed. */

@@ -34,7 +34,7 @@ export function createRestrictionsController({ db, hooks }: RestrictionsControll
       if (!(await propertyHasRoomType(trx, id, input.room_type))) throw unknownRoomType(input.room_type);
       await assertStayOrderKept(trx, target, changes);
       await upsertRestrictions(trx, target, changes);
-      await hooks.queueRestrictionsSyncHook(trx, id, input.room_type);
+      await hooks.queueRestrictionsSyncHook(trx, id, input.room_type, { stopSell: changes.stop_sell === true });
     });
     res.json({ property_id: id, room_type: input.room_type, from: input.from, to: input.to, ...changes });
   };

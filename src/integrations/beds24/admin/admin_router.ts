@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Knex } from '../../../db.ts';
 import type { Beds24Sync } from '../beds24_sync.ts';
+import { createCalendarController } from './calendar_controller.ts';
 import { createCallsController } from './calls_controller.ts';
 import { createConfigController } from './config_controller.ts';
 import { createJobsController } from './jobs_controller.ts';
@@ -21,6 +22,7 @@ export function createBeds24AdminRouter({ db, sync }: AdminDeps): Router {
   const resyncs = createResyncController({ sync });
   const verify = createVerifyController({ db, sync });
   const calls = createCallsController({ db });
+  const calendar = createCalendarController({ db, sync });
 
   return Router()
     .put('/config', config.putConfigHandler)
@@ -30,5 +32,6 @@ export function createBeds24AdminRouter({ db, sync }: AdminDeps): Router {
     .get('/status', status.statusHandler)
     .get('/jobs', jobs.listJobsHandler)
     .get('/calls', calls.listCallsHandler)
+    .get('/calendar', calendar.calendarHandler)
     .post('/jobs/:id/retry', jobs.retryJobHandler);
 }

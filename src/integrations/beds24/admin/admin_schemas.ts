@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PaginationQuery } from '../../../http/pagination.ts';
 import { daysBetween } from '../../../utils/dates.ts';
 import { Beds24Id, CalendarDateSchema, Id } from '../../../pms/common_schemas.ts';
+import { GRID_MAX_NIGHTS } from '../services/calendar_grid.ts';
 
 const secret = z.string().trim().min(1, 'must not be empty').max(2000);
 
@@ -39,6 +40,18 @@ export const JobsQuery = z.strictObject({
 export const JobIdParams = z.strictObject({ id: Id });
 
 export const VerifyBody = z.strictObject({ property_id: Id, repair: z.boolean().default(true) });
+
+/** The grid's range: both ends optional (30 nights from today), `to` not before `from`, at most 90 nights. */
+const gridNights = (query: { from?: string; to?: string }): number | undefined =>
+  query.from === undefined || query.to === undefined ? undefined : daysBetween(query.from, query.to) + 1;
+
+export const CalendarGridQuery = z
+  .strictObject({ property_id: Id, from: CalendarDateSchema.optional(), to: CalendarDateSchema.optional() })
+  .refine((query) => (gridNights(query) ?? 1) >= 1, { path: ['to'], message: 'must not be before from' })
+  .refine((query) => (gridNights(query) ?? 1) <= GRID_MAX_NIGHTS, {
+    path: ['to'],
+    message: `range must cover at most ${GRID_MAX_NIGHTS} nights`,
+  });
 
 export const CallsQuery = z.strictObject({
   property_id: Id.optional(),

@@ -65,7 +65,11 @@ const CAUSES: Record<DriftCause, string> = {
 /** One line per Beds24 room and run of nights, e.g. `room 200001 2027-03-04..2027-03-06 (3 nights): ...`. */
 function describeRange(range: CalendarDriftRange): string {
   const nights = range.nights === 1 ? `${range.from} (1 night)` : `${range.from}..${range.to} (${range.nights} nights)`;
-  const values = (v: CalendarDriftRange['actual']): string => `${v.num_avail ?? '-'} @ ${v.price1 ?? '-'}`;
+  const values = (v: CalendarDriftRange['actual']): string => {
+    const units = `${v.num_avail ?? '-'} @ ${v.price1 ?? '-'}`;
+    if (v.override === undefined) return units;
+    return `${units}, min stay ${v.min_stay ?? '-'}, max stay ${v.max_stay ?? '-'}, override ${v.override ?? '-'}`;
+  };
   const cause = `${CAUSES[range.cause]} [${range.cause}]${range.message === null ? '' : `: ${range.message}`}`;
   const seen = `Beds24 has ${values(range.actual)}, PMS says ${values(range.expected)}`;
   return `room ${range.beds24_room_id} ${nights}: ${seen}; ${cause}`;

@@ -186,7 +186,16 @@ export const PropertiesAnswer = z.looseObject({
       id: z.number().int(),
       name: z.string().optional(),
       roomTypes: z
-        .array(z.looseObject({ id: z.number().int(), name: z.string().optional(), qty: z.number().int().optional() }))
+        .array(
+          z.looseObject({
+            id: z.number().int(),
+            name: z.string().optional(),
+            qty: z.number().int().optional(),
+            // The room's own stay limits: GET calendar shows them on days whose calendar sets none.
+            minStay: num.nullable().optional().catch(undefined),
+            maxStay: num.nullable().optional().catch(undefined),
+          }),
+        )
         .optional(),
     }),
   ),
@@ -256,4 +265,5 @@ export interface CalendarQuery {
   includePrices?: boolean;
   includeMinStay?: boolean;
   includeMaxStay?: boolean;
+  includeOverride?: boolean;
 }

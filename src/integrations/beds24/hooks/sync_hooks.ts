@@ -23,8 +23,12 @@ export interface SyncHooks {
   queueReservationCancelHook(trx: Trx, reservation: ReservationRow): Promise<void>;
   queueRoomAvailabilitySyncHook(trx: Trx, room: RoomRow, previous?: RoomRow): Promise<void>;
   queueRoomRatesSyncHook(trx: Trx, room: RoomRow, previous?: RoomRow): Promise<void>;
-  /** Restrictions travel in the calendar write with rates: recorded as a rates change. */
-  queueRestrictionsSyncHook(trx: Trx, propertyId: string, roomType: string): Promise<void>;
+  /**
+   * Restrictions travel in the calendar write with rates: recorded as a rates change. A stop-sell closes
+   * nights, so it is recorded as an availability change instead: its job runs at the closings' priority and
+   * is not held behind a rates job waiting for credits.
+   */
+  queueRestrictionsSyncHook(trx: Trx, propertyId: string, roomType: string, edit: { stopSell: boolean }): Promise<void>;
   queueGuestSyncHook(trx: Trx, guestId: string): Promise<void>;
   /**
    * Refuses (400 `beds24_room_id`) a mapping to a Beds24 room that the property's connected Beds24 account
@@ -105,7 +109,7 @@ export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHoo
       await record(trx, room.property_id, [{ kind: 'rates', entityId: 'calendar' }], paused);
     },
 
-    async queueRestrictionsSyncHook(trx, propertyId, roomType) {
+    async queueRestrictionsSyncHook(trx, propertyId, roomType, { stopSell }) {
       const mappedRoom = await trx('rooms')
         .where({ property_id: propertyId, room_type: roomType })
         .whereNotNull('beds24_room_id')
@@ -113,7 +117,7 @@ export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHoo
       if (!mappedRoom) return;
       const { connected, paused } = await probe(trx, propertyId);
       if (!connected) return;
-      await record(trx, propertyId, [{ kind: 'rates', entityId: 'calendar' }], paused);
+      await record(trx, propertyId, [{ kind: stopSell ? 'availability' : 'rates', entityId: 'calendar' }], paused);
     },
 
     async queueGuestSyncHook(trx, guestId) {

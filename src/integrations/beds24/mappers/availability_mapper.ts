@@ -191,12 +191,19 @@ export interface ChangedCell extends Cell {
  * The cells whose desired value differs from what Beds24 holds (units, price or restrictions); a price we
  * cannot name is left as it is. Once the PMS restricts a night, or has to clear what it set there, the cell
  * carries all three restriction fields, so a partial update can never leave a stale one behind; nights
- * that neither side restricts carry none, exactly as without restrictions.
+ * that neither side restricts carry none, exactly as without restrictions. Every write of a room in
+ * `restrictionRooms` (the PMS manages its restrictions) carries them: a night whose state was forgotten
+ * reads as unrestricted, and must not go out without the fields that clear what Beds24 may still hold.
  */
-export function diffCalendar(desired: DesiredCalendar, remembered: RememberedCalendar): ChangedCell[] {
+export function diffCalendar(
+  desired: DesiredCalendar,
+  remembered: RememberedCalendar,
+  restrictionRooms: ReadonlySet<number> = new Set(),
+): ChangedCell[] {
   const changed: ChangedCell[] = [];
   for (const [beds24RoomId, row] of desired.cells) {
     const known = remembered.get(beds24RoomId);
+    const managed = restrictionRooms.has(beds24RoomId);
     row.forEach((cell, i) => {
       const date = addDays(desired.from, i);
       const before = known?.get(date);
@@ -207,7 +214,7 @@ export function diffCalendar(desired: DesiredCalendar, remembered: RememberedCal
       if (before === undefined || before.numAvail !== cell.numAvail || priceDiffers || restrictionsDiffer) {
         const price1 = cell.price1 ?? before?.price1 ?? null;
         const write: ChangedCell = { beds24RoomId, date, numAvail: cell.numAvail, price1 };
-        if (!isUnrestricted(wanted) || !isUnrestricted(held)) Object.assign(write, wanted);
+        if (managed || !isUnrestricted(wanted) || !isUnrestricted(held)) Object.assign(write, wanted);
         changed.push(write);
       }
     });

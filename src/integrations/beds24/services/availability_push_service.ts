@@ -2,6 +2,7 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import { OCCUPYING_STATUSES } from '../../../pms/common_schemas.ts';
+import { storedRestrictions } from '../../../pms/restrictions/restrictions_repository.ts';
 import { addDays, todayIn, type CalendarDate } from '../../../utils/dates.ts';
 import {
   computeDesiredCalendar,
@@ -14,13 +15,16 @@ import {
   type ChangedCell,
   type RememberedCalendar,
 } from '../mappers/availability_mapper.ts';
+import { restrictionsOf } from '../mappers/restriction_mapper.ts';
 import { emptySummary, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
 import {
   forgetCells,
   publishedRoomIds,
   recordPublishedRooms,
+  recordRestrictionRooms,
   rememberCells,
   rememberedCalendar,
+  restrictionRoomIds,
 } from '../store/calendar_state_store.ts';
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
 import { recordFailure, resolveCalendarFailuresExcept, resolveFailures } from '../store/failures_store.ts';
@@ -45,6 +49,8 @@ export interface CalendarSnapshot {
   desired: DesiredCalendar;
   remembered: RememberedCalendar;
   formerRoomIds: number[];
+  /** Beds24 rooms whose restrictions the PMS manages: each of their writes carries them. */
+  restrictionRooms: Set<number>;
 }
 
 /**
@@ -111,11 +117,11 @@ export class AvailabilityPushService {
     const config = await loadConfig(this.deps.db, propertyId);
     if (!isPushEnabled(config)) return summary;
     const range = await this.clip(propertyId, requested);
-    const { desired, remembered } = await this.load(propertyId, range);
+    const { desired, remembered, restrictionRooms } = await this.load(propertyId, range);
     // A refused calendar item of a Beds24 room that nothing maps to any more has nothing left to push.
     await resolveCalendarFailuresExcept(this.deps.db, propertyId, [...desired.cells.keys()]);
     // A resync diffs against nothing, in this run only: every cell of its range goes out once.
-    const changed = diffCalendar(desired, resend ? new Map<number, Map<CalendarDate, Cell>>() : remembered);
+    const changed = diffCalendar(desired, resend ? new Map<number, Map<CalendarDate, Cell>>() : remembered, restrictionRooms);
     if (changed.length === 0) return summary;
     const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
     await this.send(config, changed, { ...options, priority }, summary);
@@ -123,19 +129,22 @@ export class AvailabilityPushService {
   }
 
   /**
-   * What Beds24 should show over the whole horizon, from the PMS's current state, next to what we remember
-   * Beds24 accepted (no call made). `formerRoomIds`: published Beds24 rooms no PMS room maps to any more.
+   * What Beds24 should show over the horizon (or the part of `range` inside it), from the PMS's current
+   * state, next to what we remember Beds24 accepted (no call made). `formerRoomIds`: published Beds24 rooms
+   * no PMS room maps to any more.
    */
-  async snapshot(propertyId: string): Promise<CalendarSnapshot> {
-    return this.load(propertyId, await this.clip(propertyId, {}));
+  async snapshot(propertyId: string, range: Partial<Range> = {}): Promise<CalendarSnapshot> {
+    return this.load(propertyId, await this.clip(propertyId, range));
   }
 
   private async load(propertyId: string, range: Range): Promise<CalendarSnapshot> {
-    const [remembered, input] = await Promise.all([
+    const [remembered, input, restrictionRooms] = await Promise.all([
       rememberedCalendar(this.deps.db, propertyId, range),
       this.loadInput(propertyId, range),
+      restrictionRoomIds(this.deps.db, propertyId),
     ]);
-    return { desired: computeDesiredCalendar(input), remembered, formerRoomIds: input.formerBeds24RoomIds ?? [] };
+    const formerRoomIds = input.formerBeds24RoomIds ?? [];
+    return { desired: computeDesiredCalendar(input), remembered, formerRoomIds, restrictionRooms };
   }
 
   private async send(
@@ -153,8 +162,15 @@ export class AvailabilityPushService {
         ),
       );
       // Until Beds24's answer is recorded these cells are unknown: a crash in between must not leave a
-      // belief that makes a later change back to the old value look like no change at all.
-      await forgetCells(this.deps.db, config.property_id, sending);
+      // belief that makes a later change back to the old value look like no change at all. A room whose
+      // restrictions go out is managed from now on, so a forgotten cell of it still carries them next time.
+      const restricting = [
+        ...new Set(sending.filter((cell) => cell.override !== undefined).map((cell) => cell.beds24RoomId)),
+      ];
+      await this.deps.db.transaction(async (trx) => {
+        await recordRestrictionRooms(trx, config.property_id, restricting);
+        await forgetCells(trx, config.property_id, sending);
+      });
       summary.calls += 1;
       const results = await client.postCalendar(body, call);
       await this.deps.db.transaction(async (trx) => {
@@ -202,9 +218,9 @@ export class AvailabilityPushService {
     const rooms: AvailabilityInput['rooms'] = await db('rooms')
       .where({ property_id: propertyId })
       .whereNotNull('beds24_room_id')
-      .select('id', 'beds24_room_id', 'status', 'housekeeping_status', 'base_price');
+      .select('id', 'beds24_room_id', 'status', 'housekeeping_status', 'base_price', 'room_type');
     const roomIds = rooms.map((room) => room.id);
-    const [stays, blocks, rates, published] = await Promise.all([
+    const [stays, blocks, rates, restrictions, published] = await Promise.all([
       db('reservations')
         .whereIn('room_id', roomIds)
         .whereIn('status', OCCUPYING_STATUSES)
@@ -220,6 +236,7 @@ export class AvailabilityPushService {
         .whereIn('room_id', roomIds)
         .whereBetween('date', [range.from, range.to])
         .select('room_id', 'date', 'price') as Promise<AvailabilityInput['rates']>,
+      storedRestrictions(db, propertyId, range.from, range.to),
       publishedRoomIds(db, propertyId),
     ]);
     const mappedIds = new Set(rooms.map((room) => room.beds24_room_id));
@@ -231,14 +248,20 @@ export class AvailabilityPushService {
       stays,
       blocks,
       rates,
+      restrictions,
       formerBeds24RoomIds: published.filter((id) => !mappedIds.has(id)).sort((a, b) => a - b),
     };
   }
 }
 
+/**
+ * A write that takes something off sale goes at the closing priority, which may use every credit: fewer
+ * units than Beds24 holds, or a night entering a stop-sell (blackout), whatever it was believed to be.
+ */
 function closesAnything(changed: ChangedCell[], remembered: RememberedCalendar): boolean {
   return changed.some((cell) => {
     const before = remembered.get(cell.beds24RoomId)?.get(cell.date);
-    return before !== undefined && cell.numAvail < before.numAvail;
+    const entersBlackout = cell.override === 'blackout' && restrictionsOf(before).override !== 'blackout';
+    return entersBlackout || (before !== undefined && cell.numAvail < before.numAvail);
   });
 }

@@ -1,7 +1,19 @@
 import { addDays, type CalendarDate } from '../../../utils/dates.ts';
 import type { RememberedCalendar } from '../mappers/availability_mapper.ts';
+import { restrictionsOf, sameRestrictions, type Override } from '../mappers/restriction_mapper.ts';
 
-export interface CalendarValues {
+/**
+ * A night's restrictions, present where the check compares them: every night of a Beds24 room whose
+ * restrictions the PMS manages, and the nights the PMS restricts on any other room. `null` stays: no value
+ * (Beds24's room setting applies).
+ */
+export interface RestrictionValues<O = Override> {
+  min_stay?: number | null;
+  max_stay?: number | null;
+  override?: O | null;
+}
+
+export interface CalendarValues extends RestrictionValues {
   num_avail: number;
   price1: number | null;
 }
@@ -10,7 +22,8 @@ export interface CalendarDrift {
   beds24_room_id: number;
   date: CalendarDate;
   expected: CalendarValues;
-  actual: { num_avail: number | null; price1: number | null };
+  /** What Beds24 shows; an override outside the ones the PMS sends is reported as Beds24 gave it. */
+  actual: { num_avail: number | null; price1: number | null } & RestrictionValues<string>;
 }
 
 /**
@@ -54,10 +67,18 @@ export function driftCause(cell: CalendarDrift, context: DriftContext): DriftCau
   if (context.calendarChangesPending) return 'pending';
   if (context.formerRoomIds.has(room)) return 'former_room';
   const accepted = context.remembered.get(room)?.get(cell.date);
+  const { expected } = cell;
+  const restrictionsAccepted =
+    expected.override === undefined ||
+    sameRestrictions(
+      restrictionsOf(accepted),
+      restrictionsOf({ minStay: expected.min_stay, maxStay: expected.max_stay, override: expected.override }),
+    );
   const acceptedExpected =
     accepted !== undefined &&
-    accepted.numAvail === cell.expected.num_avail &&
-    (cell.expected.price1 === null || accepted.price1 === cell.expected.price1);
+    accepted.numAvail === expected.num_avail &&
+    (expected.price1 === null || accepted.price1 === expected.price1) &&
+    restrictionsAccepted;
   return acceptedExpected ? 'changed_in_beds24' : 'not_pushed';
 }
 
@@ -93,5 +114,11 @@ export function groupCalendarDrift(cells: CalendarDrift[], context: DriftContext
 }
 
 function sameValues(a: CalendarDrift['actual'], b: CalendarDrift['actual']): boolean {
-  return a.num_avail === b.num_avail && a.price1 === b.price1;
+  return (
+    a.num_avail === b.num_avail &&
+    a.price1 === b.price1 &&
+    a.min_stay === b.min_stay &&
+    a.max_stay === b.max_stay &&
+    a.override === b.override
+  );
 }

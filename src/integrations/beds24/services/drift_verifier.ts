@@ -4,18 +4,27 @@ import type { Logger } from '../../../logger.ts';
 import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import { addDays } from '../../../utils/dates.ts';
-import type { Beds24Booking, CalendarRoom } from '../client/beds24_schemas.ts';
+import type { Beds24Client } from '../client/beds24_client.ts';
+import type { Beds24Booking } from '../client/beds24_schemas.ts';
 import type { Beds24Priority } from '../client/priority.ts';
 import { differingBookingFields, planBookingPush, reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
+import { replaceCalendarDrift } from '../store/calendar_drift_store.ts';
 import { forgetCells, forgetPublishedRooms } from '../store/calendar_state_store.ts';
-import { isPushEnabled, loadConfig } from '../store/config_store.ts';
+import { isPushEnabled, loadConfig, type Beds24Config } from '../store/config_store.ts';
 import { openCalendarFailures } from '../store/failures_store.ts';
 import { hasPendingChanges, recordChanges, type Change } from '../store/outbox_store.ts';
 import type { AvailabilityPushService } from './availability_push_service.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
 import { currentAndFutureStays } from './current_stays.ts';
-import { groupCalendarDrift, type CalendarDrift, type CalendarDriftRange, type DriftContext } from './drift_ranges.ts';
+import { compareCalendar, needsRoomStayLimits, readActual, type RoomStayLimits } from './drift_compare.ts';
+import {
+  driftCause,
+  groupCalendarDrift,
+  type CalendarDrift,
+  type CalendarDriftRange,
+  type DriftContext,
+} from './drift_ranges.ts';
 
 export type { CalendarDrift, CalendarDriftRange } from './drift_ranges.ts';
 
@@ -70,21 +79,39 @@ export class DriftVerifier {
     if (!isPushEnabled(config)) return undefined;
     const client = connections.clientFor(config);
 
-    const { desired, remembered, formerRoomIds } = await availability.snapshot(propertyId);
+    const { desired, remembered, formerRoomIds, restrictionRooms } = await availability.snapshot(propertyId);
     const roomIds = [...desired.cells.keys()];
     const last = addDays(desired.from, desired.nights - 1);
-    const actualRooms =
-      roomIds.length > 0 && desired.nights > 0
-        ? await client.getCalendar(
-            { startDate: desired.from, endDate: last, roomId: roomIds, includeNumAvail: true, includePrices: true },
-            { priority },
-          )
-        : [];
-    const calendar = compareCalendar(desired.from, desired.cells, actualRooms);
+    const query = {
+      startDate: desired.from,
+      endDate: last,
+      roomId: roomIds,
+      includeNumAvail: true,
+      includePrices: true,
+      includeMinStay: true,
+      includeMaxStay: true,
+      includeOverride: true,
+    };
+    const actualRooms = roomIds.length > 0 && desired.nights > 0 ? await client.getCalendar(query, { priority }) : [];
+    const actual = readActual(actualRooms);
+    const comparison = { from: desired.from, desired: desired.cells, actual, restrictionRooms };
+    const roomStayLimits = needsRoomStayLimits(comparison)
+      ? await this.roomStayLimits(client, config, priority)
+      : undefined;
+    const calendar = compareCalendar({ ...comparison, roomStayLimits });
     const answered = new Set(actualRooms.map((room) => room.roomId));
     const unknownRoomIds = new Set(desired.nights > 0 ? roomIds.filter((id) => !answered.has(id)) : []);
     const context = await this.driftContext(propertyId, unknownRoomIds, new Set(formerRoomIds), remembered);
     const calendarRanges = groupCalendarDrift(calendar, context);
+    const nights = calendar.map((cell) => ({
+      beds24RoomId: cell.beds24_room_id,
+      date: cell.date,
+      expected: cell.expected,
+      actual: cell.actual,
+      cause: driftCause(cell, context),
+    }));
+    const checkedAt = this.deps.clock.now();
+    await db.transaction((trx) => replaceCalendarDrift(trx, propertyId, nights, checkedAt));
 
     const bookings = await client.getBookings(
       { propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] },
@@ -131,6 +158,20 @@ export class DriftVerifier {
       bookings: bookingDrift,
       repaired: repair,
     };
+  }
+
+  /**
+   * The Beds24 rooms' own stay limits (one more call), asked only when a stay limit the PMS leaves unset
+   * reads as a number: Beds24 shows the room's own there, which is no drift.
+   */
+  private async roomStayLimits(
+    client: Beds24Client,
+    config: Beds24Config,
+    priority: Beds24Priority,
+  ): Promise<Map<number, RoomStayLimits>> {
+    const properties = await client.getProperties([config.beds24_property_id], { priority });
+    const rooms = properties.flatMap((property) => property.roomTypes ?? []);
+    return new Map(rooms.map((room) => [room.id, { minStay: room.minStay ?? null, maxStay: room.maxStay ?? null }]));
   }
 
   /** Read before any repair is queued, so the causes describe the state the report was taken in. */
@@ -205,40 +246,4 @@ export class DriftVerifier {
     }
     return drift;
   }
-}
-
-function compareCalendar(
-  from: string,
-  desired: Map<number, Array<{ numAvail: number; price1: number | null }>>,
-  actualRooms: CalendarRoom[],
-): CalendarDrift[] {
-  const actual = new Map<string, { numAvail: number | null; price1: number | null }>();
-  for (const room of actualRooms) {
-    for (const range of room.calendar) {
-      for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
-        const price1 = range.price1;
-        actual.set(`${room.roomId}|${date}`, {
-          numAvail: range.numAvail ?? null,
-          price1: typeof price1 === 'number' ? price1 : null,
-        });
-      }
-    }
-  }
-  const drift: CalendarDrift[] = [];
-  for (const [beds24RoomId, cells] of desired) {
-    cells.forEach((cell, i) => {
-      const date = addDays(from, i);
-      const seen = actual.get(`${beds24RoomId}|${date}`) ?? { numAvail: null, price1: null };
-      const priceDiffers = cell.price1 !== null && seen.price1 !== cell.price1;
-      if (seen.numAvail !== cell.numAvail || priceDiffers) {
-        drift.push({
-          beds24_room_id: beds24RoomId,
-          date,
-          expected: { num_avail: cell.numAvail, price1: cell.price1 },
-          actual: { num_avail: seen.numAvail, price1: seen.price1 },
-        });
-      }
-    });
-  }
-  return drift;
 }

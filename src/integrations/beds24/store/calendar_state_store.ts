@@ -13,18 +13,34 @@ export async function rememberedCalendar(
   const rows = await db('beds24_calendar_state')
     .where({ property_id: propertyId })
     .whereBetween('date', [range.from, range.to])
-    .select('beds24_room_id', 'date', 'num_avail', 'price1');
+    .select('beds24_room_id', 'date', 'num_avail', 'price1', 'min_stay', 'max_stay', 'override');
   const remembered: RememberedCalendar = new Map();
   for (const row of rows) {
     let byDate = remembered.get(row.beds24_room_id);
     if (!byDate) remembered.set(row.beds24_room_id, (byDate = new Map<CalendarDate, Cell>()));
-    byDate.set(row.date, { numAvail: row.num_avail, price1: row.price1 });
+    const { num_avail: numAvail, price1, min_stay: minStay, max_stay: maxStay, override } = row;
+    byDate.set(row.date, { numAvail, price1, minStay, maxStay, override });
   }
   return remembered;
 }
 
-/** Remembers the cells Beds24 just accepted. */
+/**
+ * Remembers the cells Beds24 just accepted. A write without restriction fields left Beds24's restrictions as
+ * they were, so it leaves the remembered ones too (a new row starts with none sent).
+ */
 export async function rememberCells(db: Db, propertyId: string, cells: ChangedCell[], now: Date): Promise<void> {
+  const [withRestrictions, without] = [
+    cells.filter((cell) => cell.override !== undefined),
+    cells.filter((cell) => cell.override === undefined),
+  ];
+  const columns = ['num_avail', 'price1', 'pushed_at'] as const;
+  await upsertCells(db, propertyId, withRestrictions, now, [...columns, 'min_stay', 'max_stay', 'override']);
+  await upsertCells(db, propertyId, without, now, [...columns]);
+}
+
+type StateColumn = 'num_avail' | 'price1' | 'pushed_at' | 'min_stay' | 'max_stay' | 'override';
+
+async function upsertCells(db: Db, propertyId: string, cells: ChangedCell[], now: Date, merge: StateColumn[]) {
   for (let i = 0; i < cells.length; i += REMEMBER_BATCH) {
     const rows = cells.slice(i, i + REMEMBER_BATCH).map((cell) => ({
       property_id: propertyId,
@@ -32,12 +48,12 @@ export async function rememberCells(db: Db, propertyId: string, cells: ChangedCe
       date: cell.date,
       num_avail: cell.numAvail,
       price1: cell.price1,
+      min_stay: cell.minStay ?? null,
+      max_stay: cell.maxStay ?? null,
+      override: cell.override ?? null,
       pushed_at: now,
     }));
-    await db('beds24_calendar_state')
-      .insert(rows)
-      .onConflict(['property_id', 'beds24_room_id', 'date'])
-      .merge(['num_avail', 'price1', 'pushed_at']);
+    await db('beds24_calendar_state').insert(rows).onConflict(['property_id', 'beds24_room_id', 'date']).merge(merge);
   }
 }
 
@@ -79,4 +95,22 @@ export async function forgetPublishedRooms(db: Db, propertyId: string, beds24Roo
     .where({ property_id: propertyId })
     .whereIn('beds24_room_id', beds24RoomIds)
     .delete();
+}
+
+/** The Beds24 rooms whose restrictions the PMS manages (see `recordRestrictionRooms`). */
+export async function restrictionRoomIds(db: Db, propertyId: string): Promise<Set<number>> {
+  return new Set(await db('beds24_restriction_rooms').where({ property_id: propertyId }).pluck('beds24_room_id'));
+}
+
+/**
+ * Records, before the write is sent, that the PMS manages these rooms' restrictions: whatever becomes of
+ * the answer, every later write of them carries minStay, maxStay and override.
+ */
+export async function recordRestrictionRooms(db: Db, propertyId: string, beds24RoomIds: number[]): Promise<void> {
+  if (beds24RoomIds.length === 0) return;
+  await db.raw(
+    `insert into beds24_restriction_rooms (property_id, beds24_room_id)
+     select ?, unnest(?::bigint[]) on conflict do nothing`,
+    [propertyId, beds24RoomIds],
+  );
 }

@@ -1,4 +1,5 @@
 import type { CalendarDate } from '../../../utils/dates.ts';
+import type { Override } from '../mappers/restriction_mapper.ts';
 import type { SyncKind } from '../queue/job_kinds.ts';
 
 /**
@@ -71,7 +72,40 @@ export interface CalendarStateTable {
   date: CalendarDate;
   num_avail: number;
   price1: number | null;
+  /** Restrictions Beds24 accepted; a null override means none was ever sent (Beds24 holds its own). */
+  min_stay: number | null;
+  max_stay: number | null;
+  override: Override | null;
   pushed_at: Date;
+}
+
+/** A Beds24 room whose restrictions the PMS manages: every calendar write of it carries them. */
+export interface RestrictionRoomTable {
+  property_id: string;
+  beds24_room_id: number;
+  first_sent_at: Date;
+}
+
+/** Calendar values as the drift check reports them (snake_case, as the API answers them). */
+export interface DriftValues {
+  num_avail: number | null;
+  price1: number | null;
+  min_stay?: number | null;
+  max_stay?: number | null;
+  /** What Beds24 showed may be an override the PMS never sends. */
+  override?: string | null;
+}
+
+/** A night the last drift check found different in Beds24. */
+export interface CalendarDriftTable {
+  property_id: string;
+  beds24_room_id: number;
+  date: CalendarDate;
+  /** jsonb: JSON text on insert, parsed when read. */
+  expected: DriftValues | string;
+  actual: DriftValues | string;
+  cause: string;
+  checked_at: Date;
 }
 
 export interface PublishedRoomTable {
@@ -122,6 +156,8 @@ declare module 'knex/types/tables.js' {
     beds24_sync_failures: SyncFailureTable;
     beds24_calendar_state: CalendarStateTable;
     beds24_published_rooms: PublishedRoomTable;
+    beds24_restriction_rooms: RestrictionRoomTable;
+    beds24_calendar_drift: CalendarDriftTable;
     beds24_room_catalog: RoomCatalogTable;
     beds24_credit_meter: CreditMeterTable;
     beds24_sync_log: SyncLogTable;
