@@ -47,10 +47,10 @@ const gridNights = (query: { from?: string; to?: string }): number | undefined =
 
 export const CalendarGridQuery = z
   .strictObject({ property_id: Id, from: CalendarDateSchema.optional(), to: CalendarDateSchema.optional() })
-  .refine((query) => (gridNights(query) ?? 1) >= 1, { path: ['to'], message: 'must not be before from' })
+  .refine((query) => (gridNights(query) ?? 1) >= 1, { path: ['to'], error: 'must not be before from' })
   .refine((query) => (gridNights(query) ?? 1) <= GRID_MAX_NIGHTS, {
     path: ['to'],
-    message: `range must cover at most ${GRID_MAX_NIGHTS} nights`,
+    error: `range must cover at most ${GRID_MAX_NIGHTS} nights`,
   });
 
 export const CallsQuery = z.strictObject({

@@ -14,7 +14,7 @@ export function createCalendarController({ db, sync }: CalendarControllerDeps) {
   /** The dashboard's calendar grid: reads the database only, never Beds24. */
   const calendarHandler: RequestHandler = async (req, res) => {
     const { property_id: propertyId, from, to } = parse(CalendarGridQuery, req.query, 'query');
-    const property = await db('properties').where({ id: propertyId }).first('id');
+    const property = await db('properties').where({ id: propertyId }).first<{ id: string } | undefined>('id');
     if (!property) throw new NotFoundError('property', propertyId);
     res.json(await sync.calendarGrid(propertyId, { from, to }));
   };
