@@ -67,6 +67,9 @@ export function createApp({ db, logger, apiToken, adminToken, sync }: AppOptions
     res.type(sync.metricsRegistry.contentType).send(await sync.metricsRegistry.metrics());
   });
 
+  // Beds24's webhooks carry their own token (checked before the body is read), not the API's bearer token.
+  app.use('/webhooks/beds24', sync.webhooks);
+
   // Auth runs before the body is read, so an anonymous caller cannot make us parse a megabyte.
   app.use('/api', requireBearer([apiToken, adminToken]));
   app.use('/api/admin', requireBearer([adminToken]));

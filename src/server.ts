@@ -66,6 +66,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       beds24ApiUrl,
       encryptionKey: secrets.encryptionKey,
       horizonDays: env.SYNC_HORIZON_DAYS,
+      webhookToken: secrets.webhookToken,
       logger,
       clock: systemClock,
     });
@@ -87,9 +88,14 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       demo ? `Beds24: demo mode, local sandbox at ${beds24ApiUrl}` : `Beds24: ${beds24ApiUrl}`,
     ];
     if (demo) banner.push(`  (its URL is kept in ${join(env.DATA_DIR, SANDBOX_URL_FILE)} for npm run beds24)`);
+    const shown = {
+      API_TOKEN: secrets.apiToken,
+      ADMIN_TOKEN: secrets.adminToken,
+      BEDS24_WEBHOOK_TOKEN: secrets.webhookToken,
+    };
     for (const name of secrets.generated) {
       if (name === 'ENCRYPTION_KEY') banner.push(`ENCRYPTION_KEY generated into ${env.DATA_DIR}/dev-secrets.json`);
-      else banner.push(`${name} (generated for development): ${name === 'API_TOKEN' ? secrets.apiToken : secrets.adminToken}`);
+      else banner.push(`${name} (generated for development): ${shown[name]}`);
     }
     process.stdout.write(`${banner.join('\n')}\n`);
 

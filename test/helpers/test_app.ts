@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../src/logger.ts';
 export const API_TOKEN = 'test-api-token';
 export const ADMIN_TOKEN = 'test-admin-token';
 export const TEST_ENCRYPTION_KEY = 'c0ffee'.repeat(10) + 'c0ff';
+export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
 
 /** Response bodies stay loosely typed on purpose: the tests assert on their shape field by field. */
 export type Json = any;
@@ -49,6 +50,7 @@ export async function startTestApp(database: { db: Knex; url: string }, options:
     databaseUrl: database.url,
     beds24ApiUrl: options.beds24ApiUrl ?? 'http://127.0.0.1:9/v2',
     encryptionKey: TEST_ENCRYPTION_KEY,
+    webhookToken: WEBHOOK_TOKEN,
     horizonDays: options.horizonDays ?? 365,
     logger,
     clock,

@@ -30,6 +30,8 @@ describe('npm start with no database server and no environment', () => {
     const first = await spawnServer({ ...base, DATA_DIR: dataDir });
     const apiToken = /API_TOKEN \(generated for development\): (\S+)/.exec(first.output())?.[1];
     expect(apiToken).toBeDefined();
+    const webhookToken = /BEDS24_WEBHOOK_TOKEN \(generated for development\): (\S+)/.exec(first.output())?.[1];
+    expect(webhookToken?.length).toBeGreaterThanOrEqual(16);
     expect(await get(`${first.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });
     const properties = await get(`${first.url}/api/properties`, apiToken);
     expect(properties.body.data).toHaveLength(1);
@@ -61,6 +63,7 @@ describe('npm start with no database server and no environment', () => {
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     const secrets = JSON.parse(await readFile(join(dataDir, 'dev-secrets.json'), 'utf8'));
     expect(secrets.ENCRYPTION_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(secrets.BEDS24_WEBHOOK_TOKEN).toBe(webhookToken);
   }, 120_000);
 });
 
@@ -121,7 +124,12 @@ describe('bad configuration', () => {
   it.each([
     [{ PORT: 'eighty' }, /^Invalid environment variable PORT: .*\n$/],
     [{ SYNC_HORIZON_DAYS: '1000' }, /^Invalid environment variable SYNC_HORIZON_DAYS: .*\n$/],
-    [{ NODE_ENV: 'production' }, /^Missing environment variable DATABASE_URL, API_TOKEN, ADMIN_TOKEN, ENCRYPTION_KEY, BEDS24_API_URL: .*\n$/],
+    [
+      { NODE_ENV: 'production' },
+      /^Missing environment variable DATABASE_URL, API_TOKEN, ADMIN_TOKEN, ENCRYPTION_KEY, BEDS24_API_URL, BEDS24_WEBHOOK_TOKEN: .*\n$/,
+    ],
+    [{ BEDS24_WEBHOOK_TOKEN: 'too-short' }, /^Invalid environment variable BEDS24_WEBHOOK_TOKEN: .*\n$/],
+    [{ BEDS24_PULL_INTERVAL_SECONDS: '4' }, /^Invalid environment variable BEDS24_PULL_INTERVAL_SECONDS: .*\n$/],
   ])('stops with exit code 1 and one line naming the variable for %j', async (env, message) => {
     const { code, output } = await runServerToExit({ ...base, DATA_DIR: dataDir, ...env });
     expect(code).toBe(1);

@@ -1,3 +1,4 @@
+import type { Router } from 'express';
 import type { Job } from 'pg-boss';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../../clock.ts';
@@ -27,6 +28,7 @@ import { readSyncStatus, type SyncStatus } from './services/sync_status.ts';
 import { isPushEnabled, loadConfig, type Beds24Config } from './store/config_store.ts';
 import type { FailureRow } from './store/failures_store.ts';
 import { recordChanges } from './store/outbox_store.ts';
+import { createWebhookRouter } from './webhooks/webhook_router.ts';
 
 export interface Beds24SyncDeps {
   db: Knex;
@@ -38,6 +40,8 @@ export interface Beds24SyncDeps {
   logger: Logger;
   clock: Clock;
   tuning?: Partial<QueueTuning>;
+  /** BEDS24_WEBHOOK_TOKEN: what Beds24 sends with each webhook; without it every delivery is refused. */
+  webhookToken?: string;
   client?: Pick<Beds24ClientFactoryDeps, 'reserves' | 'transport'>;
   sweepIntervalMs?: number;
 }
@@ -51,6 +55,8 @@ export class Beds24Sync {
   /** What the PMS controllers call inside their transactions. */
   readonly hooks: SyncHooks;
   readonly metricsRegistry: Registry;
+  /** `POST /webhooks/beds24`: mounted outside /api (Beds24 sends no bearer token). */
+  readonly webhooks: Router;
   private readonly db: Knex;
   private readonly queue: SyncQueue;
   private readonly gate: Beds24ClientFactory['gate'];
@@ -69,6 +75,7 @@ export class Beds24Sync {
     this.queue = new SyncQueue({ connectionString: deps.databaseUrl, db, logger, tuning: deps.tuning });
     const metrics = new SyncMetrics({ db, queue: this.queue });
     this.metricsRegistry = metrics.registry;
+    this.webhooks = createWebhookRouter({ db, token: deps.webhookToken, clock, counter: metrics.webhooks });
     const factory = new Beds24ClientFactory({
       counters: metrics,
       db,

@@ -13,6 +13,7 @@ export const ConfigBody = z
     refresh_token: secret.optional(),
     sync_enabled: z.boolean().optional(),
     push_sync_enabled: z.boolean().optional(),
+    pull_sync_enabled: z.boolean().optional(),
   })
   .refine((body) => body.invite_code === undefined || body.refresh_token === undefined, {
     path: ['refresh_token'],

@@ -25,6 +25,8 @@ export class SyncMetrics {
   readonly credits: Counter<'endpoint'>;
   readonly pushLatency: Histogram<'kind'>;
   readonly driftCells: Counter<'kind'>;
+  readonly imports: Counter<'outcome'>;
+  readonly webhooks: Counter<'outcome'>;
 
   constructor({ db, queue }: SyncMetricsDeps) {
     const registers = [this.registry];
@@ -38,6 +40,18 @@ export class SyncMetrics {
       registers,
     });
     this.driftCells = new Counter({ name: 'beds24_drift_found_total', help: 'Calendar cells and bookings found different in Beds24 by verify', labelNames: ['kind'], registers });
+    this.imports = new Counter({
+      name: 'beds24_imports_total',
+      help: 'Beds24 bookings read by the import, by what became of them',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.webhooks = new Counter({
+      name: 'beds24_webhooks_total',
+      help: 'Beds24 webhook deliveries received (accepted, unauthorized, invalid, ignored)',
+      labelNames: ['outcome'],
+      registers,
+    });
 
     new Gauge({
       name: 'beds24_jobs',

@@ -28,6 +28,7 @@ export interface ConnectRequest {
   refreshToken?: string;
   syncEnabled?: boolean;
   pushSyncEnabled?: boolean;
+  pullSyncEnabled?: boolean;
 }
 
 export interface ConnectServiceDeps {
@@ -87,6 +88,7 @@ export class ConnectService {
         beds24_property_id: beds24PropertyId,
         sync_enabled: request.syncEnabled ?? before?.sync_enabled ?? true,
         push_sync_enabled: request.pushSyncEnabled ?? before?.push_sync_enabled ?? true,
+        pull_sync_enabled: request.pullSyncEnabled ?? before?.pull_sync_enabled ?? true,
       };
       if (connection) {
         Object.assign(row, {
