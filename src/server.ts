@@ -67,6 +67,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       encryptionKey: secrets.encryptionKey,
       horizonDays: env.SYNC_HORIZON_DAYS,
       webhookToken: secrets.webhookToken,
+      pullIntervalSeconds: env.BEDS24_PULL_INTERVAL_SECONDS,
       logger,
       clock: systemClock,
     });

@@ -39,6 +39,12 @@ export interface TestAppOptions {
   horizonDays?: number;
   /** How often the outbox sweeper runs (a test that drives the sweeps itself makes it rare). */
   sweepIntervalMs?: number;
+  /** BEDS24_PULL_INTERVAL_SECONDS (also the per-booking read limit of webhook hints). */
+  pullIntervalSeconds?: number;
+  /** False: no interval pulls, so the webhook path alone brings bookings in. */
+  intervalPulls?: boolean;
+  /** PUBLIC_URL; `self` for this app's own URL (known once it listens). */
+  publicUrl?: string;
 }
 
 /** The real Express app and the real sync on a real port, talked to over HTTP with fetch. */
@@ -57,6 +63,8 @@ export async function startTestApp(database: { db: Knex; url: string }, options:
     tuning: { pollingIntervalSeconds: 0.5, ...options.tuning },
     client: { transport: { retries: 3, minRetryDelayMs: 20, maxRetryDelayMs: 200, timeoutMs: 5000 }, ...options.client },
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
+    pullIntervalSeconds: options.pullIntervalSeconds,
+    intervalPulls: options.intervalPulls,
   });
   if (options.queue !== false) await sync.start({ workers: options.workers ?? false });
   const app = createApp({ db: database.db, logger, apiToken: API_TOKEN, adminToken: ADMIN_TOKEN, sync });

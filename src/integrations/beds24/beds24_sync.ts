@@ -16,6 +16,12 @@ import { SyncQueue, type JobVerdict } from './queue/sync_queue.ts';
 import { SyncWorker } from './queue/sync_worker.ts';
 import { AvailabilityPushService } from './services/availability_push_service.ts';
 import { Beds24Connections } from './services/beds24_connections.ts';
+import {
+  BookingImportService,
+  type ImportOptions,
+  type ImportSummary,
+  type PullNowOptions,
+} from './services/booking_import_service.ts';
 import { Beds24Connector } from './services/beds24_connector.ts';
 import { CalendarTick } from './services/calendar_tick.ts';
 import { ConnectService, type ConnectRequest } from './services/connect_service.ts';
@@ -30,6 +36,8 @@ import type { FailureRow } from './store/failures_store.ts';
 import { recordChanges } from './store/outbox_store.ts';
 import { createWebhookRouter } from './webhooks/webhook_router.ts';
 
+export const DEFAULT_PULL_INTERVAL_SECONDS = 300;
+
 export interface Beds24SyncDeps {
   db: Knex;
   databaseUrl: string;
@@ -42,6 +50,10 @@ export interface Beds24SyncDeps {
   tuning?: Partial<QueueTuning>;
   /** BEDS24_WEBHOOK_TOKEN: what Beds24 sends with each webhook; without it every delivery is refused. */
   webhookToken?: string;
+  /** BEDS24_PULL_INTERVAL_SECONDS (default 300). */
+  pullIntervalSeconds?: number;
+  /** False: no interval pulls (the webhook path alone, in tests); pulls asked for still run. */
+  intervalPulls?: boolean;
   client?: Pick<Beds24ClientFactoryDeps, 'reserves' | 'transport'>;
   sweepIntervalMs?: number;
 }
@@ -67,6 +79,7 @@ export class Beds24Sync {
   private readonly verifier: DriftVerifier;
   private readonly calendarTick: CalendarTick;
   private readonly connector: ConnectService;
+  private readonly imports: BookingImportService;
   private workersRunning = false;
 
   constructor(deps: Beds24SyncDeps) {
@@ -75,7 +88,13 @@ export class Beds24Sync {
     this.queue = new SyncQueue({ connectionString: deps.databaseUrl, db, logger, tuning: deps.tuning });
     const metrics = new SyncMetrics({ db, queue: this.queue });
     this.metricsRegistry = metrics.registry;
-    this.webhooks = createWebhookRouter({ db, token: deps.webhookToken, clock, counter: metrics.webhooks });
+    this.webhooks = createWebhookRouter({
+      db,
+      token: deps.webhookToken,
+      queue: this.queue,
+      clock,
+      counter: metrics.webhooks,
+    });
     const factory = new Beds24ClientFactory({
       counters: metrics,
       db,
@@ -90,6 +109,15 @@ export class Beds24Sync {
     const rooms = new Beds24RoomCatalog({ db, connections, clock, logger });
     this.hooks = createSyncHooks({ queue: this.queue, rooms, clock });
     const reservations = new ReservationPushService({ db, connections, clock, logger });
+    this.imports = new BookingImportService({
+      db,
+      connections,
+      queue: this.queue,
+      clock,
+      logger,
+      pullIntervalSeconds: deps.pullIntervalSeconds ?? DEFAULT_PULL_INTERVAL_SECONDS,
+      counter: metrics.imports,
+    });
     this.availability = new AvailabilityPushService({ db, connections, clock, logger, horizonDays });
     this.worker = new SyncWorker({
       db,
@@ -102,6 +130,7 @@ export class Beds24Sync {
         availability: (propertyId, options) => this.availability.pushPending(propertyId, options),
         rates: (propertyId, options) => this.availability.pushPending(propertyId, options),
         resync: (propertyId, options) => this.availability.pushPendingResyncs(propertyId, options),
+        import: (propertyId, options) => this.imports.importChanges(propertyId, { reason: 'job', ...options }),
       },
     });
     this.sweeper = new OutboxSweeper({ db, queue: this.queue, logger, intervalMs: deps.sweepIntervalMs });
@@ -156,6 +185,24 @@ export class Beds24Sync {
   /** An operator's full resync of a connected property; answers the resync job's id. */
   resync(propertyId: string, range: { from?: CalendarDate; to?: CalendarDate } = {}): Promise<string | null> {
     return this.resyncs.request(propertyId, range);
+  }
+
+  /** An operator's full import of a connected property (pulls on): answers the import job's id. */
+  pull(propertyId: string): Promise<string | null> {
+    return this.imports.requestFullImport(propertyId);
+  }
+
+  /**
+   * The import job's work now, in this process: a due pull, then the waiting webhook deliveries. The
+   * service behind it (`BookingImportService.importChanges` and `pullNow`) is what other services call.
+   */
+  importChanges(propertyId: string, options: ImportOptions): Promise<ImportSummary> {
+    return this.imports.importChanges(propertyId, options);
+  }
+
+  /** A pull now (all current and future bookings with `full`), applied before it returns. */
+  pullNow(propertyId: string, options: PullNowOptions): Promise<ImportSummary> {
+    return this.imports.pullNow(propertyId, options);
   }
 
   /** The drift check now; undefined when the property is not connected or its pushes are off. */

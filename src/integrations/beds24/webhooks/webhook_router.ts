@@ -4,6 +4,7 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import { AppError, UnauthorizedError } from '../../../errors.ts';
 import { BODY_LIMIT } from '../../../http/error_handler.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
 import { storeDelivery } from '../store/inbox_store.ts';
 import { parseDelivery } from './webhook_schemas.ts';
 
@@ -13,6 +14,7 @@ export interface WebhookRouterDeps {
   db: Knex;
   /** BEDS24_WEBHOOK_TOKEN; without one (a process that serves no webhooks) every delivery is refused. */
   token: string | undefined;
+  queue: Pick<SyncQueue, 'wakeAfterCommit'>;
   clock: Clock;
   counter?: { inc(labels: { outcome: WebhookOutcome }): void };
 }
@@ -29,7 +31,7 @@ function digest(value: string): Buffer {
  * before the body is read; a delivery is stored in the inbox (one statement) and answered 202 at once,
  * with no Beds24 call on this path: the import job, woken after the commit, reads Beds24.
  */
-export function createWebhookRouter({ db, token, clock, counter }: WebhookRouterDeps): Router {
+export function createWebhookRouter({ db, token, queue, clock, counter }: WebhookRouterDeps): Router {
   const expected = token === undefined ? undefined : digest(token);
 
   const authenticate: RequestHandler = (req, _res, next) => {
@@ -45,6 +47,7 @@ export function createWebhookRouter({ db, token, clock, counter }: WebhookRouter
   const receive: RequestHandler = async (req, res) => {
     const delivery = parseDelivery(req.body);
     const properties = await storeDelivery(db, delivery, clock.now());
+    for (const propertyId of properties) queue.wakeAfterCommit(db, propertyId, ['import']);
     counter?.inc({ outcome: properties.length > 0 ? 'accepted' : 'ignored' });
     res.status(202).json({ status: 'accepted' });
   };
