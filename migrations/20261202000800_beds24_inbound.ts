@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
  * - `beds24_pull_state`: per property, where the incremental pull stands (`cursor`: the start of the last
  *   pull whose every booking was applied) and what is asked of it (an incremental pull, a full import).
  * - `beds24_imported_bookings`: per Beds24 booking read, what the PMS made of it and the version it holds
- *   (modifiedTime and a fingerprint of the content), and when it was last read by id (the flood limit).
+ *   (modifiedTime, a fingerprint of the content, when that content was read), and when it was last read by
+ *   id (the flood limit).
  * - `beds24_webhook_inbox`: webhook deliveries, stored before they are answered; only what the import
  *   needs, never a guest's personal data.
  * Properties connected before this migration get a full import on the next worker start.
@@ -35,6 +36,7 @@ export async function up(knex: Knex): Promise<void> {
         'imported', 'ours', 'inquiry', 'unmapped', 'invalid', 'not_found', 'other_property')),
       modified_time text check (length(modified_time) <= 40),
       fingerprint text check (length(fingerprint) <= 64),
+      version_read_at timestamptz,
       last_read_at timestamptz,
       imported_at timestamptz,
       updated_at timestamptz not null default now(),

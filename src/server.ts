@@ -34,6 +34,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   // The port is taken first: a second start in the same folder must fail before it touches the database,
   // the sandbox or the files of the server that already runs there.
   const http = await bindPort(env.PORT);
+  const localUrl = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
   // Closed in reverse order of opening after HTTP: the sync (running jobs finish), the sandbox, the database.
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
@@ -68,6 +69,8 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       horizonDays: env.SYNC_HORIZON_DAYS,
       webhookToken: secrets.webhookToken,
       pullIntervalSeconds: env.BEDS24_PULL_INTERVAL_SECONDS,
+      // Demo mode: the sandbox runs beside us, so its webhooks reach this server at its local address.
+      publicUrl: env.PUBLIC_URL ?? (demo ? localUrl : undefined),
       logger,
       clock: systemClock,
     });
@@ -81,7 +84,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
 
     const { apiToken, adminToken } = secrets;
     http.attach(createApp({ db: database.db, logger, apiToken, adminToken, sync }));
-    const url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
+    const url = localUrl;
 
     // One write, so whoever reads the banner gets the URL and the tokens together.
     const banner = [

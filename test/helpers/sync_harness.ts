@@ -13,6 +13,16 @@ export interface RoomTypeSpec {
   units: number;
   basePrice?: number;
   maxOccupancy?: number;
+  /** The Beds24 room type's quantity (default `units`); with `units: 0`, a Beds24 room no PMS room maps to. */
+  beds24Qty?: number;
+}
+
+/** The Beds24 side before the PMS connects: what a hotel's account already holds. */
+export interface Beds24Account {
+  sandbox: Beds24Sandbox;
+  accountId: number;
+  beds24PropertyId: number;
+  beds24RoomIds: number[];
 }
 
 export interface SyncWorld {
@@ -35,7 +45,10 @@ export interface SyncWorld {
  * operator does it: rooms mapped, then `PUT /api/admin/beds24/config` with an invite code. A `clock`
  * is shared by the PMS and the sandbox, so both agree on "today".
  */
-export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestAppOptions & { timezone?: string } = {}): Promise<SyncWorld> {
+export async function startSyncWorld(
+  roomTypes: RoomTypeSpec[],
+  options: TestAppOptions & { timezone?: string; beforeConnect?: (account: Beds24Account) => void } = {},
+): Promise<SyncWorld> {
   const database = await createTestDatabase();
   const clock = options.clock;
   const sandbox = createBeds24Sandbox(clock ? { clock: () => clock.now() } : {});
@@ -49,7 +62,7 @@ export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestApp
   const timezone = options.timezone ?? 'UTC';
   const property = await createProperty(app, { timezone });
   const account = sandbox.createAccount({
-    properties: [{ name: property.name, timezone, rooms: roomTypes.map((type) => ({ name: type.name, qty: type.units })) }],
+    properties: [{ name: property.name, timezone, rooms: roomTypes.map((type) => ({ name: type.name, qty: type.beds24Qty ?? type.units })) }],
   });
   const beds24Property = account.properties[0]!;
   const beds24RoomIds = beds24Property.rooms.map((room) => room.id);
@@ -68,6 +81,7 @@ export async function startSyncWorld(roomTypes: RoomTypeSpec[], options: TestApp
     }
     rooms.push(ids);
   }
+  options.beforeConnect?.({ sandbox, accountId: account.accountId, beds24PropertyId: beds24Property.id, beds24RoomIds });
   const connect = await app.request(
     'PUT',
     '/api/admin/beds24/config',

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.ts';
 import { systemClock, type Clock } from '../../src/clock.ts';
@@ -49,6 +49,14 @@ export interface TestAppOptions {
 
 /** The real Express app and the real sync on a real port, talked to over HTTP with fetch. */
 export async function startTestApp(database: { db: Knex; url: string }, options: TestAppOptions = {}): Promise<TestApp> {
+  // Listening first, so the app's own URL can be its PUBLIC_URL.
+  let handle: RequestListener = (_req, res) => {
+    res.writeHead(503).end();
+  };
+  const server: Server = await new Promise((resolve) => {
+    const s = createServer((req, res) => handle(req, res)).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger('silent');
   const sync = new Beds24Sync({
@@ -65,13 +73,10 @@ export async function startTestApp(database: { db: Knex; url: string }, options:
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
     pullIntervalSeconds: options.pullIntervalSeconds,
     intervalPulls: options.intervalPulls,
+    publicUrl: options.publicUrl === 'self' ? baseUrl : options.publicUrl,
   });
   if (options.queue !== false) await sync.start({ workers: options.workers ?? false });
-  const app = createApp({ db: database.db, logger, apiToken: API_TOKEN, adminToken: ADMIN_TOKEN, sync });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  handle = createApp({ db: database.db, logger, apiToken: API_TOKEN, adminToken: ADMIN_TOKEN, sync });
   return {
     baseUrl,
     sync,

@@ -435,6 +435,13 @@ describe('secrets never leak', () => {
 
   it('GET config shows only whether a token is there', async () => {
     const res = await admin('GET', `/api/admin/beds24/config/${world.propertyId}`);
-    expect(res.body).toEqual({ property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, sync_enabled: true, push_sync_enabled: true, connected: true });
+    expect(res.body).toEqual({
+      property_id: world.propertyId,
+      beds24_property_id: world.beds24PropertyId,
+      sync_enabled: true,
+      push_sync_enabled: true,
+      pull_sync_enabled: true,
+      connected: true,
+    });
   });
 });

@@ -136,7 +136,14 @@ describe('admin config', () => {
 
   it('never returns or stores a token in clear', async () => {
     const got = await world.app.request('GET', `/api/admin/beds24/config/${world.propertyId}`, undefined, ADMIN_TOKEN);
-    expect(got.body).toEqual({ property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, sync_enabled: true, push_sync_enabled: true, connected: true });
+    expect(got.body).toEqual({
+      property_id: world.propertyId,
+      beds24_property_id: world.beds24PropertyId,
+      sync_enabled: true,
+      push_sync_enabled: true,
+      pull_sync_enabled: true,
+      connected: true,
+    });
     const row: Json = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
     expect(row.refresh_token).toMatch(/^v1:/);
     expect(row.access_token).toMatch(/^v1:/);

@@ -11,6 +11,7 @@ import type { Beds24Priority } from './client/priority.ts';
 import { createSyncHooks, type SyncHooks } from './hooks/sync_hooks.ts';
 import { SyncMetrics } from './metrics/sync_metrics.ts';
 import { OutboxSweeper } from './queue/outbox_sweeper.ts';
+import { PullScheduler } from './queue/pull_scheduler.ts';
 import type { QueueTuning, SyncJobData } from './queue/queue_config.ts';
 import { SyncQueue, type JobVerdict } from './queue/sync_queue.ts';
 import { SyncWorker } from './queue/sync_worker.ts';
@@ -31,6 +32,7 @@ import { ReservationPushService } from './services/reservation_push_service.ts';
 import { Beds24RoomCatalog } from './services/room_catalog.ts';
 import { retryFailed, retryFailure } from './services/sync_failures.ts';
 import { readSyncStatus, type SyncStatus } from './services/sync_status.ts';
+import { WebhookSetup, type WebhookSetupResult } from './services/webhook_setup.ts';
 import { isPushEnabled, loadConfig, type Beds24Config } from './store/config_store.ts';
 import type { FailureRow } from './store/failures_store.ts';
 import { recordChanges } from './store/outbox_store.ts';
@@ -54,6 +56,8 @@ export interface Beds24SyncDeps {
   pullIntervalSeconds?: number;
   /** False: no interval pulls (the webhook path alone, in tests); pulls asked for still run. */
   intervalPulls?: boolean;
+  /** PUBLIC_URL: connecting a property points its booking webhook here. */
+  publicUrl?: string;
   client?: Pick<Beds24ClientFactoryDeps, 'reserves' | 'transport'>;
   sweepIntervalMs?: number;
 }
@@ -70,6 +74,7 @@ export class Beds24Sync {
   /** `POST /webhooks/beds24`: mounted outside /api (Beds24 sends no bearer token). */
   readonly webhooks: Router;
   private readonly db: Knex;
+  private readonly clock: Clock;
   private readonly queue: SyncQueue;
   private readonly gate: Beds24ClientFactory['gate'];
   private readonly availability: AvailabilityPushService;
@@ -80,11 +85,14 @@ export class Beds24Sync {
   private readonly calendarTick: CalendarTick;
   private readonly connector: ConnectService;
   private readonly imports: BookingImportService;
+  private readonly pullScheduler: PullScheduler;
+  private readonly webhookSetup: WebhookSetup;
   private workersRunning = false;
 
   constructor(deps: Beds24SyncDeps) {
     const { db, logger, clock, horizonDays } = deps;
     this.db = db;
+    this.clock = clock;
     this.queue = new SyncQueue({ connectionString: deps.databaseUrl, db, logger, tuning: deps.tuning });
     const metrics = new SyncMetrics({ db, queue: this.queue });
     this.metricsRegistry = metrics.registry;
@@ -145,6 +153,15 @@ export class Beds24Sync {
       found: metrics.driftCells,
     });
     this.calendarTick = new CalendarTick({ db, queue: this.queue, clock });
+    this.pullScheduler = new PullScheduler({
+      db,
+      queue: this.queue,
+      clock,
+      logger,
+      intervalSeconds: deps.pullIntervalSeconds ?? DEFAULT_PULL_INTERVAL_SECONDS,
+      intervalPulls: deps.intervalPulls,
+    });
+    this.webhookSetup = new WebhookSetup({ connections, publicUrl: deps.publicUrl, token: deps.webhookToken, logger });
     this.connector = new ConnectService({
       db,
       connector: new Beds24Connector({ factory, clock }),
@@ -152,6 +169,8 @@ export class Beds24Sync {
       resync: this.resyncs,
       tick: this.calendarTick,
       queue: this.queue,
+      imports: this.imports,
+      webhooks: this.webhookSetup,
       encryptionKey: deps.encryptionKey,
       clock,
     });
@@ -166,14 +185,19 @@ export class Beds24Sync {
       await this.queue.workTicks(() => this.tick());
       // Whatever fell due while no worker ran (a date change, a nightly check) is made up now.
       await this.tick();
+      await this.pullScheduler.tick();
       this.sweeper.start();
+      this.pullScheduler.start();
       this.workersRunning = true;
     }
   }
 
   /** Sends the wake-ups of recent commits, lets running jobs finish for up to `timeoutMs`, and stops. */
   async stop(timeoutMs?: number): Promise<void> {
-    if (this.workersRunning) await this.sweeper.stop();
+    if (this.workersRunning) {
+      await this.sweeper.stop();
+      await this.pullScheduler.stop();
+    }
     await this.queue.stop(timeoutMs);
   }
 
@@ -215,7 +239,7 @@ export class Beds24Sync {
 
   /** One property's sync at a glance, or every property's summed. */
   status(propertyId?: string): Promise<SyncStatus> {
-    return readSyncStatus({ db: this.db, queue: this.queue, gate: this.gate }, propertyId);
+    return readSyncStatus({ db: this.db, clock: this.clock, queue: this.queue, gate: this.gate }, propertyId);
   }
 
   /** Puts one failed item back in the queue (404 unknown, 409 not failed). */
@@ -243,6 +267,17 @@ export class Beds24Sync {
     await this.verifier.verify(propertyId, { repair: true, priority: 'low' });
     await recordChanges(this.db, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
     this.queue.wakeAfterCommit(this.db, propertyId, ['availability']);
+  }
+
+  /** One tick of the pull scheduler now (due pulls, lost webhook wake-ups); answers how many jobs it sent. */
+  schedulePulls(): Promise<number> {
+    return this.pullScheduler.tick();
+  }
+
+  /** Points the property's Beds24 booking webhook at PUBLIC_URL (demo mode: at each start, its port changes). */
+  async configureWebhooks(propertyId: string): Promise<WebhookSetupResult> {
+    const config = await loadConfig(this.db, propertyId);
+    return config === undefined ? 'skipped' : this.webhookSetup.configure(config);
   }
 
   /** One pass of the outbox sweeper now; answers how many jobs it sent. */

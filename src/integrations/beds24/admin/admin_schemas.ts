@@ -29,6 +29,8 @@ export const ResyncBody = z
     message: 'must not be before from',
   });
 
+export const PullBody = z.strictObject({ property_id: Id });
+
 export const StatusQuery = z.strictObject({ property_id: Id.optional() });
 
 export const JobsQuery = z.strictObject({

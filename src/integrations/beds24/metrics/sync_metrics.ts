@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Knex } from '../../../db.ts';
-import { SYNC_KINDS } from '../queue/job_kinds.ts';
+import { OUTBOX_KINDS, SYNC_KINDS } from '../queue/job_kinds.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { configuredPropertyIds } from '../store/config_store.ts';
 import { creditsPerAccount } from '../store/credit_meter_store.ts';
@@ -87,7 +87,7 @@ export class SyncMetrics {
         const rows = await pendingPerPropertyAndKind(db);
         this.reset();
         for (const property of properties) {
-          for (const kind of SYNC_KINDS) this.set({ property, kind }, 0);
+          for (const kind of OUTBOX_KINDS) this.set({ property, kind }, 0);
         }
         for (const row of rows) this.set({ property: row.property_id, kind: row.kind }, row.n);
       },

@@ -75,6 +75,11 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
   },
 };
 
+/** The kinds of change the outbox holds (the import's work waits in the inbox and the pull state instead). */
+export const OUTBOX_KINDS: readonly SyncKind[] = SYNC_KINDS.filter((kind) =>
+  SYNC_KINDS.some((job) => KIND_SETTINGS[job].clears.includes(kind)),
+);
+
 /** Time for the attempt's own database work after its last Beds24 call, before pg-boss gives up on it. */
 const EXPIRY_MARGIN_SECONDS = 30;
 

@@ -70,6 +70,8 @@ export const PULL_OVERLAP_SECONDS = 86_400;
 export const INVENTORY_PULL_SPACING_SECONDS = 60;
 /** Bookings read by id in one `GET /bookings?id=..&id=..` (its URL stays far below any limit). */
 const IDS_PER_READ = 100;
+/** How far Beds24's clock may be ahead of ours when telling whether a read saw a whole second's changes. */
+const SAME_SECOND_SKEW_SECONDS = 1;
 /** Processed webhook deliveries are kept this long, for the status's figures. */
 const INBOX_RETENTION_MS = 7 * 86_400_000;
 const ALL_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
@@ -154,7 +156,8 @@ export interface BookingImportServiceDeps {
   counter?: { inc(labels: { outcome: string }): void };
 }
 
-type ReadKind = { by: 'pull' } | { by: 'id'; at: Date };
+/** How the booking was read, and when that read started (what it shows is Beds24's state from then on). */
+type ReadKind = { by: 'pull' | 'id'; at: Date };
 
 type BookingOutcome = 'created' | 'updated' | 'unchanged' | Exclude<ImportOutcome, 'imported'>;
 
@@ -275,7 +278,7 @@ export class BookingImportService {
       const bookings = await this.deps.connections.clientFor(config).getBookings(query, callOptions(options, tally));
       summary.pull = complete ? 'full' : 'incremental';
       summary.pulled += bookings.length;
-      const failed = await this.applyAll(config, bookings, { by: 'pull' }, summary);
+      const failed = await this.applyAll(config, bookings, { by: 'pull', at: startedAt }, summary);
       if (failed.length > 0) {
         throw new BookingImportError(`${failed.length} booking(s) of the pull could not be imported: ${failed.join(', ')}`);
       }
@@ -350,13 +353,13 @@ export class BookingImportService {
     for (let i = 0; i < toRead.length; i += IDS_PER_READ) {
       const batch = toRead.slice(i, i + IDS_PER_READ);
       const tally = { calls: 0 };
+      const readAt = clock.now();
       let bookings: Beds24Booking[];
       try {
         bookings = await this.deps.connections.clientFor(config).getBookings({ id: batch }, callOptions(options, tally));
       } finally {
         summary.calls += tally.calls;
       }
-      const readAt = clock.now();
       await recordReads(db, propertyId, batch, readAt);
       summary.read += bookings.length;
       const found = new Set(bookings.map((booking) => booking.id));
@@ -443,7 +446,14 @@ export class BookingImportService {
         recordImport(
           trx,
           propertyId,
-          { bookingId: booking.id, outcome, ...version, importedAt, readAt: read.by === 'id' ? read.at : undefined },
+          {
+            bookingId: booking.id,
+            outcome,
+            ...version,
+            versionReadAt: read.at,
+            importedAt,
+            readAt: read.by === 'id' ? read.at : undefined,
+          },
           now,
         );
       const held = await this.loadHeld(trx, propertyId, booking.id);
@@ -632,11 +642,18 @@ function isSettled(booking: Beds24Booking, record: ImportedBooking | undefined):
   return order === 'same' || order === 'older';
 }
 
-/** The PMS holds this booking at a version as new as the delivery's (or newer): nothing to read. */
+/**
+ * The PMS holds this booking at a version as new as the delivery's (or newer): nothing to read. modifiedTime
+ * has whole seconds, so a delivery of the same second is old news only when the version held was read after
+ * that second ended (with a second for clock skew); otherwise it may be a second change within that second.
+ */
 function holdsAtLeast(record: ImportedBooking, deliverySeconds: number): boolean {
   if (!SETTLED.has(record.outcome)) return false;
   const held = modifiedSeconds(record.modified_time);
-  return held !== undefined && held >= deliverySeconds;
+  if (held === undefined || held < deliverySeconds) return false;
+  if (held > deliverySeconds) return true;
+  const readAt = record.version_read_at?.getTime();
+  return readAt !== undefined && readAt >= (deliverySeconds + 1 + SAME_SECOND_SKEW_SECONDS) * 1000;
 }
 
 function deliverySeconds(delivery: WaitingDelivery): number {

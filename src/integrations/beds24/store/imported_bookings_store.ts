@@ -3,10 +3,17 @@ import type { ImportedBookingTable, ImportOutcome } from './tables.ts';
 
 export type ImportedBooking = Pick<
   ImportedBookingTable,
-  'beds24_booking_id' | 'outcome' | 'modified_time' | 'fingerprint' | 'last_read_at'
+  'beds24_booking_id' | 'outcome' | 'modified_time' | 'fingerprint' | 'version_read_at' | 'last_read_at'
 >;
 
-const COLUMNS = ['beds24_booking_id', 'outcome', 'modified_time', 'fingerprint', 'last_read_at'] as const;
+const COLUMNS = [
+  'beds24_booking_id',
+  'outcome',
+  'modified_time',
+  'fingerprint',
+  'version_read_at',
+  'last_read_at',
+] as const;
 
 /** What the PMS holds of these bookings of the property, by Beds24 booking id. */
 export async function importedBookings(
@@ -45,6 +52,8 @@ export interface ImportRecord {
   outcome: ImportOutcome;
   modifiedTime: string | null;
   fingerprint: string | null;
+  /** When the content applied was read (the start of the pull or of the read by id). */
+  versionReadAt: Date;
   /** Set when this import read the booking by id. */
   readAt?: Date;
   /** Set when the PMS applied this version. */
@@ -59,6 +68,7 @@ export async function recordImport(db: Db, propertyId: string, record: ImportRec
     outcome: record.outcome,
     modified_time: record.modifiedTime,
     fingerprint: record.fingerprint,
+    version_read_at: record.versionReadAt,
     updated_at: now,
     ...(record.readAt === undefined ? {} : { last_read_at: record.readAt }),
     ...(record.importedAt === undefined ? {} : { imported_at: record.importedAt }),

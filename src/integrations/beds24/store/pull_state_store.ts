@@ -78,23 +78,33 @@ export async function recordPull(
 
 /**
  * The scheduler's tick, one statement for every property: claims the connected properties (pulls on)
- * whose interval pull is due, asks for their pull and moves their next one an interval on; and lists the
- * properties whose webhook deliveries have waited `inboxGraceSeconds` unprocessed (their wake-up may have
- * been lost with a process). A claim is a conditional update, so with several processes one wins it.
+ * whose interval pull is due, asks for their pull and moves their next one an interval on (skipped when
+ * `intervalSeconds` is null); and lists the properties whose webhook deliveries have waited
+ * `inboxGraceSeconds` unprocessed, or whose deferred ones are due. A claim is a conditional update, so
+ * with several processes one claims each property.
  */
 export async function claimDueImports(
   db: Db,
   now: Date,
-  intervalSeconds: number,
-  inboxGraceSeconds: number,
+  { intervalSeconds, inboxGraceSeconds }: { intervalSeconds: number | null; inboxGraceSeconds: number },
 ): Promise<Array<{ property_id: string; pull: boolean }>> {
-  const next = new Date(now.getTime() + intervalSeconds * 1000);
   const graceEnd = new Date(now.getTime() - inboxGraceSeconds * 1000);
+  const enabled = `select property_id from beds24_config
+    where refresh_token is not null and sync_enabled and pull_sync_enabled`;
+  const waiting = `select distinct i.property_id from beds24_webhook_inbox i join enabled e on e.property_id = i.property_id
+    where i.processed_at is null
+      and (case when i.not_before is null then i.received_at <= ? else i.not_before <= ? end)`;
+  if (intervalSeconds === null) {
+    const { rows }: { rows: Array<{ property_id: string; pull: boolean }> } = await db.raw(
+      `with enabled as (${enabled}), waiting as (${waiting}) select property_id, false as pull from waiting`,
+      [graceEnd, now],
+    );
+    return rows;
+  }
+  const next = new Date(now.getTime() + intervalSeconds * 1000);
   const { rows }: { rows: Array<{ property_id: string; pull: boolean }> } = await db.raw(
-    `with enabled as (
-       select property_id from beds24_config
-       where refresh_token is not null and sync_enabled and pull_sync_enabled
-     ), missing as (
+    `with enabled as (${enabled}),
+     missing as (
        insert into beds24_pull_state (property_id, pull_requested_at, next_pull_at, updated_at)
        select e.property_id, ?, ?, ? from enabled e
        where not exists (select 1 from beds24_pull_state s where s.property_id = e.property_id)
@@ -105,11 +115,7 @@ export async function claimDueImports(
        from enabled e
        where e.property_id = s.property_id and (s.next_pull_at is null or s.next_pull_at <= ?)
        returning s.property_id
-     ), waiting as (
-       select distinct i.property_id from beds24_webhook_inbox i join enabled e on e.property_id = i.property_id
-       where i.processed_at is null
-         and (case when i.not_before is null then i.received_at <= ? else i.not_before <= ? end)
-     )
+     ), waiting as (${waiting})
      select property_id, true as pull from claimed
      union select property_id, true from missing
      union select property_id, false from waiting

@@ -144,6 +144,8 @@ export interface ImportedBookingTable {
   /** Beds24's modifiedTime of the version applied, as Beds24 wrote it. */
   modified_time: string | null;
   fingerprint: string | null;
+  /** When the content of the version held was read from Beds24 (our clock; the start of the read). */
+  version_read_at: Date | null;
   /** The last read of this booking by id (webhook hints): at most one per pull interval. */
   last_read_at: Date | null;
   imported_at: Date | null;
