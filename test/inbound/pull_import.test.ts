@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
-import { createProperty } from '../helpers/fixtures.ts';
+import { createProperty, createReservation } from '../helpers/fixtures.ts';
 import {
   channelBooking,
   eventually,
@@ -9,7 +9,7 @@ import {
   reservationsOfBooking,
   status,
 } from '../helpers/inbound.ts';
-import { startSyncWorld, waitForIdle, type Beds24Account, type SyncWorld } from '../helpers/sync_harness.ts';
+import { bookingsOf, startSyncWorld, waitForIdle, type Beds24Account, type SyncWorld } from '../helpers/sync_harness.ts';
 import { ADMIN_TOKEN, WEBHOOK_TOKEN, type Json } from '../helpers/test_app.ts';
 
 const ZONE = 'Europe/Lisbon';
@@ -161,6 +161,20 @@ describe('bookings by pull only (every webhook dropped)', () => {
     // The pull read from some cursor less exactly one day, and that cursor is at most the current one.
     expect(from + 86_400_000).toBeLessThanOrEqual(cursor.getTime());
     expect(from + 86_400_000).toBeGreaterThanOrEqual(before.cursor.getTime() - 1000);
+  });
+
+  it("the PMS's own bookings come back in the pull and are not imported", async () => {
+    const own = await createReservation(world.app, world.rooms[0]![1]!, { check_in: day(12), check_out: day(14) });
+    await waitForIdle(world);
+    const [booking] = bookingsOf(world.sandbox, own.id);
+    expect(booking).toBeDefined();
+    const count = pulls(world).length;
+    await eventually(async () => pulls(world), (list) => list.length >= count + 2);
+    await waitForIdle(world);
+    const imported: Json = await world.database.db('beds24_imported_bookings').where({ beds24_booking_id: booking!.id }).first();
+    expect(imported?.outcome).toBe('ours');
+    expect(await reservationsOfBooking(world, booking!.id)).toEqual([]);
+    expect(await world.database.db('reservations').where({ beds24_booking_id: booking!.id })).toHaveLength(1);
   });
 
   it('the status shows the last pull and the imported bookings', async () => {
