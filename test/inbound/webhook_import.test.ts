@@ -13,7 +13,7 @@ import {
 } from '../helpers/inbound.ts';
 import { bookingsOf, startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
 import { capturingLogger } from '../helpers/log_capture.ts';
-import { WEBHOOK_TOKEN, type Json } from '../helpers/test_app.ts';
+import { ADMIN_TOKEN, WEBHOOK_TOKEN, type Json } from '../helpers/test_app.ts';
 
 let world: SyncWorld;
 const capture = capturingLogger();
@@ -230,6 +230,14 @@ describe('channel bookings arriving by webhook', () => {
       .find((line) => line.level === 40 && line.beds24_booking_id === id);
     expect(warning).toMatchObject({ beds24_room_id: world.beds24RoomIds[1], nights: 3, check_in: day(110) });
     expect(capture.lines.join('\n')).not.toMatch(/Hidden|Overbooked/);
+    const metrics = await (
+      await fetch(`${world.app.baseUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).text();
+    const sample = (pattern: string): number => Number(new RegExp(`^${pattern} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(sample(`beds24_unassigned_reservations\\{property="${world.propertyId}"\\}`)).toBe(1);
+    expect(sample('beds24_imports_total\\{outcome="created"\\}')).toBeGreaterThanOrEqual(1);
+    expect(sample(`beds24_pull_lag_seconds\\{property="${world.propertyId}"\\}`)).toBeGreaterThanOrEqual(0);
+    expect(sample('beds24_webhooks_total\\{outcome="accepted"\\}')).toBeGreaterThan(0);
 
     expect((await world.app.request('DELETE', `/api/reservations/${staff.id}`)).status).toBe(200);
     const fixed = await world.app.request('PATCH', `/api/reservations/${unassigned.id}`, { room_id: single });

@@ -94,7 +94,7 @@ export class Beds24Sync {
     this.db = db;
     this.clock = clock;
     this.queue = new SyncQueue({ connectionString: deps.databaseUrl, db, logger, tuning: deps.tuning });
-    const metrics = new SyncMetrics({ db, queue: this.queue });
+    const metrics = new SyncMetrics({ db, queue: this.queue, clock });
     this.metricsRegistry = metrics.registry;
     this.webhooks = createWebhookRouter({
       db,

@@ -1,17 +1,21 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
+import { unassignedCounts } from '../../../pms/reservations/reservations_repository.ts';
 import { OUTBOX_KINDS, SYNC_KINDS } from '../queue/job_kinds.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { configuredPropertyIds } from '../store/config_store.ts';
 import { creditsPerAccount } from '../store/credit_meter_store.ts';
 import { failedPerProperty } from '../store/failures_store.ts';
 import { oldestAgePerProperty, pendingPerPropertyAndKind } from '../store/outbox_store.ts';
+import { lastPullPerProperty } from '../store/pull_state_store.ts';
 
 const JOB_STATES = ['created', 'retry', 'active', 'failed'] as const;
 
 export interface SyncMetricsDeps {
   db: Knex;
   queue: Pick<SyncQueue, 'jobCounts'>;
+  clock: Clock;
 }
 
 /**
@@ -28,7 +32,7 @@ export class SyncMetrics {
   readonly imports: Counter<'outcome'>;
   readonly webhooks: Counter<'outcome'>;
 
-  constructor({ db, queue }: SyncMetricsDeps) {
+  constructor({ db, queue, clock }: SyncMetricsDeps) {
     const registers = [this.registry];
     this.calls = new Counter({ name: 'beds24_calls_total', help: 'Beds24 API calls by endpoint and outcome', labelNames: ['endpoint', 'outcome'], registers });
     this.credits = new Counter({ name: 'beds24_credits_spent_total', help: 'Beds24 credits spent, from x-request-cost', labelNames: ['endpoint'], registers });
@@ -101,6 +105,34 @@ export class SyncMetrics {
         const rows = await creditsPerAccount(db);
         this.reset();
         for (const row of rows) this.set({ account: row.account_key }, row.remaining);
+      },
+    });
+    new Gauge({
+      name: 'beds24_unassigned_reservations',
+      help: 'Reservations from Beds24 without a room in an occupying status (overbookings), per property',
+      labelNames: ['property'],
+      registers,
+      async collect() {
+        const properties = await configuredPropertyIds(db);
+        const rows = await unassignedCounts(db);
+        this.reset();
+        for (const property of properties) this.set({ property }, 0);
+        for (const row of rows) this.set({ property: row.property_id }, row.n);
+      },
+    });
+    new Gauge({
+      name: 'beds24_pull_lag_seconds',
+      help: "Age of the last successful pull of Beds24's bookings, per property pulling (+Inf before the first)",
+      labelNames: ['property'],
+      registers,
+      async collect() {
+        const rows = await lastPullPerProperty(db);
+        const now = clock.now().getTime();
+        this.reset();
+        for (const row of rows) {
+          const age = row.last_pull_at === null ? Infinity : Math.max(0, (now - row.last_pull_at.getTime()) / 1000);
+          this.set({ property: row.property_id }, age);
+        }
       },
     });
     new Gauge({
