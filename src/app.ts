@@ -5,7 +5,7 @@ import type { Knex } from './db.ts';
 import { requireBearer } from './http/auth.ts';
 import { BODY_LIMIT, errorHandler, notFoundHandler } from './http/error_handler.ts';
 import { httpMetrics, routePattern } from './http/http_metrics.ts';
-import type { Logger } from './logger.ts';
+import { withoutTokenParam, type Logger } from './logger.ts';
 import { createBeds24AdminRouter } from './integrations/beds24/admin/admin_router.ts';
 import type { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
 import { createPmsRouter } from './pms/pms_router.ts';
@@ -40,6 +40,9 @@ export function createApp({ db, logger, apiToken, adminToken, sync }: AppOptions
   app.use(
     pinoHttp({
       logger,
+      serializers: {
+        req: (req: { url?: string }) => ({ ...req, url: withoutTokenParam(req.url) }),
+      },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
       customLogLevel: (req, res, error) => {
         if (error || res.statusCode >= 500) return 'error';
