@@ -488,7 +488,8 @@ export class BookingImportService {
       }
       const applied = await this.applyPlan(trx, propertyId, plan, held, warnings);
       await record('imported', now);
-      if (applied.changed) {
+      // A stay created, moved, cancelled or given a room: the calendar follows (a guest's details do not count).
+      if (applied.stays) {
         const { paused } = await probeConnection(trx, propertyId);
         await recordChanges(trx, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
         if (!paused) this.deps.queue.wakeAfterCommit(trx, propertyId, ['availability']);
@@ -520,24 +521,25 @@ export class BookingImportService {
     plan: Extract<ImportPlan, { action: 'upsert' | 'cancel' }>,
     held: HeldBooking | null,
     warnings: UnassignedUnit[],
-  ): Promise<{ created: boolean; changed: boolean }> {
+  ): Promise<{ created: boolean; changed: boolean; stays: boolean }> {
     let guestId = held?.guest.id ?? null;
+    let guestChanged = false;
     let changed = false;
     if (plan.action === 'upsert') {
       if (plan.guest.op === 'create') {
         guestId = (await insertGuest(trx, plan.guest.fields)).id;
       } else if (plan.guest.op === 'update') {
         await updateGuest(trx, plan.guest.guestId, plan.guest.changes);
-        changed = true;
+        guestChanged = true;
       }
     }
     let created = false;
     const heldUnits = new Map((held?.units ?? []).map((unit) => [unit.id, unit]));
     for (const unit of plan.units) {
       if (unit.op === 'keep') continue;
-      changed = true;
       if (unit.op === 'create') {
         created = true;
+        changed = true;
         const fields = unit.fields;
         const roomId =
           unit.room === 'assign'
@@ -558,6 +560,9 @@ export class BookingImportService {
       const roomId = await this.roomFor(trx, propertyId, unit, before, after);
       const changes: Partial<ReservationRow> = { ...unit.changes };
       if (roomId !== before.room_id) changes.room_id = roomId;
+      // An overbooking asked again for a room and still without one: nothing to write.
+      if (Object.keys(changes).length === 0) continue;
+      changed = true;
       await updateReservationRow(trx, unit.reservationId, changes);
       const nowUnassigned = roomId === null && OCCUPYING.has(after.status);
       const wasUnassigned = before.room_id === null && OCCUPYING.has(before.status);
@@ -565,7 +570,7 @@ export class BookingImportService {
         warnings.push(unassignedUnit(plan.beds24BookingId, unit.unit, after));
       }
     }
-    return { created, changed };
+    return { created, changed: changed || guestChanged, stays: changed };
   }
 
   private async roomFor(
