@@ -16,7 +16,12 @@ export interface Secrets {
 }
 
 const StoredSecrets = z
-  .object({ API_TOKEN: z.string(), ADMIN_TOKEN: z.string(), ENCRYPTION_KEY: z.string(), BEDS24_WEBHOOK_TOKEN: z.string() })
+  .object({
+    API_TOKEN: z.string(),
+    ADMIN_TOKEN: z.string(),
+    ENCRYPTION_KEY: z.string(),
+    BEDS24_WEBHOOK_TOKEN: z.string(),
+  })
   .partial();
 
 /**

@@ -61,12 +61,17 @@ export async function reservationsOfBooking(world: SyncWorld, bookingId: number)
 }
 
 /** Polls `read` until `done` holds for its value, or fails after the deadline with the last value. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -74,7 +79,10 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
 /** GET /bookings calls that read this booking by id. */
 export function readsById(world: SyncWorld, bookingId: number): number {
   return world.sandbox.requests.filter(
-    (r) => r.method === 'GET' && r.path === '/bookings' && new URLSearchParams(r.query).getAll('id').includes(String(bookingId)),
+    (r) =>
+      r.method === 'GET' &&
+      r.path === '/bookings' &&
+      new URLSearchParams(r.query).getAll('id').includes(String(bookingId)),
   ).length;
 }
 
@@ -87,7 +95,12 @@ export function pulls(world: SyncWorld): Array<URLSearchParams> {
 }
 
 export async function status(world: SyncWorld): Promise<Json> {
-  const res = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
+  const res = await world.app.request(
+    'GET',
+    `/api/admin/beds24/status?property_id=${world.propertyId}`,
+    undefined,
+    ADMIN_TOKEN,
+  );
   expect(res.status).toBe(200);
   return res.body;
 }

@@ -62,7 +62,13 @@ export async function startSyncWorld(
   const timezone = options.timezone ?? 'UTC';
   const property = await createProperty(app, { timezone });
   const account = sandbox.createAccount({
-    properties: [{ name: property.name, timezone, rooms: roomTypes.map((type) => ({ name: type.name, qty: type.beds24Qty ?? type.units })) }],
+    properties: [
+      {
+        name: property.name,
+        timezone,
+        rooms: roomTypes.map((type) => ({ name: type.name, qty: type.beds24Qty ?? type.units })),
+      },
+    ],
   });
   const beds24Property = account.properties[0]!;
   const beds24RoomIds = beds24Property.rooms.map((room) => room.id);
@@ -81,7 +87,8 @@ export async function startSyncWorld(
     }
     rooms.push(ids);
   }
-  options.beforeConnect?.({ sandbox, accountId: account.accountId, beds24PropertyId: beds24Property.id, beds24RoomIds });
+  const beds24PropertyId = beds24Property.id;
+  options.beforeConnect?.({ sandbox, accountId: account.accountId, beds24PropertyId, beds24RoomIds });
   const connect = await app.request(
     'PUT',
     '/api/admin/beds24/config',

@@ -9,7 +9,13 @@ import {
   reservationsOfBooking,
   status,
 } from '../helpers/inbound.ts';
-import { bookingsOf, startSyncWorld, waitForIdle, type Beds24Account, type SyncWorld } from '../helpers/sync_harness.ts';
+import {
+  bookingsOf,
+  startSyncWorld,
+  waitForIdle,
+  type Beds24Account,
+  type SyncWorld,
+} from '../helpers/sync_harness.ts';
 import { ADMIN_TOKEN, WEBHOOK_TOKEN, type Json } from '../helpers/test_app.ts';
 
 const ZONE = 'Europe/Lisbon';
@@ -47,7 +53,10 @@ describe('the full import at connect time', () => {
         },
       },
     );
-    await eventually(() => status(world), (s) => s.last_pull_at !== null);
+    await eventually(
+      () => status(world),
+      (s) => s.last_pull_at !== null,
+    );
     await waitForIdle(world);
   });
 
@@ -58,7 +67,13 @@ describe('the full import at connect time', () => {
   it('imports every current and future booking of a mapped room, in all statuses but inquiry', async () => {
     const single = async (name: string) => reservationsOfBooking(world, ids[name]!);
     expect(await single('future')).toMatchObject([
-      { status: 'confirmed', check_in: day(5), check_out: day(8), beds24_channel: 'airbnb', beds24_api_reference: 'HM-1' },
+      {
+        status: 'confirmed',
+        check_in: day(5),
+        check_out: day(8),
+        beds24_channel: 'airbnb',
+        beds24_api_reference: 'HM-1',
+      },
     ]);
     expect(await single('current')).toMatchObject([{ status: 'confirmed', check_in: day(-2) }]);
     expect(await single('leavingToday')).toHaveLength(1);
@@ -91,10 +106,18 @@ describe('the full import at connect time', () => {
     world.sandbox.setWebhookFaults({ dropRate: 1 });
     const extra = channelBooking(world, { arrival: day(50), departure: day(52) });
     world.sandbox.clearWebhookFaults();
-    const res = await world.app.request('POST', '/api/admin/beds24/pull', { property_id: world.propertyId }, ADMIN_TOKEN);
+    const res = await world.app.request(
+      'POST',
+      '/api/admin/beds24/pull',
+      { property_id: world.propertyId },
+      ADMIN_TOKEN,
+    );
     expect(res.status).toBe(202);
     expect(res.body.job_id).toMatch(/^[0-9a-f-]{36}$/);
-    await eventually(() => reservationsOfBooking(world, extra), (list) => list.length === 1);
+    await eventually(
+      () => reservationsOfBooking(world, extra),
+      (list) => list.length === 1,
+    );
     expect(pulls(world).at(-1)?.get('departureFrom')).toBe(day(0));
   });
 
@@ -108,7 +131,11 @@ describe('the full import at connect time', () => {
       world.app.request(
         'PUT',
         '/api/admin/beds24/config',
-        { property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, pull_sync_enabled: pullSyncEnabled },
+        {
+          property_id: world.propertyId,
+          beds24_property_id: world.beds24PropertyId,
+          pull_sync_enabled: pullSyncEnabled,
+        },
         ADMIN_TOKEN,
       );
     expect((await config(false)).status).toBe(200);
@@ -123,9 +150,16 @@ describe('bookings by pull only (every webhook dropped)', () => {
   let world: SyncWorld;
 
   beforeAll(async () => {
-    world = await startSyncWorld([{ name: 'double', units: 2 }], { timezone: ZONE, pullIntervalSeconds: 5, publicUrl: 'self' });
+    world = await startSyncWorld([{ name: 'double', units: 2 }], {
+      timezone: ZONE,
+      pullIntervalSeconds: 5,
+      publicUrl: 'self',
+    });
     world.sandbox.setWebhookFaults({ dropRate: 1 });
-    await eventually(() => status(world), (s) => s.last_pull_at !== null);
+    await eventually(
+      () => status(world),
+      (s) => s.last_pull_at !== null,
+    );
   });
 
   afterAll(async () => {
@@ -134,14 +168,20 @@ describe('bookings by pull only (every webhook dropped)', () => {
 
   it('new, modified and cancelled channel bookings reach the PMS through the interval pull', async () => {
     const id = channelBooking(world, { arrival: day(3), departure: day(5) });
-    const [created] = await eventually(() => reservationsOfBooking(world, id), (list) => list.length === 1);
+    const [created] = await eventually(
+      () => reservationsOfBooking(world, id),
+      (list) => list.length === 1,
+    );
     modifyChannelBooking(world, id, { arrival: day(4), departure: day(7), numAdult: 3 });
     await eventually(
       () => reservationsOfBooking(world, id),
       (list) => list[0]?.check_in === day(4) && list[0]?.check_out === day(7),
     );
     modifyChannelBooking(world, id, { status: 'cancelled' });
-    const [cancelled] = await eventually(() => reservationsOfBooking(world, id), (list) => list[0]?.status === 'cancelled');
+    const [cancelled] = await eventually(
+      () => reservationsOfBooking(world, id),
+      (list) => list[0]?.status === 'cancelled',
+    );
     expect(cancelled.id).toBe(created.id);
     expect(cancelled.adults).toBe(3);
     expect(world.sandbox.webhookDeliveries().filter((d) => d.outcome === 'delivered')).toEqual([]);
@@ -152,7 +192,10 @@ describe('bookings by pull only (every webhook dropped)', () => {
       world.database.db('beds24_pull_state').where({ property_id: world.propertyId }).first();
     const before = await pullState();
     const count = pulls(world).length;
-    const next = await eventually(async () => pulls(world), (list) => list.length > count + 1);
+    const next = await eventually(
+      async () => pulls(world),
+      (list) => list.length > count + 1,
+    );
     const query = next.at(-1)!;
     expect(query.getAll('status').sort()).toEqual([...ALL_STATUSES].sort());
     const from = Date.parse(`${query.get('modifiedFrom')}Z`);
@@ -169,9 +212,15 @@ describe('bookings by pull only (every webhook dropped)', () => {
     const [booking] = bookingsOf(world.sandbox, own.id);
     expect(booking).toBeDefined();
     const count = pulls(world).length;
-    await eventually(async () => pulls(world), (list) => list.length >= count + 2);
+    await eventually(
+      async () => pulls(world),
+      (list) => list.length >= count + 2,
+    );
     await waitForIdle(world);
-    const imported: Json = await world.database.db('beds24_imported_bookings').where({ beds24_booking_id: booking!.id }).first();
+    const imported: Json = await world.database
+      .db('beds24_imported_bookings')
+      .where({ beds24_booking_id: booking!.id })
+      .first();
     expect(imported?.outcome).toBe('ours');
     expect(await reservationsOfBooking(world, booking!.id)).toEqual([]);
     expect(await world.database.db('reservations').where({ beds24_booking_id: booking!.id })).toHaveLength(1);
@@ -196,9 +245,14 @@ describe('the booking webhook setting failing at connect time', () => {
       },
     });
     try {
-      await eventually(() => status(world), (s) => s.last_pull_at !== null);
+      await eventually(
+        () => status(world),
+        (s) => s.last_pull_at !== null,
+      );
       expect(world.sandbox.propertyWebhooks(world.beds24PropertyId)).toBeNull();
-      const imported = await world.database.db('reservations').where({ property_id: world.propertyId, source: 'beds24' });
+      const imported = await world.database
+        .db('reservations')
+        .where({ property_id: world.propertyId, source: 'beds24' });
       expect(imported).toHaveLength(1);
     } finally {
       world.sandbox.clearFaults();

@@ -12,7 +12,9 @@ beforeAll(async () => {
   other = createDb({ url: database.url, poolMax: 2 });
   const db = database.db;
   for (let i = 0; i < 40; i += 1) {
-    const [property] = await db('properties').insert({ name: `Scheduler ${i}` }).returning('id');
+    const [property] = await db('properties')
+      .insert({ name: `Scheduler ${i}` })
+      .returning('id');
     const id = (property as { id: string }).id;
     properties.push(id);
     await db('beds24_config').insert({
@@ -60,7 +62,7 @@ describe('the pull scheduler tick', () => {
     expect(next.map((row) => row.property_id).sort()).toEqual([...enabled].sort());
   });
 
-  it('lists a property whose webhook delivery waited past the grace (its wake-up lost), or whose deferral ended', async () => {
+  it('lists a property whose delivery waited past the grace (wake-up lost) or whose deferral ended', async () => {
     const [first, second] = properties as [string, string];
     const delivery = { kind: 'booking' as const, beds24_property_id: 1000, beds24_booking_id: 5, beds24_room_id: 7 };
     await database.db('beds24_webhook_inbox').insert({ ...delivery, property_id: first, received_at: at(1000) });

@@ -42,7 +42,10 @@ const readTimes = (bookingId: number): number[] =>
 describe('a flood of valid-token deliveries', () => {
   it('for one booking costs at most one Beds24 read per pull interval', async () => {
     const id = channelBooking(world, { arrival: day(10), departure: day(12) });
-    await eventually(() => reservationsOfBooking(world, id), (list) => list.length === 1);
+    await eventually(
+      () => reservationsOfBooking(world, id),
+      (list) => list.length === 1,
+    );
     expect(readsById(world, id)).toBe(1);
     const stay = { id, roomId: world.beds24RoomIds[0], arrival: day(10), departure: day(12) };
     // 150 deliveries claiming ever newer versions, within a couple of seconds.
@@ -62,7 +65,7 @@ describe('a flood of valid-token deliveries', () => {
     expect(await reservationsOfBooking(world, id)).toHaveLength(1);
   }, 60_000);
 
-  it('naming 60 unknown bookings of a mapped room costs one batched read, and each at most one per interval', async () => {
+  it('naming 60 unknown bookings of a mapped room costs one batched read, each one per interval', async () => {
     const ids = Array.from({ length: 60 }, (_, i) => 90_000_000 + i);
     const named = new Set(ids.map(String));
     const batches = (): number =>

@@ -19,7 +19,11 @@ interface Delivery {
 
 async function deliver(
   body: unknown,
-  { token = WEBHOOK_TOKEN, via = 'header', raw }: { token?: string | null; via?: 'header' | 'query'; raw?: string } = {},
+  {
+    token = WEBHOOK_TOKEN,
+    via = 'header',
+    raw,
+  }: { token?: string | null; via?: 'header' | 'query'; raw?: string } = {},
 ): Promise<Delivery> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   let path = '/webhooks/beds24';

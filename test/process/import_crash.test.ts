@@ -21,7 +21,10 @@ const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 async function call(server: ServerProcess, method: string, path: string, body?: unknown, token = API): Promise<Json> {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -72,14 +75,27 @@ describe('the server killed (SIGKILL) between reading bookings from Beds24 and c
     let releaseLock: (() => void) | undefined;
     let lockHeld: Promise<void> | undefined;
     try {
-      const property = (await call(first, 'POST', '/api/properties', { name: 'Import Crash Hotel', timezone: 'UTC' })).body;
+      const property = (await call(first, 'POST', '/api/properties', { name: 'Import Crash Hotel', timezone: 'UTC' }))
+        .body;
       const account = sandbox.createAccount({
-        properties: [{ name: 'Import Crash Hotel', rooms: [{ name: 'double', qty: 2 }, { name: 'single', qty: 1 }] }],
+        properties: [
+          {
+            name: 'Import Crash Hotel',
+            rooms: [
+              { name: 'double', qty: 2 },
+              { name: 'single', qty: 1 },
+            ],
+          },
+        ],
       });
       const beds24 = account.properties[0]!;
       const [double, single] = beds24.rooms.map((room) => room.id) as [number, number];
       const rooms: string[] = [];
-      for (const [number, beds24RoomId] of [['101', double], ['102', double], ['201', single]] as const) {
+      for (const [number, beds24RoomId] of [
+        ['101', double],
+        ['102', double],
+        ['201', single],
+      ] as const) {
         const room = await call(first, 'POST', '/api/rooms', {
           property_id: property.id,
           number,
@@ -98,14 +114,16 @@ describe('the server killed (SIGKILL) between reading bookings from Beds24 and c
       const bookingIds = made.map((result) => (result.new as { id: number }).id);
 
       lockHeld = new Promise<void>((resolveHeld) => {
-        void database.db.transaction(async (trx) => {
-          await trx('rooms').where({ id: rooms[2] }).forUpdate().first('id');
-          resolveHeld();
-          await new Promise<void>((resolve) => {
-            releaseLock = resolve;
-          });
-          await trx.rollback();
-        }).catch(() => undefined);
+        void database.db
+          .transaction(async (trx) => {
+            await trx('rooms').where({ id: rooms[2] }).forUpdate().first('id');
+            resolveHeld();
+            await new Promise<void>((resolve) => {
+              releaseLock = resolve;
+            });
+            await trx.rollback();
+          })
+          .catch(() => undefined);
       });
       await lockHeld;
 
@@ -113,12 +131,20 @@ describe('the server killed (SIGKILL) between reading bookings from Beds24 and c
         first,
         'PUT',
         '/api/admin/beds24/config',
-        { property_id: property.id, beds24_property_id: beds24.id, invite_code: sandbox.createInviteCode(account.accountId) },
+        {
+          property_id: property.id,
+          beds24_property_id: beds24.id,
+          invite_code: sandbox.createInviteCode(account.accountId),
+        },
         ADMIN,
       );
       expect(connected.status).toBe(200);
       // Fetched from Beds24, the first booking committed, the second one waiting inside its transaction.
-      await eventually(() => importsWaitingOnRooms(database.db), (n) => n > 0, 30_000);
+      await eventually(
+        () => importsWaitingOnRooms(database.db),
+        (n) => n > 0,
+        30_000,
+      );
       expect(sandbox.requests.filter((r) => r.method === 'GET' && r.path === '/bookings')).toHaveLength(1);
       const before: Json[] = await database.db('reservations').where({ property_id: property.id, source: 'beds24' });
       expect(before.map((r) => r.beds24_booking_id)).toEqual([bookingIds[0]]);
@@ -135,7 +161,10 @@ describe('the server killed (SIGKILL) between reading bookings from Beds24 and c
       try {
         const imported = await eventually(
           async (): Promise<Json[]> =>
-            database.db('reservations').where({ property_id: property.id, source: 'beds24' }).orderBy('beds24_booking_id'),
+            database
+              .db('reservations')
+              .where({ property_id: property.id, source: 'beds24' })
+              .orderBy('beds24_booking_id'),
           (list) => list.length >= 3,
           60_000,
         );

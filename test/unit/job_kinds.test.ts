@@ -14,7 +14,7 @@ import { DEFAULT_TUNING } from '../../src/integrations/beds24/queue/queue_config
 import { DEFAULT_RESERVES } from '../../src/integrations/beds24/client/priority.ts';
 
 describe('job kinds', () => {
-  it('imports spend credits below bookings and closings and above rates and full resyncs, and run before the calendar', () => {
+  it('imports spend below bookings and closings, above rates and resyncs, and run before the calendar', () => {
     const reserve = (kind: SyncKind): number => DEFAULT_RESERVES[KIND_SETTINGS[kind].creditPriority];
     expect(DEFAULT_RESERVES.critical).toBeLessThan(reserve('import'));
     expect(reserve('import')).toBeLessThan(reserve('rates'));

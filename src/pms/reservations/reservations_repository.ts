@@ -83,7 +83,11 @@ export async function isOwnBeds24Booking(db: Db, beds24BookingId: number): Promi
 }
 
 /** The Beds24 bookings of the property with an occupying unit that has no room (an overbooking to solve). */
-export async function bookingsWithUnassignedUnits(db: Db, propertyId: string, beds24BookingIds: number[]): Promise<Set<number>> {
+export async function bookingsWithUnassignedUnits(
+  db: Db,
+  propertyId: string,
+  beds24BookingIds: number[],
+): Promise<Set<number>> {
   if (beds24BookingIds.length === 0) return new Set();
   const rows: Array<{ beds24_booking_id: number }> = await db('reservations')
     .where({ property_id: propertyId, source: 'beds24' })
@@ -95,7 +99,10 @@ export async function bookingsWithUnassignedUnits(db: Db, propertyId: string, be
 }
 
 /** Per property, how many reservations are unassigned and occupying: overbookings staff must solve. */
-export async function unassignedCounts(db: Db, propertyId?: string): Promise<Array<{ property_id: string; n: number }>> {
+export async function unassignedCounts(
+  db: Db,
+  propertyId?: string,
+): Promise<Array<{ property_id: string; n: number }>> {
   const { rows }: { rows: Array<{ property_id: string; n: number }> } = await db.raw(
     `select property_id, count(*)::int as n from reservations
      where room_id is null and status = any(?::text[]) and (?::uuid is null or property_id = ?::uuid)

@@ -201,7 +201,11 @@ export class BookingImportService {
       (delivery) => delivery.kind === 'booking',
     );
     if (hints.length > 0) await this.readHints(config, hints, options, summary);
-    await deleteProcessedBefore(this.deps.db, propertyId, new Date(this.deps.clock.now().getTime() - INBOX_RETENTION_MS));
+    await deleteProcessedBefore(
+      this.deps.db,
+      propertyId,
+      new Date(this.deps.clock.now().getTime() - INBOX_RETENTION_MS),
+    );
     return summary;
   }
 
@@ -229,7 +233,8 @@ export class BookingImportService {
    */
   requestFullImport(propertyId: string): Promise<string | null> {
     return inTransaction(this.deps.db, async (trx) => {
-      if (!(await findProperty(trx, propertyId))) throw ValidationError.field('property_id', 'no property with this id');
+      if (!(await findProperty(trx, propertyId)))
+        throw ValidationError.field('property_id', 'no property with this id');
       const config = await loadConfig(trx, propertyId);
       if (!isPullEnabled(config)) {
         throw new ConflictError(
@@ -280,7 +285,9 @@ export class BookingImportService {
       summary.pulled += bookings.length;
       const failed = await this.applyAll(config, bookings, { by: 'pull', at: startedAt }, summary);
       if (failed.length > 0) {
-        throw new BookingImportError(`${failed.length} booking(s) of the pull could not be imported: ${failed.join(', ')}`);
+        throw new BookingImportError(
+          `${failed.length} booking(s) of the pull could not be imported: ${failed.join(', ')}`,
+        );
       }
     } finally {
       summary.calls += tally.calls;
@@ -288,7 +295,13 @@ export class BookingImportService {
     await recordPull(db, propertyId, { startedAt, full: complete }, clock.now());
     await markCoveredByPull(db, propertyId, startedAt, clock.now());
     logger.info(
-      { property_id: propertyId, reason: options.reason, pull: summary.pull, bookings: summary.pulled, calls: tally.calls },
+      {
+        property_id: propertyId,
+        reason: options.reason,
+        pull: summary.pull,
+        bookings: summary.pulled,
+        calls: tally.calls,
+      },
       'beds24 bookings pulled',
     );
   }
@@ -346,7 +359,11 @@ export class BookingImportService {
     }
     await markProcessed(db, settled, now);
     for (const [bookingId, until] of deferred) {
-      await deferDeliveries(db, (byBooking.get(bookingId) ?? []).map((d) => d.id), until);
+      await deferDeliveries(
+        db,
+        (byBooking.get(bookingId) ?? []).map((d) => d.id),
+        until,
+      );
       summary.deferred += 1;
     }
     const failed: number[] = [];
@@ -356,7 +373,9 @@ export class BookingImportService {
       const readAt = clock.now();
       let bookings: Beds24Booking[];
       try {
-        bookings = await this.deps.connections.clientFor(config).getBookings({ id: batch }, callOptions(options, tally));
+        bookings = await this.deps.connections
+          .clientFor(config)
+          .getBookings({ id: batch }, callOptions(options, tally));
       } finally {
         summary.calls += tally.calls;
       }
@@ -367,14 +386,25 @@ export class BookingImportService {
       const batchFailed = await this.applyAll(config, bookings, { by: 'id', at: readAt }, summary);
       failed.push(...batchFailed);
       const done = batch.filter((id) => !batchFailed.includes(id)).flatMap((id) => byBooking.get(id) ?? []);
-      await markProcessed(db, done.map((d) => d.id), clock.now());
+      await markProcessed(
+        db,
+        done.map((d) => d.id),
+        clock.now(),
+      );
     }
     if (failed.length > 0) {
-      throw new BookingImportError(`${failed.length} booking(s) read by id could not be imported: ${failed.join(', ')}`);
+      throw new BookingImportError(
+        `${failed.length} booking(s) read by id could not be imported: ${failed.join(', ')}`,
+      );
     }
   }
 
-  private notFound(propertyId: string, bookingId: number, known: Map<number, ImportedBooking>, summary: ImportSummary): void {
+  private notFound(
+    propertyId: string,
+    bookingId: number,
+    known: Map<number, ImportedBooking>,
+    summary: ImportSummary,
+  ): void {
     this.count('not_found', summary);
     if (known.get(bookingId)?.outcome === 'imported') {
       // Beds24 deletes for good; its reservation stays until staff decide (a deletion is no cancellation).
@@ -468,7 +498,11 @@ export class BookingImportService {
       const stored = await lockedImportedBooking(trx, propertyId, booking.id);
       const order = compareBookingVersion(booking, heldVersion(stored));
       const needsRoom = held?.units.some((unit) => unit.room_id === null && OCCUPYING.has(unit.status)) ?? false;
-      if (stored !== undefined && SETTLED.has(stored.outcome) && (order === 'older' || (order === 'same' && !needsRoom))) {
+      if (
+        stored !== undefined &&
+        SETTLED.has(stored.outcome) &&
+        (order === 'older' || (order === 'same' && !needsRoom))
+      ) {
         return 'unchanged';
       }
       if (held === null && !mapped.has(booking.roomId ?? 0)) {
@@ -550,8 +584,14 @@ export class BookingImportService {
                 checkOut: fields.check_out,
               })
             : null;
-        await insertReservation(trx, { ...fields, property_id: propertyId, guest_id: guestId as string, room_id: roomId });
-        if (roomId === null && OCCUPYING.has(fields.status)) warnings.push(unassignedUnit(plan.beds24BookingId, unit.unit, fields));
+        await insertReservation(trx, {
+          ...fields,
+          property_id: propertyId,
+          guest_id: guestId as string,
+          room_id: roomId,
+        });
+        if (roomId === null && OCCUPYING.has(fields.status))
+          warnings.push(unassignedUnit(plan.beds24BookingId, unit.unit, fields));
         continue;
       }
       const before = heldUnits.get(unit.reservationId);

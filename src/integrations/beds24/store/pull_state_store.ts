@@ -44,7 +44,12 @@ export async function requestPull(db: Db, propertyId: string, now: Date): Promis
  * An inventory webhook's pull: asked for unless one was asked for less than `spacingSeconds` ago. Answers
  * whether it was asked for now; a conditional update, so one process wins a burst of deliveries.
  */
-export async function requestInventoryPull(db: Db, propertyId: string, now: Date, spacingSeconds: number): Promise<boolean> {
+export async function requestInventoryPull(
+  db: Db,
+  propertyId: string,
+  now: Date,
+  spacingSeconds: number,
+): Promise<boolean> {
   const threshold = new Date(now.getTime() - spacingSeconds * 1000);
   const { rows }: { rows: unknown[] } = await db.raw(
     `insert into beds24_pull_state as s (property_id, pull_requested_at, inventory_pull_at, next_pull_at, updated_at)
@@ -71,7 +76,9 @@ export async function recordPull(
     .update({
       cursor: db.raw('greatest(cursor, ?::timestamptz)', [pull.startedAt]),
       last_pull_at: now,
-      ...(pull.full ? { last_full_import_at: db.raw('greatest(last_full_import_at, ?::timestamptz)', [pull.startedAt]) } : {}),
+      ...(pull.full
+        ? { last_full_import_at: db.raw('greatest(last_full_import_at, ?::timestamptz)', [pull.startedAt]) }
+        : {}),
       updated_at: now,
     });
 }
@@ -91,7 +98,8 @@ export async function claimDueImports(
   const graceEnd = new Date(now.getTime() - inboxGraceSeconds * 1000);
   const enabled = `select property_id from beds24_config
     where refresh_token is not null and sync_enabled and pull_sync_enabled`;
-  const waiting = `select distinct i.property_id from beds24_webhook_inbox i join enabled e on e.property_id = i.property_id
+  const waiting = `select distinct i.property_id
+    from beds24_webhook_inbox i join enabled e on e.property_id = i.property_id
     where i.processed_at is null
       and (case when i.not_before is null then i.received_at <= ? else i.not_before <= ? end)`;
   if (intervalSeconds === null) {

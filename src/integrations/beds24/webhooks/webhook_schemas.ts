@@ -34,7 +34,8 @@ export const InventoryWebhookBody = z.looseObject({
   action: z.literal('SYNC_ROOM', 'must be "SYNC_ROOM"'),
 });
 
-const SHAPES = 'a booking webhook {"booking": {...}} or an inventory webhook {"roomId", "propId", "action": "SYNC_ROOM"}';
+const SHAPES =
+  'a booking webhook {"booking": {...}} or an inventory webhook {"roomId", "propId", "action": "SYNC_ROOM"}';
 
 /** The delivery a webhook body describes; a body of neither shape is a 400 naming the field. */
 export function parseDelivery(body: unknown): Delivery {
