@@ -76,15 +76,6 @@ export async function markCoveredByPull(db: Db, propertyId: string, pullStart: D
     .update({ processed_at: now });
 }
 
-/** The earliest time a deferred delivery of the property may be looked at again (null when none waits). */
-export async function nextDeferred(db: Db, propertyId: string): Promise<Date | null> {
-  const { rows }: { rows: Array<{ next: Date | null }> } = await db.raw(
-    `select min(not_before) as next from beds24_webhook_inbox where property_id = ? and processed_at is null`,
-    [propertyId],
-  );
-  return rows[0]?.next ?? null;
-}
-
 /** Deliveries processed before `before` are of no further use. */
 export async function deleteProcessedBefore(db: Db, propertyId: string, before: Date): Promise<void> {
   await db('beds24_webhook_inbox').where({ property_id: propertyId }).where('processed_at', '<', before).delete();
