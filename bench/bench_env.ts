@@ -28,7 +28,11 @@ export interface BenchEnv {
  * A fresh database (on DATABASE_URL's server, or a throwaway embedded PostgreSQL), the local Beds24
  * sandbox, and the real app with the real sync on a real port: benchmarks measure the product as it runs.
  */
-export async function startBenchEnv(options: { workers: boolean; tuning?: Partial<QueueTuning>; horizonDays?: number }): Promise<BenchEnv> {
+export async function startBenchEnv(options: {
+  workers: boolean;
+  tuning?: Partial<QueueTuning>;
+  horizonDays?: number;
+}): Promise<BenchEnv> {
   const logger = createLogger('silent');
   let clusterDir: string | undefined;
   let stopCluster = async (): Promise<void> => {};
@@ -36,7 +40,11 @@ export async function startBenchEnv(options: { workers: boolean; tuning?: Partia
   if (!serverUrl) {
     clusterDir = await mkdtemp(join(tmpdir(), 'pms-bench-pg-'));
     await chmod(clusterDir, 0o755);
-    const cluster = await startEmbeddedPostgres({ dir: join(clusterDir, 'postgres'), logger, settings: { max_connections: '200' } });
+    const cluster = await startEmbeddedPostgres({
+      dir: join(clusterDir, 'postgres'),
+      logger,
+      settings: { max_connections: '200' },
+    });
     serverUrl = cluster.url;
     stopCluster = cluster.stop;
   }
@@ -76,7 +84,10 @@ export async function startBenchEnv(options: { workers: boolean; tuning?: Partia
     async api<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -97,7 +108,13 @@ export async function startBenchEnv(options: { workers: boolean; tuning?: Partia
 }
 
 /** Creates a property with `types` Beds24 room types of `unitsPerType` PMS rooms each, connected to the sandbox. */
-export async function connectedProperty(env: BenchEnv, name: string, types: number, unitsPerType: number, connect = true): Promise<{ propertyId: string; rooms: string[] }> {
+export async function connectedProperty(
+  env: BenchEnv,
+  name: string,
+  types: number,
+  unitsPerType: number,
+  connect = true,
+): Promise<{ propertyId: string; rooms: string[] }> {
   const property = (await env.api<{ id: string }>('POST', '/api/properties', { name, timezone: 'UTC' })).body;
   const account = env.sandbox.createAccount({
     creditLimit: 100_000,
@@ -133,7 +150,9 @@ export async function waitIdle(db: Knex, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pending = await db('beds24_pending_changes').count({ n: '*' }).first();
-    const jobs = await db.raw(`select count(*)::int as n from pgboss.job where name = 'beds24-sync' and state in ('created', 'retry', 'active')`);
+    const jobs = await db.raw(
+      `select count(*)::int as n from pgboss.job where name = 'beds24-sync' and state in ('created', 'retry', 'active')`,
+    );
     if (Number(pending?.n) === 0 && jobs.rows[0].n === 0) return;
     if (Date.now() > deadline) throw new Error('sync did not become idle');
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -30,7 +30,13 @@ async function timeToBeds24(env: BenchEnv, rooms: string[], i: number): Promise<
 
 function row(label: string, samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { scenario: label, edits: sorted.length, p50_s: (percentile(sorted, 50) / 1000).toFixed(2), p99_s: (percentile(sorted, 99) / 1000).toFixed(2), max_s: (sorted.at(-1)! / 1000).toFixed(2) };
+  return {
+    scenario: label,
+    edits: sorted.length,
+    p50_s: (percentile(sorted, 50) / 1000).toFixed(2),
+    p99_s: (percentile(sorted, 99) / 1000).toFixed(2),
+    max_s: (sorted.at(-1)! / 1000).toFixed(2),
+  };
 }
 
 const env = await startBenchEnv({ workers: true });
@@ -47,7 +53,10 @@ try {
       while (next < 300) inBurst.push(await timeToBeds24(env, rooms, next++));
     }),
   );
-  printTable('Time from the saved edit (HTTP answer) to the booking in Beds24', [row('(a) idle, one edit at a time', idle), row('(b) burst, 200 edits at concurrency 8', inBurst)]);
+  printTable('Time from the saved edit (HTTP answer) to the booking in Beds24', [
+    row('(a) idle, one edit at a time', idle),
+    row('(b) burst, 200 edits at concurrency 8', inBurst),
+  ]);
 } finally {
   await env.close();
 }

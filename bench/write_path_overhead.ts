@@ -35,7 +35,13 @@ try {
   }
   const row = (name: string, values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
-    return { sync: name, requests: sorted.length, p50_ms: percentile(sorted, 50).toFixed(2), p90_ms: percentile(sorted, 90).toFixed(2), p99_ms: percentile(sorted, 99).toFixed(2) };
+    return {
+      sync: name,
+      requests: sorted.length,
+      p50_ms: percentile(sorted, 50).toFixed(2),
+      p90_ms: percentile(sorted, 90).toFixed(2),
+      p99_ms: percentile(sorted, 99).toFixed(2),
+    };
   };
   const onRow = row('on', timings.on);
   const offRow = row('off', timings.off);

@@ -87,8 +87,12 @@ export async function up(knex: Knex): Promise<void> {
         daterange(check_in, check_out, '[)') with &&
       ) where (status in ${OCCUPYING})
     )`);
-  await knex.raw('create unique index reservations_beds24_booking_idx on reservations (beds24_booking_id) where beds24_booking_id is not null');
-  await knex.raw('create index reservations_property_created_idx on reservations (property_id, created_at desc, id desc)');
+  await knex.raw(
+    'create unique index reservations_beds24_booking_idx on reservations (beds24_booking_id) where beds24_booking_id is not null',
+  );
+  await knex.raw(
+    'create index reservations_property_created_idx on reservations (property_id, created_at desc, id desc)',
+  );
   await knex.raw('create index reservations_room_dates_idx on reservations (room_id, check_in, check_out)');
   await knex.raw('create index reservations_guest_idx on reservations (guest_id)');
 
@@ -125,12 +129,22 @@ export async function up(knex: Knex): Promise<void> {
     )`);
 
   for (const table of ['properties', 'rooms', 'guests', 'reservations', 'room_rates', 'beds24_config']) {
-    await knex.raw(`create trigger ${table}_updated_at before update on ${table} for each row execute function set_updated_at()`);
+    await knex.raw(
+      `create trigger ${table}_updated_at before update on ${table} for each row execute function set_updated_at()`,
+    );
   }
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['beds24_config', 'room_rates', 'maintenance_blocks', 'reservations', 'guests', 'rooms', 'properties']) {
+  for (const table of [
+    'beds24_config',
+    'room_rates',
+    'maintenance_blocks',
+    'reservations',
+    'guests',
+    'rooms',
+    'properties',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
   await knex.raw('drop function if exists set_updated_at()');

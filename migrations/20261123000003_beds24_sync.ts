@@ -39,7 +39,9 @@ export async function up(knex: Knex): Promise<void> {
       failed_at timestamptz not null default now(),
       updated_at timestamptz not null default now()
     )`);
-  await knex.raw(`create unique index beds24_sync_failures_open_idx on beds24_sync_failures (property_id, kind, entity_id) where state <> 'resolved'`);
+  await knex.raw(
+    `create unique index beds24_sync_failures_open_idx on beds24_sync_failures (property_id, kind, entity_id) where state <> 'resolved'`,
+  );
   await knex.raw('create index beds24_sync_failures_state_idx on beds24_sync_failures (state, failed_at desc)');
 
   await knex.raw('alter table beds24_config add column last_push_at timestamptz');

@@ -79,14 +79,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (running !== undefined) {
     const owner = existsSync(ownerFile) ? Number((await readFile(ownerFile, 'utf8')).trim()) : undefined;
     const ownerAlive = owner !== undefined && owner !== process.pid && isAlive(owner);
-    logger.info({ dir, port: running, shared: ownerAlive }, ownerAlive ? 'using the embedded PostgreSQL of a running process' : 'taking over embedded PostgreSQL left running by an earlier process');
+    logger.info(
+      { dir, port: running, shared: ownerAlive },
+      ownerAlive
+        ? 'using the embedded PostgreSQL of a running process'
+        : 'taking over embedded PostgreSQL left running by an earlier process',
+    );
     return { url: connectionString(password, running), adopted: true, stop: ownerAlive ? async () => {} : await own() };
   }
 
   const port = await freePort();
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: "''", ...options.settings };
   const serverOptions = [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
-  await run(binaries.pg_ctl, ['start', '-D', dir, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', serverOptions], runAs);
+  await run(
+    binaries.pg_ctl,
+    ['start', '-D', dir, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', serverOptions],
+    runAs,
+  );
   logger.info({ dir, port }, 'embedded PostgreSQL started');
   return { url: connectionString(password, port), adopted: false, stop: await own() };
 }
@@ -97,7 +106,9 @@ async function loadBinaries(): Promise<Binaries> {
     const mod = (await import(name)) as Binaries;
     return { pg_ctl: mod.pg_ctl, initdb: mod.initdb };
   } catch {
-    throw new EmbeddedPostgresError(`no embedded PostgreSQL binaries for ${platform()}-${arch()} (${name}); set DATABASE_URL`);
+    throw new EmbeddedPostgresError(
+      `no embedded PostgreSQL binaries for ${platform()}-${arch()} (${name}); set DATABASE_URL`,
+    );
   }
 }
 
@@ -215,7 +226,11 @@ function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new EmbeddedPostgresError('could not find a free port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolvePort(address.port)
+          : reject(new EmbeddedPostgresError('could not find a free port')),
+      );
     });
   });
 }
@@ -223,7 +238,12 @@ function freePort(): Promise<number> {
 function run(command: string, args: string[], runAs?: RunAs): Promise<string> {
   return new Promise((resolveRun, reject) => {
     execFile(command, args, { ...runAs, env: { ...process.env, LC_ALL: 'C' } }, (error, stdout, stderr) => {
-      if (error) reject(new EmbeddedPostgresError(`${command.split('/').pop()} ${args[0] ?? ''} failed: ${stderr.trim() || error.message}`));
+      if (error)
+        reject(
+          new EmbeddedPostgresError(
+            `${command.split('/').pop()} ${args[0] ?? ''} failed: ${stderr.trim() || error.message}`,
+          ),
+        );
       else resolveRun(stdout);
     });
   });

@@ -31,6 +31,9 @@ export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
 }
 
 export async function migrateLatest(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({ migrationSource: new DirectoryMigrationSource() })) as [number, string[]];
+  const [, applied] = (await db.migrate.latest({ migrationSource: new DirectoryMigrationSource() })) as [
+    number,
+    string[],
+  ];
   return applied;
 }

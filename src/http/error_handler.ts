@@ -14,7 +14,9 @@ interface HttpishError {
 
 export function notFoundHandler(): RequestHandler {
   return (req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path}`, details: [] } });
+    res
+      .status(404)
+      .json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path}`, details: [] } });
   };
 }
 
@@ -44,7 +46,10 @@ function toAppError(error: unknown): AppError | undefined {
   // a body whose Content-Encoding does not match its bytes (zlib errors), an unsupported media type.
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     const where = error instanceof URIError ? 'path' : 'body';
-    return ValidationError.field(where, where === 'path' ? 'is not a valid URL encoding' : 'request body cannot be read');
+    return ValidationError.field(
+      where,
+      where === 'path' ? 'is not a valid URL encoding' : 'request body cannot be read',
+    );
   }
   // The database constraints back up the checks done in code; under a race they are what fires.
   if (e.code === '23P01') return new ConflictError('the stay overlaps another reservation of this room');

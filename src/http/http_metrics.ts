@@ -15,9 +15,7 @@ export function httpMetrics(registry: Registry): RequestHandler {
   // One set per registry: a second app on the same registry shares them rather than registering twice.
   const existing = registry.getSingleMetric(DURATION);
   const duration =
-    existing instanceof Histogram
-      ? (existing as Histogram<'method' | 'route' | 'status'>)
-      : createCollectors(registry);
+    existing instanceof Histogram ? (existing as Histogram<'method' | 'route' | 'status'>) : createCollectors(registry);
   return (req, res, next) => {
     const end = duration.startTimer();
     res.once('finish', () => end({ method: req.method, route: routePattern(req), status: String(res.statusCode) }));

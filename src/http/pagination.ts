@@ -13,7 +13,13 @@ export interface Page<T> {
 }
 
 /** Keyset pagination, newest first, on (`column`, id) of `table`; `column` is a millisecond timestamp. */
-export function applyCursor(query: Knex.QueryBuilder, table: string, limit: number, cursor: string | undefined, column = 'created_at'): Knex.QueryBuilder {
+export function applyCursor(
+  query: Knex.QueryBuilder,
+  table: string,
+  limit: number,
+  cursor: string | undefined,
+  column = 'created_at',
+): Knex.QueryBuilder {
   query.orderBy([
     { column: `${table}.${column}`, order: 'desc' },
     { column: `${table}.id`, order: 'desc' },
@@ -26,14 +32,20 @@ export function applyCursor(query: Knex.QueryBuilder, table: string, limit: numb
   return query;
 }
 
-export function toPage<R extends { id: string }, T>(rows: R[], limit: number, present: (row: R) => T, column = 'created_at'): Page<T> {
+export function toPage<R extends { id: string }, T>(
+  rows: R[],
+  limit: number,
+  present: (row: R) => T,
+  column = 'created_at',
+): Page<T> {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
   const at: unknown = last ? (last as Record<string, unknown>)[column] : undefined;
   return {
     data: shown.map(present),
-    next_cursor: more && last && at instanceof Date ? Buffer.from(`${at.toISOString()}|${last.id}`).toString('base64url') : null,
+    next_cursor:
+      more && last && at instanceof Date ? Buffer.from(`${at.toISOString()}|${last.id}`).toString('base64url') : null,
   };
 }
 

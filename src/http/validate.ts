@@ -2,7 +2,11 @@ import type { z } from 'zod';
 import { ValidationError, type ErrorDetail } from '../errors.ts';
 
 /** Parses one part of a request (body, query or path) or throws a 400 that names every bad field. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, part: 'body' | 'query' | 'path' = 'body'): z.infer<S> {
+export function parse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  part: 'body' | 'query' | 'path' = 'body',
+): z.infer<S> {
   const result = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
   if (result.success) return result.data;
   throw new ValidationError(result.error.issues.flatMap((issue) => toDetails(issue, part)));

@@ -5,9 +5,7 @@ export const Id = z.uuid('must be a UUID');
 
 export const IdParams = z.strictObject({ id: Id });
 
-export const CalendarDateSchema = z
-  .string()
-  .refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
+export const CalendarDateSchema = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD');
 
 /** Money: at most 2 decimals, within what Beds24 accepts (0 to 99,999,999.99). */
 export const Money = z
@@ -31,7 +29,12 @@ const noNul = (value: string): boolean => !value.includes('\u0000');
 const NUL_MESSAGE = 'must not contain the NUL character';
 
 export function text(max: number) {
-  return z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(noNul, NUL_MESSAGE);
+  return z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine(noNul, NUL_MESSAGE);
 }
 
 export function optionalText(max: number) {

@@ -34,7 +34,13 @@ async function connectProperty(name: string): Promise<string> {
 function processOn(propertyId: string) {
   const db = createDb({ url: database.url, poolMax: 5 });
   pools.push(db);
-  const factory = new Beds24ClientFactory({ db, baseUrl: url, encryptionKey: KEY, logger: createLogger('silent'), clock: systemClock });
+  const factory = new Beds24ClientFactory({
+    db,
+    baseUrl: url,
+    encryptionKey: KEY,
+    logger: createLogger('silent'),
+    clock: systemClock,
+  });
   return factory.forProperty(propertyId, accountId);
 }
 
@@ -42,7 +48,11 @@ beforeAll(async () => {
   database = await createTestDatabase();
   sandbox = createBeds24Sandbox({});
   url = await sandbox.listen(0);
-  const account = sandbox.createAccount({ creditLimit: LIMIT, windowSeconds: WINDOW_SECONDS, properties: [{ name: 'Shared', rooms: [{ name: 'double', qty: 2 }] }] });
+  const account = sandbox.createAccount({
+    creditLimit: LIMIT,
+    windowSeconds: WINDOW_SECONDS,
+    properties: [{ name: 'Shared', rooms: [{ name: 'double', qty: 2 }] }],
+  });
   accountId = account.accountId;
   beds24PropertyId = account.propertyIds[0]!;
 });
@@ -62,7 +72,12 @@ describe('one Beds24 account shared by two processes', () => {
     const started = Date.now();
     await Promise.all([
       ...Array.from({ length: calls }, () => a.getProperties([beds24PropertyId], { priority: 'critical' })),
-      ...Array.from({ length: calls }, () => b.getCalendar({ startDate: '2030-01-01', endDate: '2030-01-02', roomId: [1], includeNumAvail: true }, { priority: 'critical' })),
+      ...Array.from({ length: calls }, () =>
+        b.getCalendar(
+          { startDate: '2030-01-01', endDate: '2030-01-02', roomId: [1], includeNumAvail: true },
+          { priority: 'critical' },
+        ),
+      ),
     ]);
     const elapsed = Date.now() - started;
 

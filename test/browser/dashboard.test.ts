@@ -151,7 +151,8 @@ describe('the sync dashboard in a browser', () => {
     const bookingId = (made?.new as { id: number }).id;
     const admin = (method: string, path: string, body?: unknown) => world.app.request(method, path, body, ADMIN_TOKEN);
     expect((await admin('POST', '/api/admin/beds24/pull', { property_id: world.propertyId })).status).toBe(202);
-    const unassignedCount = async (): Promise<number> => (await admin('GET', statusPath())).body.unassigned_reservations;
+    const unassignedCount = async (): Promise<number> =>
+      (await admin('GET', statusPath())).body.unassigned_reservations;
     await expect.poll(unassignedCount, { timeout: 15_000 }).toBe(1);
     const status = await admin('GET', statusPath());
 

@@ -16,7 +16,9 @@ afterAll(async () => {
 });
 
 /** Two writers taking the same two rows in opposite orders, each waiting until the other holds its first row. */
-async function crossLocking(run: (db: Knex, work: (trx: Knex.Transaction) => Promise<void>) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
+async function crossLocking(
+  run: (db: Knex, work: (trx: Knex.Transaction) => Promise<void>) => Promise<void>,
+): Promise<PromiseSettledResult<void>[]> {
   let arrived = 0;
   let release: () => void = () => {};
   const bothHoldFirstRow = new Promise<void>((resolve) => (release = resolve));

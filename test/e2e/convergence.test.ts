@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectWithinCreditWindows } from '../helpers/credit_windows.ts';
-import { burst, connectedProperty, expectConverged, startE2eWorld, waitConverged, type E2eServer, type E2eWorld } from './e2e_harness.ts';
+import {
+  burst,
+  connectedProperty,
+  expectConverged,
+  startE2eWorld,
+  waitConverged,
+  type E2eServer,
+  type E2eWorld,
+} from './e2e_harness.ts';
 
 let world: E2eWorld;
 let server: E2eServer;

@@ -57,7 +57,10 @@ export async function startE2eWorld(): Promise<E2eWorld> {
       const call = async (token: string, method: string, path: string, body?: unknown): Promise<ApiResponse> => {
         const res = await fetch(`${process.url}${path}`, {
           method,
-          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         const text = await res.text();
@@ -80,7 +83,8 @@ export async function startE2eWorld(): Promise<E2eWorld> {
       return server;
     },
     async close() {
-      for (const server of servers) if (server.process.child.exitCode === null && server.process.child.signalCode === null) await server.stop();
+      for (const server of servers)
+        if (server.process.child.exitCode === null && server.process.child.signalCode === null) await server.stop();
       await sandbox.close();
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
@@ -96,10 +100,22 @@ export interface E2eProperty {
 }
 
 /** A property with `types` room types of `units` rooms, mapped and connected through the REST API. */
-export async function connectedProperty(world: E2eWorld, server: E2eServer, types: number, units: number): Promise<E2eProperty> {
-  const property = (await server.request('POST', '/api/properties', { name: 'E2E Hotel', timezone: 'Europe/Berlin' })).body;
+export async function connectedProperty(
+  world: E2eWorld,
+  server: E2eServer,
+  types: number,
+  units: number,
+): Promise<E2eProperty> {
+  const property = (await server.request('POST', '/api/properties', { name: 'E2E Hotel', timezone: 'Europe/Berlin' }))
+    .body;
   const account = world.sandbox.createAccount({
-    properties: [{ name: 'E2E Hotel', timezone: 'Europe/Berlin', rooms: Array.from({ length: types }, (_, i) => ({ name: `type ${i}`, qty: units })) }],
+    properties: [
+      {
+        name: 'E2E Hotel',
+        timezone: 'Europe/Berlin',
+        rooms: Array.from({ length: types }, (_, i) => ({ name: `type ${i}`, qty: units })),
+      },
+    ],
   });
   const beds24 = account.properties[0]!;
   const rooms: string[] = [];
@@ -133,7 +149,13 @@ const today = (): string => todayIn('Europe/Berlin', new Date());
  * changes, guest count and note edits, cancellations, rate overrides, housekeeping, maintenance blocks and
  * room status. Conflicts (409) are part of real life and simply rejected; every answer must be < 500.
  */
-export async function burst(servers: E2eServer[], property: E2eProperty, count: number, concurrency: number, seed = 1): Promise<{ accepted: number }> {
+export async function burst(
+  servers: E2eServer[],
+  property: E2eProperty,
+  count: number,
+  concurrency: number,
+  seed = 1,
+): Promise<{ accepted: number }> {
   let state = seed;
   const random = (): number => {
     state = (state * 1103515245 + 12345) % 2147483648;
@@ -166,7 +188,10 @@ export async function burst(servers: E2eServer[], property: E2eProperty, count: 
       });
       if (res.status === 201) reservations.push(res.body.id);
     } else if (roll < 0.5) {
-      res = await send('PATCH', `/api/reservations/${pick(reservations)}`, { check_in: addDays(today(), start), check_out: addDays(today(), start + 2) });
+      res = await send('PATCH', `/api/reservations/${pick(reservations)}`, {
+        check_in: addDays(today(), start),
+        check_out: addDays(today(), start + 2),
+      });
     } else if (roll < 0.58) {
       res = await send('PATCH', `/api/reservations/${pick(reservations)}`, { room_id: room });
     } else if (roll < 0.66) {
@@ -174,16 +199,28 @@ export async function burst(servers: E2eServer[], property: E2eProperty, count: 
     } else if (roll < 0.74) {
       res = await send('DELETE', `/api/reservations/${pick(reservations)}`);
     } else if (roll < 0.82) {
-      res = await send('PUT', `/api/rooms/${room}/rates`, { from: addDays(today(), start), to: addDays(today(), start + 5), price: 70 + Math.floor(random() * 100) });
+      res = await send('PUT', `/api/rooms/${room}/rates`, {
+        from: addDays(today(), start),
+        to: addDays(today(), start + 5),
+        price: 70 + Math.floor(random() * 100),
+      });
     } else if (roll < 0.88) {
-      res = await send('PATCH', `/api/rooms/${room}/housekeeping`, { housekeeping_status: pick(['clean', 'dirty', 'out_of_order']) });
+      res = await send('PATCH', `/api/rooms/${room}/housekeeping`, {
+        housekeeping_status: pick(['clean', 'dirty', 'out_of_order']),
+      });
     } else if (roll < 0.94 || blocks.length === 0) {
-      res = await send('POST', `/api/rooms/${room}/maintenance`, { start_date: addDays(today(), start), end_date: addDays(today(), start + 2) });
+      res = await send('POST', `/api/rooms/${room}/maintenance`, {
+        start_date: addDays(today(), start),
+        end_date: addDays(today(), start + 2),
+      });
       if (res.status === 201) blocks.push(res.body.id);
     } else {
       res = await send('DELETE', `/api/maintenance/${blocks.splice(Math.floor(random() * blocks.length), 1)[0]}`);
     }
-    expect(res.status, `${described} → ${JSON.stringify(res.body)}\n${server.process.output().slice(-3000)}`).toBeLessThan(500);
+    expect(
+      res.status,
+      `${described} → ${JSON.stringify(res.body)}\n${server.process.output().slice(-3000)}`,
+    ).toBeLessThan(500);
     if (res.status < 300) accepted += 1;
   };
   await Promise.all(
@@ -201,8 +238,14 @@ export async function waitConverged(server: E2eServer, propertyId: string, timeo
   for (;;) {
     const status = await server.admin('GET', `/api/admin/beds24/status?property_id=${propertyId}`);
     last = status.body;
-    const depth = Object.values(status.body.queue_depth as Record<string, { pending_changes: number; queued: number; running: number }>);
-    if (status.body.oldest_pending_change_age_s === null && depth.every((d) => d.pending_changes + d.queued + d.running === 0)) return;
+    const depth = Object.values(
+      status.body.queue_depth as Record<string, { pending_changes: number; queued: number; running: number }>,
+    );
+    if (
+      status.body.oldest_pending_change_age_s === null &&
+      depth.every((d) => d.pending_changes + d.queued + d.running === 0)
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`not converged after ${timeoutMs} ms: ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -223,12 +266,17 @@ export async function expectConverged(world: E2eWorld, server: E2eServer, proper
   const reservations: Json[] = [];
   let cursor: string | null = null;
   do {
-    const page: ApiResponse = await server.request('GET', `/api/reservations?property_id=${property.propertyId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    const page: ApiResponse = await server.request(
+      'GET',
+      `/api/reservations?property_id=${property.propertyId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     reservations.push(...page.body.data);
     cursor = page.body.next_cursor;
   } while (cursor);
   const rooms = new Map<string, number | null>(
-    (await server.request('GET', `/api/rooms?property_id=${property.propertyId}&limit=500`)).body.data.map((r: Json) => [r.id, r.beds24_room_id]),
+    (await server.request('GET', `/api/rooms?property_id=${property.propertyId}&limit=500`)).body.data.map(
+      (r: Json) => [r.id, r.beds24_room_id],
+    ),
   );
   const bookings = world.sandbox.bookings(property.accountId);
   const byMarker = Map.groupBy(bookings, (b) => String(b.custom10));

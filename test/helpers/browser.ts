@@ -38,7 +38,9 @@ export class NoBrowserError extends Error {
  */
 export async function launchBrowser(): Promise<Browser> {
   const explicit = process.env.CHROMIUM_PATH;
-  const at = (path: string): Find => async () => ({ executablePath: path });
+  const at =
+    (path: string): Find =>
+    async () => ({ executablePath: path });
   const candidates: Array<[string, Find]> = explicit
     ? [['CHROMIUM_PATH', at(explicit)]]
     : [

@@ -17,17 +17,29 @@ export interface OracleCell {
  * night by night, room by room. It shares no code with the sync, so the two can disagree. Complimentary
  * prices (0) are left out of the minimum; `price1: null` means "no price is sent": Beds24 keeps its own.
  */
-export async function expectedCalendar(app: ApiClient, propertyId: string, beds24RoomId: number, timezone: string, nights: number): Promise<OracleCell[]> {
+export async function expectedCalendar(
+  app: ApiClient,
+  propertyId: string,
+  beds24RoomId: number,
+  timezone: string,
+  nights: number,
+): Promise<OracleCell[]> {
   const rooms = (await app.request('GET', `/api/rooms?property_id=${propertyId}&limit=500`)).body.data.filter(
     (room: { beds24_room_id: number | null }) => room.beds24_room_id === beds24RoomId,
   );
   const reservations = (await app.request('GET', `/api/reservations?property_id=${propertyId}&limit=500`)).body.data;
   const today = todayIn(timezone, new Date());
   const last = addDays(today, nights - 1);
-  const details = new Map<string, { blocks: Array<{ start_date: string; end_date: string }>; rates: Map<string, number> }>();
+  const details = new Map<
+    string,
+    { blocks: Array<{ start_date: string; end_date: string }>; rates: Map<string, number> }
+  >();
   for (const room of rooms) {
     const blocks = (await app.request('GET', `/api/rooms/${room.id}/maintenance?limit=500`)).body.data;
-    const rates = (await app.request('GET', `/api/rooms/${room.id}/rates?from=${today}&to=${last}`)).body as Array<{ date: string; price: number }>;
+    const rates = (await app.request('GET', `/api/rooms/${room.id}/rates?from=${today}&to=${last}`)).body as Array<{
+      date: string;
+      price: number;
+    }>;
     details.set(room.id, { blocks, rates: new Map(rates.map((r) => [r.date, r.price])) });
   }
   const cells: OracleCell[] = [];
@@ -42,9 +54,14 @@ export async function expectedCalendar(app: ApiClient, propertyId: string, beds2
       if (price > 0) price1 = price1 === null ? price : Math.min(price1, price);
       const occupied = reservations.some(
         (r: { room_id: string; status: string; check_in: string; check_out: string }) =>
-          r.room_id === room.id && ['pending', 'confirmed', 'checked_in'].includes(r.status) && r.check_in <= date && date < r.check_out,
+          r.room_id === room.id &&
+          ['pending', 'confirmed', 'checked_in'].includes(r.status) &&
+          r.check_in <= date &&
+          date < r.check_out,
       );
-      const blocked = blocks.some((b: { start_date: string; end_date: string }) => b.start_date <= date && date < b.end_date);
+      const blocked = blocks.some(
+        (b: { start_date: string; end_date: string }) => b.start_date <= date && date < b.end_date,
+      );
       const outOfOrderTonight = date === today && room.housekeeping_status === 'out_of_order';
       if (!occupied && !blocked && !outOfOrderTonight) numAvail += 1;
     }

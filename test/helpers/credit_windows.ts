@@ -5,7 +5,11 @@ import type { RequestLogEntry } from '@pms/beds24-sandbox';
  * Replays the sandbox's fixed credit windows over its request log: a window opens at the first charged
  * request and lasts `windowSeconds`; what was charged inside any window must stay within `limit`.
  */
-export function expectWithinCreditWindows(requests: readonly RequestLogEntry[], limit: number, windowSeconds: number): void {
+export function expectWithinCreditWindows(
+  requests: readonly RequestLogEntry[],
+  limit: number,
+  windowSeconds: number,
+): void {
   const charged = requests.filter((r) => r.cost > 0);
   let windowStart = Number.NEGATIVE_INFINITY;
   let spent = 0;
@@ -16,6 +20,8 @@ export function expectWithinCreditWindows(requests: readonly RequestLogEntry[], 
       spent = 0;
     }
     spent += request.cost;
-    expect(spent, `credits spent in the window opened at ${new Date(windowStart).toISOString()}`).toBeLessThanOrEqual(limit);
+    expect(spent, `credits spent in the window opened at ${new Date(windowStart).toISOString()}`).toBeLessThanOrEqual(
+      limit,
+    );
   }
 }

@@ -6,7 +6,11 @@ let counter = 0;
 const unique = (): string => `${process.pid % 1000}${++counter}`;
 
 export async function createProperty(app: TestApp, body: Record<string, unknown> = {}) {
-  const res = await app.request('POST', '/api/properties', { name: `Hotel ${unique()}`, timezone: 'Europe/Berlin', ...body });
+  const res = await app.request('POST', '/api/properties', {
+    name: `Hotel ${unique()}`,
+    timezone: 'Europe/Berlin',
+    ...body,
+  });
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -58,7 +62,9 @@ const TABLES = [
 export async function fingerprint(db: Knex): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const table of TABLES) {
-    const { rows } = await db.raw(`select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${table} t`);
+    const { rows } = await db.raw(
+      `select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ${table} t`,
+    );
     result[table] = `${rows[0].n}:${rows[0].h}`;
   }
   return result;

@@ -13,7 +13,10 @@ export interface ServerProcess {
 }
 
 /** The server entry under the test's environment (undefined values removed), with its output collected. */
-function startChild(env: Record<string, string | undefined>, args: string[] = [SERVER_ENTRY]): { child: ChildProcess; output: () => string } {
+function startChild(
+  env: Record<string, string | undefined>,
+  args: string[] = [SERVER_ENTRY],
+): { child: ChildProcess; output: () => string } {
   const childEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...env })) if (value !== undefined) childEnv[key] = value;
   const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,7 +29,9 @@ function startChild(env: Record<string, string | undefined>, args: string[] = [S
 /** `node src/server.ts` as a child process, exactly as `npm start` runs it, resolved once it listens. */
 export async function spawnServer(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<ServerProcess> {
   const { child, output: read } = startChild(env);
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${read()}`)), timeoutMs);
     const check = (): void => {
@@ -46,20 +51,30 @@ export async function spawnServer(env: Record<string, string | undefined>, timeo
 }
 
 /** The server as a child process, not waiting for anything: for tests that act while it starts. */
-export function startServerProcess(env: Record<string, string | undefined>): { child: ChildProcess; exited: Promise<number | string> } {
+export function startServerProcess(env: Record<string, string | undefined>): {
+  child: ChildProcess;
+  exited: Promise<number | string>;
+} {
   const { child } = startChild(env);
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { child, exited };
 }
 
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
-export function runServerToExit(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
+export function runServerToExit(
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; output: string }> {
   const { child, output } = startChild(env);
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output: output() })));
 }
 
 /** `npm run beds24 -- <args>` as a child process, to its exit. */
-export function runCliProcess(env: Record<string, string | undefined>, args: string[]): Promise<{ code: number | null; output: string }> {
+export function runCliProcess(
+  env: Record<string, string | undefined>,
+  args: string[],
+): Promise<{ code: number | null; output: string }> {
   const { child, output } = startChild(env, [CLI_ENTRY, ...args]);
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output: output() })));
 }

@@ -56,7 +56,13 @@ export async function startSyncWorld(
   const app = await startTestApp(database, {
     beds24ApiUrl,
     workers: true,
-    tuning: { debounceFactor: 0.3, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, retryDelayMaxSeconds: 2, ...options.tuning },
+    tuning: {
+      debounceFactor: 0.3,
+      pollingIntervalSeconds: 0.5,
+      retryDelaySeconds: 1,
+      retryDelayMaxSeconds: 2,
+      ...options.tuning,
+    },
     ...options,
   });
   const timezone = options.timezone ?? 'UTC';
@@ -92,7 +98,11 @@ export async function startSyncWorld(
   const connect = await app.request(
     'PUT',
     '/api/admin/beds24/config',
-    { property_id: property.id, beds24_property_id: beds24Property.id, invite_code: sandbox.createInviteCode(account.accountId) },
+    {
+      property_id: property.id,
+      beds24_property_id: beds24Property.id,
+      invite_code: sandbox.createInviteCode(account.accountId),
+    },
     ADMIN_TOKEN,
   );
   expect(connect.status, JSON.stringify(connect.body)).toBe(200);
@@ -168,4 +178,3 @@ export function bookingsOf(sandbox: Beds24Sandbox, reservationId: string): Sandb
 export function callsTo(sandbox: Beds24Sandbox, method: string, path: string): number {
   return sandbox.requests.filter((r) => r.method === method && r.path === path).length;
 }
-

@@ -48,7 +48,10 @@ export interface TestAppOptions {
 }
 
 /** The real Express app and the real sync on a real port, talked to over HTTP with fetch. */
-export async function startTestApp(database: { db: Knex; url: string }, options: TestAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  database: { db: Knex; url: string },
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   // Listening first, so the app's own URL can be its PUBLIC_URL.
   let handle: RequestListener = (_req, res) => {
     res.writeHead(503).end();
@@ -69,7 +72,10 @@ export async function startTestApp(database: { db: Knex; url: string }, options:
     logger,
     clock,
     tuning: { pollingIntervalSeconds: 0.5, ...options.tuning },
-    client: { transport: { retries: 3, minRetryDelayMs: 20, maxRetryDelayMs: 200, timeoutMs: 5000 }, ...options.client },
+    client: {
+      transport: { retries: 3, minRetryDelayMs: 20, maxRetryDelayMs: 200, timeoutMs: 5000 },
+      ...options.client,
+    },
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
     pullIntervalSeconds: options.pullIntervalSeconds,
     intervalPulls: options.intervalPulls,

@@ -31,8 +31,17 @@ const room = (id: string, beds24RoomId: number | null, overrides: Partial<RoomIn
   base_price: 100,
   ...overrides,
 });
-const stay = (roomId: string, checkIn: string, checkOut: string, status = 'confirmed'): StayInput => ({ room_id: roomId, check_in: checkIn, check_out: checkOut, status });
-const block = (roomId: string, start: string, end: string): BlockInput => ({ room_id: roomId, start_date: start, end_date: end });
+const stay = (roomId: string, checkIn: string, checkOut: string, status = 'confirmed'): StayInput => ({
+  room_id: roomId,
+  check_in: checkIn,
+  check_out: checkOut,
+  status,
+});
+const block = (roomId: string, start: string, end: string): BlockInput => ({
+  room_id: roomId,
+  start_date: start,
+  end_date: end,
+});
 const rate = (roomId: string, date: string, price: number): RateInput => ({ room_id: roomId, date, price });
 
 const input = (overrides: Partial<AvailabilityInput> = {}): AvailabilityInput => ({
@@ -50,7 +59,8 @@ const input = (overrides: Partial<AvailabilityInput> = {}): AvailabilityInput =>
 /** One cell per night, all at the same price: `units(100, 1, 0)` = 1 unit at 100, then 0 units at 100. */
 const units = (price1: number | null, ...numAvail: number[]): Cell[] => numAvail.map((n) => ({ numAvail: n, price1 }));
 /** One cell per night, each with its own price: `cells([1, 100], [0, 80])`. */
-const cells = (...pairs: Array<[number, number | null]>): Cell[] => pairs.map(([numAvail, price1]) => ({ numAvail, price1 }));
+const cells = (...pairs: Array<[number, number | null]>): Cell[] =>
+  pairs.map(([numAvail, price1]) => ({ numAvail, price1 }));
 
 type Expected = Array<[number, Cell[]]>;
 type Row = [string, AvailabilityInput, Expected];
@@ -62,15 +72,44 @@ function expectFourNights(actual: DesiredCalendar, expected: Expected): void {
 describe('computeDesiredCalendar', () => {
   describe('occupying statuses: pending, confirmed and checked_in take a unit; the others do not', () => {
     it.each<Row>([
-      ['pending occupies', input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'pending')] }), [[1001, units(100, 1, 0, 0, 1)]]],
-      ['confirmed occupies', input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'confirmed')] }), [[1001, units(100, 1, 0, 0, 1)]]],
-      ['checked_in occupies', input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'checked_in')] }), [[1001, units(100, 1, 0, 0, 1)]]],
-      ['checked_out does not occupy', input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'checked_out')] }), [[1001, units(100, 1, 1, 1, 1)]]],
-      ['cancelled does not occupy', input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'cancelled')] }), [[1001, units(100, 1, 1, 1, 1)]]],
-      ['no_show does not occupy', input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'no_show')] }), [[1001, units(100, 1, 1, 1, 1)]]],
+      [
+        'pending occupies',
+        input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'pending')] }),
+        [[1001, units(100, 1, 0, 0, 1)]],
+      ],
+      [
+        'confirmed occupies',
+        input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'confirmed')] }),
+        [[1001, units(100, 1, 0, 0, 1)]],
+      ],
+      [
+        'checked_in occupies',
+        input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'checked_in')] }),
+        [[1001, units(100, 1, 0, 0, 1)]],
+      ],
+      [
+        'checked_out does not occupy',
+        input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'checked_out')] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
+      [
+        'cancelled does not occupy',
+        input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'cancelled')] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
+      [
+        'no_show does not occupy',
+        input({ stays: [stay('r1', '2027-05-11', '2027-05-13', 'no_show')] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
       [
         'a cancelled stay beside a confirmed one: only the confirmed nights are taken',
-        input({ stays: [stay('r1', '2027-05-10', '2027-05-12', 'cancelled'), stay('r1', '2027-05-12', '2027-05-13', 'confirmed')] }),
+        input({
+          stays: [
+            stay('r1', '2027-05-10', '2027-05-12', 'cancelled'),
+            stay('r1', '2027-05-12', '2027-05-13', 'confirmed'),
+          ],
+        }),
         [[1001, units(100, 1, 1, 0, 1)]],
       ],
     ])('%s', (_name, given, expected) => {
@@ -80,14 +119,46 @@ describe('computeDesiredCalendar', () => {
 
   describe('stays cover the half-open nights [check_in, check_out)', () => {
     it.each<Row>([
-      ['one night: the check-in night is taken, the check-out night is free', input({ stays: [stay('r1', '2027-05-11', '2027-05-12')] }), [[1001, units(100, 1, 0, 1, 1)]]],
-      ['checking out on the first night of the range', input({ stays: [stay('r1', '2027-05-08', '2027-05-10')] }), [[1001, units(100, 1, 1, 1, 1)]]],
-      ['checking in on the last night of the range', input({ stays: [stay('r1', '2027-05-13', '2027-05-15')] }), [[1001, units(100, 1, 1, 1, 0)]]],
-      ['checking out the morning after the last night', input({ stays: [stay('r1', '2027-05-12', '2027-05-14')] }), [[1001, units(100, 1, 1, 0, 0)]]],
-      ['a stay that began before today', input({ stays: [stay('r1', '2027-05-05', '2027-05-12')] }), [[1001, units(100, 0, 0, 1, 1)]]],
-      ['back-to-back stays share the turnover day', input({ stays: [stay('r1', '2027-05-10', '2027-05-11'), stay('r1', '2027-05-11', '2027-05-12')] }), [[1001, units(100, 0, 0, 1, 1)]]],
-      ['a stay after the range', input({ stays: [stay('r1', '2027-05-14', '2027-05-16')] }), [[1001, units(100, 1, 1, 1, 1)]]],
-      ['a stay over the whole range and beyond', input({ stays: [stay('r1', '2027-05-01', '2027-05-30')] }), [[1001, units(100, 0, 0, 0, 0)]]],
+      [
+        'one night: the check-in night is taken, the check-out night is free',
+        input({ stays: [stay('r1', '2027-05-11', '2027-05-12')] }),
+        [[1001, units(100, 1, 0, 1, 1)]],
+      ],
+      [
+        'checking out on the first night of the range',
+        input({ stays: [stay('r1', '2027-05-08', '2027-05-10')] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
+      [
+        'checking in on the last night of the range',
+        input({ stays: [stay('r1', '2027-05-13', '2027-05-15')] }),
+        [[1001, units(100, 1, 1, 1, 0)]],
+      ],
+      [
+        'checking out the morning after the last night',
+        input({ stays: [stay('r1', '2027-05-12', '2027-05-14')] }),
+        [[1001, units(100, 1, 1, 0, 0)]],
+      ],
+      [
+        'a stay that began before today',
+        input({ stays: [stay('r1', '2027-05-05', '2027-05-12')] }),
+        [[1001, units(100, 0, 0, 1, 1)]],
+      ],
+      [
+        'back-to-back stays share the turnover day',
+        input({ stays: [stay('r1', '2027-05-10', '2027-05-11'), stay('r1', '2027-05-11', '2027-05-12')] }),
+        [[1001, units(100, 0, 0, 1, 1)]],
+      ],
+      [
+        'a stay after the range',
+        input({ stays: [stay('r1', '2027-05-14', '2027-05-16')] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
+      [
+        'a stay over the whole range and beyond',
+        input({ stays: [stay('r1', '2027-05-01', '2027-05-30')] }),
+        [[1001, units(100, 0, 0, 0, 0)]],
+      ],
     ])('%s', (_name, given, expected) => {
       expectFourNights(computeDesiredCalendar(given), expected);
     });
@@ -95,13 +166,41 @@ describe('computeDesiredCalendar', () => {
 
   describe('maintenance blocks cover [start_date, end_date)', () => {
     it.each<Row>([
-      ['a block in the middle', input({ blocks: [block('r1', '2027-05-11', '2027-05-13')] }), [[1001, units(100, 1, 0, 0, 1)]]],
-      ['a block of tonight only', input({ blocks: [block('r1', '2027-05-10', '2027-05-11')] }), [[1001, units(100, 0, 1, 1, 1)]]],
-      ['a block ending on the first night', input({ blocks: [block('r1', '2027-05-08', '2027-05-10')] }), [[1001, units(100, 1, 1, 1, 1)]]],
-      ['a block starting on the last night', input({ blocks: [block('r1', '2027-05-13', '2027-05-14')] }), [[1001, units(100, 1, 1, 1, 0)]]],
-      ['a block over the whole range', input({ blocks: [block('r1', '2027-05-01', '2027-06-01')] }), [[1001, units(100, 0, 0, 0, 0)]]],
-      ['a block and a stay: their nights add up', input({ blocks: [block('r1', '2027-05-10', '2027-05-12')], stays: [stay('r1', '2027-05-11', '2027-05-13')] }), [[1001, units(100, 0, 0, 0, 1)]]],
-      ['a block on another room of the same Beds24 room', input({ rooms: [room('r1', 1001), room('r2', 1001)], blocks: [block('r2', '2027-05-11', '2027-05-12')] }), [[1001, units(100, 2, 1, 2, 2)]]],
+      [
+        'a block in the middle',
+        input({ blocks: [block('r1', '2027-05-11', '2027-05-13')] }),
+        [[1001, units(100, 1, 0, 0, 1)]],
+      ],
+      [
+        'a block of tonight only',
+        input({ blocks: [block('r1', '2027-05-10', '2027-05-11')] }),
+        [[1001, units(100, 0, 1, 1, 1)]],
+      ],
+      [
+        'a block ending on the first night',
+        input({ blocks: [block('r1', '2027-05-08', '2027-05-10')] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
+      [
+        'a block starting on the last night',
+        input({ blocks: [block('r1', '2027-05-13', '2027-05-14')] }),
+        [[1001, units(100, 1, 1, 1, 0)]],
+      ],
+      [
+        'a block over the whole range',
+        input({ blocks: [block('r1', '2027-05-01', '2027-06-01')] }),
+        [[1001, units(100, 0, 0, 0, 0)]],
+      ],
+      [
+        'a block and a stay: their nights add up',
+        input({ blocks: [block('r1', '2027-05-10', '2027-05-12')], stays: [stay('r1', '2027-05-11', '2027-05-13')] }),
+        [[1001, units(100, 0, 0, 0, 1)]],
+      ],
+      [
+        'a block on another room of the same Beds24 room',
+        input({ rooms: [room('r1', 1001), room('r2', 1001)], blocks: [block('r2', '2027-05-11', '2027-05-12')] }),
+        [[1001, units(100, 2, 1, 2, 2)]],
+      ],
     ])('%s', (_name, given, expected) => {
       expectFourNights(computeDesiredCalendar(given), expected);
     });
@@ -109,9 +208,21 @@ describe('computeDesiredCalendar', () => {
 
   describe('out_of_order takes a unit tonight only', () => {
     it.each<Row>([
-      ['out_of_order: tonight closed, later nights open', input({ rooms: [room('r1', 1001, { housekeeping_status: 'out_of_order' })] }), [[1001, units(100, 0, 1, 1, 1)]]],
-      ['dirty: open every night', input({ rooms: [room('r1', 1001, { housekeeping_status: 'dirty' })] }), [[1001, units(100, 1, 1, 1, 1)]]],
-      ['inspected: open every night', input({ rooms: [room('r1', 1001, { housekeeping_status: 'inspected' })] }), [[1001, units(100, 1, 1, 1, 1)]]],
+      [
+        'out_of_order: tonight closed, later nights open',
+        input({ rooms: [room('r1', 1001, { housekeeping_status: 'out_of_order' })] }),
+        [[1001, units(100, 0, 1, 1, 1)]],
+      ],
+      [
+        'dirty: open every night',
+        input({ rooms: [room('r1', 1001, { housekeeping_status: 'dirty' })] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
+      [
+        'inspected: open every night',
+        input({ rooms: [room('r1', 1001, { housekeeping_status: 'inspected' })] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
       [
         'one of two rooms out_of_order',
         input({ rooms: [room('r1', 1001, { housekeeping_status: 'out_of_order' }), room('r2', 1001)] }),
@@ -119,7 +230,10 @@ describe('computeDesiredCalendar', () => {
       ],
       [
         'out_of_order and occupied tonight: the unit is not taken twice',
-        input({ rooms: [room('r1', 1001, { housekeeping_status: 'out_of_order' }), room('r2', 1001)], stays: [stay('r1', '2027-05-10', '2027-05-11')] }),
+        input({
+          rooms: [room('r1', 1001, { housekeeping_status: 'out_of_order' }), room('r2', 1001)],
+          stays: [stay('r1', '2027-05-10', '2027-05-11')],
+        }),
         [[1001, units(100, 1, 2, 2, 2)]],
       ],
       [
@@ -139,7 +253,11 @@ describe('computeDesiredCalendar', () => {
       ],
       [
         'a range starting in a week has no tonight either',
-        input({ from: '2027-05-17', to: '2027-05-18', rooms: [room('r1', 1001, { housekeeping_status: 'out_of_order' }), room('r2', 1001)] }),
+        input({
+          from: '2027-05-17',
+          to: '2027-05-18',
+          rooms: [room('r1', 1001, { housekeeping_status: 'out_of_order' }), room('r2', 1001)],
+        }),
         { from: '2027-05-17', nights: 2, cells: new Map([[1001, units(100, 2, 2)]]) },
       ],
     ])('%s', (_name, given, expected) => {
@@ -149,25 +267,42 @@ describe('computeDesiredCalendar', () => {
 
   describe('inactive rooms give no units and no price', () => {
     it.each<Row>([
-      ['the only room inactive: 0 units, price null', input({ rooms: [room('r1', 1001, { status: 'inactive' })] }), [[1001, units(null, 0, 0, 0, 0)]]],
+      [
+        'the only room inactive: 0 units, price null',
+        input({ rooms: [room('r1', 1001, { status: 'inactive' })] }),
+        [[1001, units(null, 0, 0, 0, 0)]],
+      ],
       [
         'a cheaper inactive room beside an active one: the active price',
-        input({ rooms: [room('r1', 1001, { status: 'inactive', base_price: 50 }), room('r2', 1001, { base_price: 100 })] }),
+        input({
+          rooms: [room('r1', 1001, { status: 'inactive', base_price: 50 }), room('r2', 1001, { base_price: 100 })],
+        }),
         [[1001, units(100, 1, 1, 1, 1)]],
       ],
       [
         'an inactive room listed after the active one',
-        input({ rooms: [room('r2', 1001, { base_price: 100 }), room('r1', 1001, { status: 'inactive', base_price: 50 })] }),
+        input({
+          rooms: [room('r2', 1001, { base_price: 100 }), room('r1', 1001, { status: 'inactive', base_price: 50 })],
+        }),
         [[1001, units(100, 1, 1, 1, 1)]],
       ],
       [
         'a cheap rate override on an inactive room is ignored',
-        input({ rooms: [room('r1', 1001, { status: 'inactive' }), room('r2', 1001, { base_price: 90 })], rates: [rate('r1', '2027-05-11', 10)] }),
+        input({
+          rooms: [room('r1', 1001, { status: 'inactive' }), room('r2', 1001, { base_price: 90 })],
+          rates: [rate('r1', '2027-05-11', 10)],
+        }),
         [[1001, units(90, 1, 1, 1, 1)]],
       ],
       [
         'all rooms of one Beds24 room inactive, another Beds24 room active',
-        input({ rooms: [room('r1', 1001, { status: 'inactive' }), room('r2', 1001, { status: 'inactive' }), room('r3', 1002, { base_price: 70 })] }),
+        input({
+          rooms: [
+            room('r1', 1001, { status: 'inactive' }),
+            room('r2', 1001, { status: 'inactive' }),
+            room('r3', 1002, { base_price: 70 }),
+          ],
+        }),
         [
           [1001, units(null, 0, 0, 0, 0)],
           [1002, units(70, 1, 1, 1, 1)],
@@ -180,7 +315,11 @@ describe('computeDesiredCalendar', () => {
 
   describe('several PMS rooms under one Beds24 room add up', () => {
     it.each<Row>([
-      ['three free rooms', input({ rooms: [room('r1', 1001), room('r2', 1001), room('r3', 1001)] }), [[1001, units(100, 3, 3, 3, 3)]]],
+      [
+        'three free rooms',
+        input({ rooms: [room('r1', 1001), room('r2', 1001), room('r3', 1001)] }),
+        [[1001, units(100, 3, 3, 3, 3)]],
+      ],
       [
         'three rooms, each busy on different nights',
         input({
@@ -209,7 +348,11 @@ describe('computeDesiredCalendar', () => {
 
   describe('price: the lowest nightly price among the active rooms', () => {
     it.each<Row>([
-      ['base prices only: the lower base', input({ rooms: [room('r1', 1001, { base_price: 120 }), room('r2', 1001, { base_price: 100 })] }), [[1001, units(100, 2, 2, 2, 2)]]],
+      [
+        'base prices only: the lower base',
+        input({ rooms: [room('r1', 1001, { base_price: 120 }), room('r2', 1001, { base_price: 100 })] }),
+        [[1001, units(100, 2, 2, 2, 2)]],
+      ],
       [
         'overrides above and below the other room',
         input({
@@ -218,18 +361,33 @@ describe('computeDesiredCalendar', () => {
         }),
         [[1001, cells([2, 100], [2, 120], [2, 80], [2, 100])]],
       ],
-      ['an override on the only room', input({ rates: [rate('r1', '2027-05-13', 135.5)] }), [[1001, cells([1, 100], [1, 100], [1, 100], [1, 135.5])]]],
-      ['cents compared exactly', input({ rooms: [room('r1', 1001, { base_price: 99.5 }), room('r2', 1001, { base_price: 99.49 })] }), [[1001, units(99.49, 2, 2, 2, 2)]]],
+      [
+        'an override on the only room',
+        input({ rates: [rate('r1', '2027-05-13', 135.5)] }),
+        [[1001, cells([1, 100], [1, 100], [1, 100], [1, 135.5])]],
+      ],
+      [
+        'cents compared exactly',
+        input({ rooms: [room('r1', 1001, { base_price: 99.5 }), room('r2', 1001, { base_price: 99.49 })] }),
+        [[1001, units(99.49, 2, 2, 2, 2)]],
+      ],
       [
         'overrides outside the range are ignored',
         input({ rates: [rate('r1', '2027-05-09', 1), rate('r1', '2027-05-14', 1), rate('r1', '2026-05-11', 1)] }),
         [[1001, units(100, 1, 1, 1, 1)]],
       ],
-      ['an override of an unmapped room is ignored', input({ rooms: [room('r1', 1001), room('r9', null, { base_price: 5 })], rates: [rate('r9', '2027-05-11', 1)] }), [[1001, units(100, 1, 1, 1, 1)]]],
+      [
+        'an override of an unmapped room is ignored',
+        input({ rooms: [room('r1', 1001), room('r9', null, { base_price: 5 })], rates: [rate('r9', '2027-05-11', 1)] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
       [
         'a booked, blocked or out-of-order room still sets the price',
         input({
-          rooms: [room('r1', 1001, { base_price: 80, housekeeping_status: 'out_of_order' }), room('r2', 1001, { base_price: 120 })],
+          rooms: [
+            room('r1', 1001, { base_price: 80, housekeeping_status: 'out_of_order' }),
+            room('r2', 1001, { base_price: 120 }),
+          ],
           stays: [stay('r1', '2027-05-11', '2027-05-13')],
           blocks: [block('r1', '2027-05-13', '2027-05-14')],
         }),
@@ -237,7 +395,14 @@ describe('computeDesiredCalendar', () => {
       ],
       [
         'each Beds24 room has its own lowest price',
-        input({ rooms: [room('r1', 1001, { base_price: 100 }), room('r2', 1002, { base_price: 60 }), room('r3', 1002, { base_price: 65 })], rates: [rate('r2', '2027-05-12', 70)] }),
+        input({
+          rooms: [
+            room('r1', 1001, { base_price: 100 }),
+            room('r2', 1002, { base_price: 60 }),
+            room('r3', 1002, { base_price: 65 }),
+          ],
+          rates: [rate('r2', '2027-05-12', 70)],
+        }),
         [
           [1001, units(100, 1, 1, 1, 1)],
           [1002, cells([2, 60], [2, 60], [2, 65], [2, 60])],
@@ -354,9 +519,21 @@ describe('computeDesiredCalendar', () => {
         input({ rooms: [room('r1', 1001), room('r9', null)], stays: [stay('r1', '2027-05-10', '2027-05-14')] }),
         [[1001, units(100, 0, 0, 0, 0)]],
       ],
-      ['a cheaper unmapped room sets no price', input({ rooms: [room('r9', null, { base_price: 1 }), room('r1', 1001)] }), [[1001, units(100, 1, 1, 1, 1)]]],
-      ['only unmapped rooms: no Beds24 room at all', input({ rooms: [room('r8', null), room('r9', null)], stays: [stay('r9', '2027-05-10', '2027-05-12')] }), []],
-      ['stays and blocks of unknown rooms change nothing', input({ stays: [stay('zz', '2027-05-10', '2027-05-14')], blocks: [block('zz', '2027-05-10', '2027-05-14')] }), [[1001, units(100, 1, 1, 1, 1)]]],
+      [
+        'a cheaper unmapped room sets no price',
+        input({ rooms: [room('r9', null, { base_price: 1 }), room('r1', 1001)] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
+      [
+        'only unmapped rooms: no Beds24 room at all',
+        input({ rooms: [room('r8', null), room('r9', null)], stays: [stay('r9', '2027-05-10', '2027-05-12')] }),
+        [],
+      ],
+      [
+        'stays and blocks of unknown rooms change nothing',
+        input({ stays: [stay('zz', '2027-05-10', '2027-05-14')], blocks: [block('zz', '2027-05-10', '2027-05-14')] }),
+        [[1001, units(100, 1, 1, 1, 1)]],
+      ],
     ])('%s', (_name, given, expected) => {
       expectFourNights(computeDesiredCalendar(given), expected);
     });
@@ -364,15 +541,51 @@ describe('computeDesiredCalendar', () => {
 
   describe('the range is clipped to today .. today + horizonDays − 1', () => {
     it.each<[string, AvailabilityInput, DesiredCalendar]>([
-      ['inside the horizon: kept', input(), { from: '2027-05-10', nights: 4, cells: new Map([[1001, units(100, 1, 1, 1, 1)]]) }],
-      ['starting in the past: starts today', input({ from: '2027-05-07', to: '2027-05-11' }), { from: '2027-05-10', nights: 2, cells: new Map([[1001, units(100, 1, 1)]]) }],
-      ['ending past the horizon: ends on its last night', input({ horizonDays: 5, to: '2027-05-30' }), { from: '2027-05-10', nights: 5, cells: new Map([[1001, units(100, 1, 1, 1, 1, 1)]]) }],
-      ['clipped at both ends', input({ from: '2027-04-01', to: '2027-12-31', horizonDays: 3 }), { from: '2027-05-10', nights: 3, cells: new Map([[1001, units(100, 1, 1, 1)]]) }],
-      ['the last night of the horizon alone', input({ horizonDays: 5, from: '2027-05-14', to: '2027-05-14' }), { from: '2027-05-14', nights: 1, cells: new Map([[1001, units(100, 1)]]) }],
-      ['a horizon of one night: tonight only', input({ horizonDays: 1 }), { from: '2027-05-10', nights: 1, cells: new Map([[1001, units(100, 1)]]) }],
-      ['entirely in the past: nothing', input({ from: '2027-05-01', to: '2027-05-09' }), { from: '2027-05-10', nights: 0, cells: new Map() }],
-      ['entirely past the horizon: nothing', input({ from: '2027-05-20', to: '2027-05-25', horizonDays: 3 }), { from: '2027-05-20', nights: 0, cells: new Map() }],
-      ['from after to: nothing', input({ from: '2027-05-12', to: '2027-05-11' }), { from: '2027-05-12', nights: 0, cells: new Map() }],
+      [
+        'inside the horizon: kept',
+        input(),
+        { from: '2027-05-10', nights: 4, cells: new Map([[1001, units(100, 1, 1, 1, 1)]]) },
+      ],
+      [
+        'starting in the past: starts today',
+        input({ from: '2027-05-07', to: '2027-05-11' }),
+        { from: '2027-05-10', nights: 2, cells: new Map([[1001, units(100, 1, 1)]]) },
+      ],
+      [
+        'ending past the horizon: ends on its last night',
+        input({ horizonDays: 5, to: '2027-05-30' }),
+        { from: '2027-05-10', nights: 5, cells: new Map([[1001, units(100, 1, 1, 1, 1, 1)]]) },
+      ],
+      [
+        'clipped at both ends',
+        input({ from: '2027-04-01', to: '2027-12-31', horizonDays: 3 }),
+        { from: '2027-05-10', nights: 3, cells: new Map([[1001, units(100, 1, 1, 1)]]) },
+      ],
+      [
+        'the last night of the horizon alone',
+        input({ horizonDays: 5, from: '2027-05-14', to: '2027-05-14' }),
+        { from: '2027-05-14', nights: 1, cells: new Map([[1001, units(100, 1)]]) },
+      ],
+      [
+        'a horizon of one night: tonight only',
+        input({ horizonDays: 1 }),
+        { from: '2027-05-10', nights: 1, cells: new Map([[1001, units(100, 1)]]) },
+      ],
+      [
+        'entirely in the past: nothing',
+        input({ from: '2027-05-01', to: '2027-05-09' }),
+        { from: '2027-05-10', nights: 0, cells: new Map() },
+      ],
+      [
+        'entirely past the horizon: nothing',
+        input({ from: '2027-05-20', to: '2027-05-25', horizonDays: 3 }),
+        { from: '2027-05-20', nights: 0, cells: new Map() },
+      ],
+      [
+        'from after to: nothing',
+        input({ from: '2027-05-12', to: '2027-05-11' }),
+        { from: '2027-05-12', nights: 0, cells: new Map() },
+      ],
       [
         'past stays, blocks and out_of_order leave no trace before today',
         input({
@@ -386,7 +599,13 @@ describe('computeDesiredCalendar', () => {
       ],
       [
         'across a month end',
-        input({ today: '2027-05-30', from: '2027-05-30', to: '2027-06-02', stays: [stay('r1', '2027-05-31', '2027-06-02')], rates: [rate('r1', '2027-06-02', 140)] }),
+        input({
+          today: '2027-05-30',
+          from: '2027-05-30',
+          to: '2027-06-02',
+          stays: [stay('r1', '2027-05-31', '2027-06-02')],
+          rates: [rate('r1', '2027-06-02', 140)],
+        }),
         { from: '2027-05-30', nights: 4, cells: new Map([[1001, cells([1, 100], [0, 100], [0, 100], [1, 140])]]) },
       ],
     ])('%s', (_name, given, expected) => {
@@ -420,19 +639,42 @@ describe('computeDesiredCalendar', () => {
           ]),
         },
       ],
-      ['a former id that is mapped again keeps its real cells', input({ formerBeds24RoomIds: [1001] }), { from: TODAY, nights: 4, cells: new Map([[1001, units(100, 1, 1, 1, 1)]]) }],
-      ['no former rooms', input({ formerBeds24RoomIds: [] }), { from: TODAY, nights: 4, cells: new Map([[1001, units(100, 1, 1, 1, 1)]]) }],
-      ['an empty range closes nothing', input({ from: '2027-05-01', to: '2027-05-02', formerBeds24RoomIds: [1009] }), { from: TODAY, nights: 0, cells: new Map() }],
+      [
+        'a former id that is mapped again keeps its real cells',
+        input({ formerBeds24RoomIds: [1001] }),
+        { from: TODAY, nights: 4, cells: new Map([[1001, units(100, 1, 1, 1, 1)]]) },
+      ],
+      [
+        'no former rooms',
+        input({ formerBeds24RoomIds: [] }),
+        { from: TODAY, nights: 4, cells: new Map([[1001, units(100, 1, 1, 1, 1)]]) },
+      ],
+      [
+        'an empty range closes nothing',
+        input({ from: '2027-05-01', to: '2027-05-02', formerBeds24RoomIds: [1009] }),
+        { from: TODAY, nights: 0, cells: new Map() },
+      ],
     ])('%s', (_name, given, expected) => {
       expect(computeDesiredCalendar(given)).toEqual(expected);
     });
   });
 });
 
-const desired = (from: string, nights: number, entries: Expected): DesiredCalendar => ({ from, nights, cells: new Map(entries) });
-const remembered = (entries: Array<[number, Array<[string, Cell]>]>): RememberedCalendar => new Map(entries.map(([roomId, dates]) => [roomId, new Map(dates)]));
-const changedCell = (beds24RoomId: number, date: string, numAvail: number, price1: number | null): ChangedCell => ({ beds24RoomId, date, numAvail, price1 });
-const byRoomAndDate = (a: ChangedCell, b: ChangedCell): number => a.beds24RoomId - b.beds24RoomId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
+const desired = (from: string, nights: number, entries: Expected): DesiredCalendar => ({
+  from,
+  nights,
+  cells: new Map(entries),
+});
+const remembered = (entries: Array<[number, Array<[string, Cell]>]>): RememberedCalendar =>
+  new Map(entries.map(([roomId, dates]) => [roomId, new Map(dates)]));
+const changedCell = (beds24RoomId: number, date: string, numAvail: number, price1: number | null): ChangedCell => ({
+  beds24RoomId,
+  date,
+  numAvail,
+  price1,
+});
+const byRoomAndDate = (a: ChangedCell, b: ChangedCell): number =>
+  a.beds24RoomId - b.beds24RoomId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 
 /** What Beds24 holds for 1001 on 10..12: 1 unit at 100 every night. */
 const held1001 = (): Array<[string, Cell]> => [
@@ -443,17 +685,42 @@ const held1001 = (): Array<[string, Cell]> => [
 
 describe('diffCalendar', () => {
   it.each<[string, DesiredCalendar, RememberedCalendar, ChangedCell[]]>([
-    ['nothing changed: nothing sent', desired(TODAY, 3, [[1001, units(100, 1, 1, 1)]]), remembered([[1001, held1001()]]), []],
-    ['one night\'s units changed', desired(TODAY, 3, [[1001, units(100, 1, 0, 1)]]), remembered([[1001, held1001()]]), [changedCell(1001, '2027-05-11', 0, 100)]],
-    ['one night\'s price changed', desired(TODAY, 3, [[1001, cells([1, 100], [1, 100], [1, 120])]]), remembered([[1001, held1001()]]), [changedCell(1001, '2027-05-12', 1, 120)]],
+    [
+      'nothing changed: nothing sent',
+      desired(TODAY, 3, [[1001, units(100, 1, 1, 1)]]),
+      remembered([[1001, held1001()]]),
+      [],
+    ],
+    [
+      "one night's units changed",
+      desired(TODAY, 3, [[1001, units(100, 1, 0, 1)]]),
+      remembered([[1001, held1001()]]),
+      [changedCell(1001, '2027-05-11', 0, 100)],
+    ],
+    [
+      "one night's price changed",
+      desired(TODAY, 3, [[1001, cells([1, 100], [1, 100], [1, 120])]]),
+      remembered([[1001, held1001()]]),
+      [changedCell(1001, '2027-05-12', 1, 120)],
+    ],
     [
       'units and price changed on different nights',
       desired(TODAY, 3, [[1001, cells([0, 100], [1, 95], [1, 100])]]),
       remembered([[1001, held1001()]]),
       [changedCell(1001, '2027-05-10', 0, 100), changedCell(1001, '2027-05-11', 1, 95)],
     ],
-    ['a price of 0 differs from 100', desired(TODAY, 3, [[1001, cells([1, 0], [1, 100], [1, 100])]]), remembered([[1001, held1001()]]), [changedCell(1001, '2027-05-10', 1, 0)]],
-    ['desired price null, units equal: nothing sent (the remembered price stays)', desired(TODAY, 3, [[1001, units(null, 1, 1, 1)]]), remembered([[1001, held1001()]]), []],
+    [
+      'a price of 0 differs from 100',
+      desired(TODAY, 3, [[1001, cells([1, 0], [1, 100], [1, 100])]]),
+      remembered([[1001, held1001()]]),
+      [changedCell(1001, '2027-05-10', 1, 0)],
+    ],
+    [
+      'desired price null, units equal: nothing sent (the remembered price stays)',
+      desired(TODAY, 3, [[1001, units(null, 1, 1, 1)]]),
+      remembered([[1001, held1001()]]),
+      [],
+    ],
     [
       'desired price null, units changed: sent with the remembered price',
       desired(TODAY, 3, [[1001, units(null, 0, 0, 1)]]),
@@ -464,7 +731,11 @@ describe('diffCalendar', () => {
       'a room never pushed: every night sent',
       desired(TODAY, 3, [[1001, cells([1, 100], [0, 100], [1, 90])]]),
       remembered([]),
-      [changedCell(1001, '2027-05-10', 1, 100), changedCell(1001, '2027-05-11', 0, 100), changedCell(1001, '2027-05-12', 1, 90)],
+      [
+        changedCell(1001, '2027-05-10', 1, 100),
+        changedCell(1001, '2027-05-11', 0, 100),
+        changedCell(1001, '2027-05-12', 1, 90),
+      ],
     ],
     [
       'a room never pushed, no price known: sent with price null',
@@ -487,7 +758,16 @@ describe('diffCalendar', () => {
     [
       'a closed former room: units 0, the remembered price kept',
       desired(TODAY, 3, [[1009, units(null, 0, 0, 0)]]),
-      remembered([[1009, [['2027-05-10', { numAvail: 2, price1: 75 }], ['2027-05-11', { numAvail: 0, price1: 75 }], ['2027-05-12', { numAvail: 1, price1: 80 }]]]]),
+      remembered([
+        [
+          1009,
+          [
+            ['2027-05-10', { numAvail: 2, price1: 75 }],
+            ['2027-05-11', { numAvail: 0, price1: 75 }],
+            ['2027-05-12', { numAvail: 1, price1: 80 }],
+          ],
+        ],
+      ]),
       [changedCell(1009, '2027-05-10', 0, 75), changedCell(1009, '2027-05-12', 0, 80)],
     ],
     [
@@ -498,7 +778,14 @@ describe('diffCalendar', () => {
       ]),
       remembered([
         [1001, held1001()],
-        [1002, [['2027-05-10', { numAvail: 2, price1: 200 }], ['2027-05-11', { numAvail: 2, price1: 200 }], ['2027-05-12', { numAvail: 2, price1: 200 }]]],
+        [
+          1002,
+          [
+            ['2027-05-10', { numAvail: 2, price1: 200 }],
+            ['2027-05-11', { numAvail: 2, price1: 200 }],
+            ['2027-05-12', { numAvail: 2, price1: 200 }],
+          ],
+        ],
       ]),
       [changedCell(1002, '2027-05-12', 1, 200)],
     ],
@@ -513,40 +800,80 @@ const cal = (from: string, to: string, numAvail: number, price1?: number): Calen
 
 const bodyCases: Array<[string, ChangedCell[], CalendarBodyLimits | undefined, CalendarWrite[][]]> = [
   ['nothing changed: no body', [], undefined, []],
-  ['one night', [changedCell(1001, '2027-05-10', 1, 100)], undefined, [[{ roomId: 1001, calendar: [cal('2027-05-10', '2027-05-10', 1, 100)] }]]],
+  [
+    'one night',
+    [changedCell(1001, '2027-05-10', 1, 100)],
+    undefined,
+    [[{ roomId: 1001, calendar: [cal('2027-05-10', '2027-05-10', 1, 100)] }]],
+  ],
   [
     'equal consecutive nights merged into one inclusive range',
-    [changedCell(1001, '2027-05-10', 1, 100), changedCell(1001, '2027-05-11', 1, 100), changedCell(1001, '2027-05-12', 1, 100)],
+    [
+      changedCell(1001, '2027-05-10', 1, 100),
+      changedCell(1001, '2027-05-11', 1, 100),
+      changedCell(1001, '2027-05-12', 1, 100),
+    ],
     undefined,
     [[{ roomId: 1001, calendar: [cal('2027-05-10', '2027-05-12', 1, 100)] }]],
   ],
   [
     'a gap breaks the run',
-    [changedCell(1001, '2027-05-10', 1, 100), changedCell(1001, '2027-05-11', 1, 100), changedCell(1001, '2027-05-13', 1, 100)],
+    [
+      changedCell(1001, '2027-05-10', 1, 100),
+      changedCell(1001, '2027-05-11', 1, 100),
+      changedCell(1001, '2027-05-13', 1, 100),
+    ],
     undefined,
     [[{ roomId: 1001, calendar: [cal('2027-05-10', '2027-05-11', 1, 100), cal('2027-05-13', '2027-05-13', 1, 100)] }]],
   ],
   [
     'a change of units breaks the run',
-    [changedCell(1001, '2027-05-10', 1, 100), changedCell(1001, '2027-05-11', 1, 100), changedCell(1001, '2027-05-12', 0, 100)],
+    [
+      changedCell(1001, '2027-05-10', 1, 100),
+      changedCell(1001, '2027-05-11', 1, 100),
+      changedCell(1001, '2027-05-12', 0, 100),
+    ],
     undefined,
     [[{ roomId: 1001, calendar: [cal('2027-05-10', '2027-05-11', 1, 100), cal('2027-05-12', '2027-05-12', 0, 100)] }]],
   ],
   [
     'a change of price breaks the run',
-    [changedCell(1001, '2027-05-10', 1, 100), changedCell(1001, '2027-05-11', 1, 110), changedCell(1001, '2027-05-12', 1, 110)],
+    [
+      changedCell(1001, '2027-05-10', 1, 100),
+      changedCell(1001, '2027-05-11', 1, 110),
+      changedCell(1001, '2027-05-12', 1, 110),
+    ],
     undefined,
     [[{ roomId: 1001, calendar: [cal('2027-05-10', '2027-05-10', 1, 100), cal('2027-05-11', '2027-05-12', 1, 110)] }]],
   ],
   [
     'a value that comes back starts a new run',
-    [changedCell(1001, '2027-05-10', 2, 100), changedCell(1001, '2027-05-11', 1, 100), changedCell(1001, '2027-05-12', 2, 100)],
+    [
+      changedCell(1001, '2027-05-10', 2, 100),
+      changedCell(1001, '2027-05-11', 1, 100),
+      changedCell(1001, '2027-05-12', 2, 100),
+    ],
     undefined,
-    [[{ roomId: 1001, calendar: [cal('2027-05-10', '2027-05-10', 2, 100), cal('2027-05-11', '2027-05-11', 1, 100), cal('2027-05-12', '2027-05-12', 2, 100)] }]],
+    [
+      [
+        {
+          roomId: 1001,
+          calendar: [
+            cal('2027-05-10', '2027-05-10', 2, 100),
+            cal('2027-05-11', '2027-05-11', 1, 100),
+            cal('2027-05-12', '2027-05-12', 2, 100),
+          ],
+        },
+      ],
+    ],
   ],
   [
     'null prices carry no price1 and still merge',
-    [changedCell(1009, '2027-05-10', 0, null), changedCell(1009, '2027-05-11', 0, null), changedCell(1009, '2027-05-12', 0, null)],
+    [
+      changedCell(1009, '2027-05-10', 0, null),
+      changedCell(1009, '2027-05-11', 0, null),
+      changedCell(1009, '2027-05-12', 0, null),
+    ],
     undefined,
     [[{ roomId: 1009, calendar: [cal('2027-05-10', '2027-05-12', 0)] }]],
   ],
@@ -558,7 +885,11 @@ const bodyCases: Array<[string, ChangedCell[], CalendarBodyLimits | undefined, C
   ],
   [
     'cells out of order are sorted before merging',
-    [changedCell(1001, '2027-05-12', 1, 100), changedCell(1001, '2027-05-10', 1, 100), changedCell(1001, '2027-05-11', 1, 100)],
+    [
+      changedCell(1001, '2027-05-12', 1, 100),
+      changedCell(1001, '2027-05-10', 1, 100),
+      changedCell(1001, '2027-05-11', 1, 100),
+    ],
     undefined,
     [[{ roomId: 1001, calendar: [cal('2027-05-10', '2027-05-12', 1, 100)] }]],
   ],
@@ -570,7 +901,12 @@ const bodyCases: Array<[string, ChangedCell[], CalendarBodyLimits | undefined, C
   ],
   [
     'every room in one body, by room id',
-    [changedCell(1002, '2027-05-10', 2, 200), changedCell(1001, '2027-05-10', 1, 100), changedCell(1002, '2027-05-11', 2, 200), changedCell(1003, '2027-05-12', 0, null)],
+    [
+      changedCell(1002, '2027-05-10', 2, 200),
+      changedCell(1001, '2027-05-10', 1, 100),
+      changedCell(1002, '2027-05-11', 2, 200),
+      changedCell(1003, '2027-05-12', 0, null),
+    ],
     undefined,
     [
       [
@@ -582,7 +918,11 @@ const bodyCases: Array<[string, ChangedCell[], CalendarBodyLimits | undefined, C
   ],
   [
     'rooms exactly at maxRoomsPerRequest: one body',
-    [changedCell(1001, '2027-05-10', 1, 100), changedCell(1002, '2027-05-10', 1, 100), changedCell(1003, '2027-05-10', 1, 100)],
+    [
+      changedCell(1001, '2027-05-10', 1, 100),
+      changedCell(1002, '2027-05-10', 1, 100),
+      changedCell(1003, '2027-05-10', 1, 100),
+    ],
     { maxRangesPerRequest: 100, maxRoomsPerRequest: 3 },
     [
       [
@@ -594,7 +934,11 @@ const bodyCases: Array<[string, ChangedCell[], CalendarBodyLimits | undefined, C
   ],
   [
     'one room over maxRoomsPerRequest: split',
-    [changedCell(1001, '2027-05-10', 1, 100), changedCell(1002, '2027-05-10', 1, 100), changedCell(1003, '2027-05-10', 1, 100)],
+    [
+      changedCell(1001, '2027-05-10', 1, 100),
+      changedCell(1002, '2027-05-10', 1, 100),
+      changedCell(1003, '2027-05-10', 1, 100),
+    ],
     { maxRangesPerRequest: 100, maxRoomsPerRequest: 2 },
     [
       [
@@ -606,7 +950,11 @@ const bodyCases: Array<[string, ChangedCell[], CalendarBodyLimits | undefined, C
   ],
   [
     'ranges exactly at maxRangesPerRequest: one body',
-    [changedCell(1001, '2027-05-10', 1, 100), changedCell(1001, '2027-05-11', 0, 100), changedCell(1002, '2027-05-10', 1, 100)],
+    [
+      changedCell(1001, '2027-05-10', 1, 100),
+      changedCell(1001, '2027-05-11', 0, 100),
+      changedCell(1002, '2027-05-10', 1, 100),
+    ],
     { maxRangesPerRequest: 3, maxRoomsPerRequest: 100 },
     [
       [
@@ -616,7 +964,7 @@ const bodyCases: Array<[string, ChangedCell[], CalendarBodyLimits | undefined, C
     ],
   ],
   [
-    'ranges over maxRangesPerRequest: a room\'s ranges continue in the next body',
+    "ranges over maxRangesPerRequest: a room's ranges continue in the next body",
     [
       changedCell(1001, '2027-05-10', 1, 100),
       changedCell(1001, '2027-05-11', 0, 100),
@@ -681,17 +1029,26 @@ describe('toCalendarBodies', () => {
     expect(toCalendarBodies(changed).map((body) => body.length)).toEqual(roomsPerBody);
   });
 
-  it.each(bodyCases.filter(([, changed]) => changed.length > 0))('every body validates against the official schema: %s', (_name, changed, limits) => {
-    const bodies = toCalendarBodies(changed, limits);
-    expect(bodies.length).toBeGreaterThan(0);
-    for (const body of bodies) expect(validateRequestBody('POST', '/inventory/rooms/calendar', body)).toEqual({ ok: true });
-  });
+  it.each(bodyCases.filter(([, changed]) => changed.length > 0))(
+    'every body validates against the official schema: %s',
+    (_name, changed, limits) => {
+      const bodies = toCalendarBodies(changed, limits);
+      expect(bodies.length).toBeGreaterThan(0);
+      for (const body of bodies)
+        expect(validateRequestBody('POST', '/inventory/rooms/calendar', body)).toEqual({ ok: true });
+    },
+  );
 });
 
 describe('computeDesiredCalendar → diffCalendar → toCalendarBodies', () => {
   it('turns a small property into the bodies written out by hand', () => {
     const given = input({
-      rooms: [room('r1', 1001, { base_price: 120 }), room('r2', 1001), room('r3', 1002, { base_price: 200, housekeeping_status: 'out_of_order' }), room('r4', null)],
+      rooms: [
+        room('r1', 1001, { base_price: 120 }),
+        room('r2', 1001),
+        room('r3', 1002, { base_price: 200, housekeeping_status: 'out_of_order' }),
+        room('r4', null),
+      ],
       stays: [stay('r1', '2027-05-11', '2027-05-13'), stay('r2', '2027-05-12', '2027-05-13', 'cancelled')],
       rates: [rate('r2', '2027-05-13', 90)],
       formerBeds24RoomIds: [1009],
@@ -711,13 +1068,26 @@ describe('computeDesiredCalendar → diffCalendar → toCalendarBodies', () => {
 
   it.each<[string, AvailabilityInput, CalendarBodyLimits | undefined]>([
     ['one free room', input(), undefined],
-    ['inactive and former rooms (null prices)', input({ rooms: [room('r1', 1001, { status: 'inactive' }), room('r2', 1002)], formerBeds24RoomIds: [1009] }), undefined],
+    [
+      'inactive and former rooms (null prices)',
+      input({ rooms: [room('r1', 1001, { status: 'inactive' }), room('r2', 1002)], formerBeds24RoomIds: [1009] }),
+      undefined,
+    ],
     [
       'busy property with overrides, blocks and out_of_order',
       input({
         to: '2027-06-30',
-        rooms: [room('r1', 1001, { housekeeping_status: 'out_of_order' }), room('r2', 1001, { base_price: 89.99 }), room('r3', 1002), room('r4', 1003, { status: 'inactive' })],
-        stays: [stay('r1', '2027-05-12', '2027-05-20'), stay('r2', '2027-05-15', '2027-05-16', 'pending'), stay('r3', '2027-05-10', '2027-06-01', 'checked_in')],
+        rooms: [
+          room('r1', 1001, { housekeeping_status: 'out_of_order' }),
+          room('r2', 1001, { base_price: 89.99 }),
+          room('r3', 1002),
+          room('r4', 1003, { status: 'inactive' }),
+        ],
+        stays: [
+          stay('r1', '2027-05-12', '2027-05-20'),
+          stay('r2', '2027-05-15', '2027-05-16', 'pending'),
+          stay('r3', '2027-05-10', '2027-06-01', 'checked_in'),
+        ],
         blocks: [block('r2', '2027-05-25', '2027-05-27')],
         rates: [rate('r1', '2027-05-14', 60.5), rate('r3', '2027-05-30', 0)],
       }),
@@ -728,13 +1098,18 @@ describe('computeDesiredCalendar → diffCalendar → toCalendarBodies', () => {
       input({
         to: '2027-06-30',
         rooms: [room('r1', 1001), room('r2', 1002), room('r3', 1003)],
-        stays: [stay('r1', '2027-05-11', '2027-05-12'), stay('r1', '2027-05-13', '2027-05-14'), stay('r2', '2027-05-15', '2027-05-18')],
+        stays: [
+          stay('r1', '2027-05-11', '2027-05-12'),
+          stay('r1', '2027-05-13', '2027-05-14'),
+          stay('r2', '2027-05-15', '2027-05-18'),
+        ],
       }),
       { maxRangesPerRequest: 2, maxRoomsPerRequest: 1 },
     ],
   ])('every body validates against the official schema: %s', (_name, given, limits) => {
     const bodies = toCalendarBodies(diffCalendar(computeDesiredCalendar(given), new Map()), limits);
     expect(bodies.length).toBeGreaterThan(0);
-    for (const body of bodies) expect(validateRequestBody('POST', '/inventory/rooms/calendar', body)).toEqual({ ok: true });
+    for (const body of bodies)
+      expect(validateRequestBody('POST', '/inventory/rooms/calendar', body)).toEqual({ ok: true });
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Beds24Booking } from '../../src/integrations/beds24/client/beds24_schemas.ts';
-import { fromBeds24Guest, toBeds24Guest, type Beds24GuestFields, type PmsGuestFields } from '../../src/integrations/beds24/mappers/guest_mapper.ts';
+import {
+  fromBeds24Guest,
+  toBeds24Guest,
+  type Beds24GuestFields,
+  type PmsGuestFields,
+} from '../../src/integrations/beds24/mappers/guest_mapper.ts';
 import type { GuestRow } from '../../src/pms/guests/guest_schemas.ts';
 import { bareGuest, fullGuest } from './guest_fixtures.ts';
 
@@ -189,7 +194,14 @@ describe('toBeds24Guest', () => {
     ],
     [
       'non-ASCII values within the limits: untouched',
-      guest({ first_name: 'Zoë', last_name: 'Ørsted-Müller', city: 'Köln', address: 'Straße 1', country: 'DE', language: 'de' }),
+      guest({
+        first_name: 'Zoë',
+        last_name: 'Ørsted-Müller',
+        city: 'Köln',
+        address: 'Straße 1',
+        country: 'DE',
+        language: 'de',
+      }),
       {
         firstName: 'Zoë',
         lastName: 'Ørsted-Müller',
@@ -208,15 +220,27 @@ describe('toBeds24Guest', () => {
   });
 
   it.each<[string, GuestRow, string[]]>([
-    ['a guest with every field', fullGuest, ['firstName', 'lastName', 'email', 'phone', 'address', 'city', 'postcode', 'country2', 'lang']],
-    ['a guest with only names', bareGuest, ['firstName', 'lastName', 'phone', 'address', 'city', 'postcode', 'country2']],
+    [
+      'a guest with every field',
+      fullGuest,
+      ['firstName', 'lastName', 'email', 'phone', 'address', 'city', 'postcode', 'country2', 'lang'],
+    ],
+    [
+      'a guest with only names',
+      bareGuest,
+      ['firstName', 'lastName', 'phone', 'address', 'city', 'postcode', 'country2'],
+    ],
   ])('sends exactly the guest keys it owns: %s', (_name, input, keys) => {
     expect(Object.keys(toBeds24Guest(input)).sort()).toEqual([...keys].sort());
   });
 
   // Cutting UTF-16 units would leave half an emoji (a lone surrogate) that strict JSON decoders reject.
   it.each<[string, GuestRow, keyof Beds24GuestFields]>([
-    ['first name of one letter and 99 emoji (199 UTF-16 units)', guest({ first_name: `x${'😀'.repeat(99)}` }), 'firstName'],
+    [
+      'first name of one letter and 99 emoji (199 UTF-16 units)',
+      guest({ first_name: `x${'😀'.repeat(99)}` }),
+      'firstName',
+    ],
     ['address whose 250th code unit starts an emoji', guest({ address: `${'a'.repeat(249)}😀` }), 'address'],
   ])('a cut value stays a well-formed string: %s', (_name, input, field) => {
     const value = toBeds24Guest(input)[field];
@@ -268,7 +292,11 @@ describe('fromBeds24Guest', () => {
       },
     ],
     ['no guest fields at all: placeholder names, everything else null', booking({}), unknownGuest],
-    ['names missing, other fields present', booking({ email: 'x@example.org' }), { ...unknownGuest, email: 'x@example.org' }],
+    [
+      'names missing, other fields present',
+      booking({ email: 'x@example.org' }),
+      { ...unknownGuest, email: 'x@example.org' },
+    ],
     ['only the first name missing', booking({ lastName: 'Curie' }), { ...unknownGuest, last_name: 'Curie' }],
     ['only the last name missing', booking({ firstName: 'Marie' }), { ...unknownGuest, first_name: 'Marie' }],
     ['blank and whitespace names count as missing', booking({ firstName: '', lastName: '   ' }), unknownGuest],
@@ -283,11 +311,27 @@ describe('fromBeds24Guest', () => {
       booking({ firstName: 'M', lastName: 'C', email: '', phone: ' ', address: '', city: '  ', postcode: '' }),
       { ...unknownGuest, first_name: 'M', last_name: 'C' },
     ],
-    ['no phone: the mobile number is used', booking({ mobile: '+33 6 12 34 56 78' }), { ...unknownGuest, phone: '+33 6 12 34 56 78' }],
-    ['blank phone: the mobile number is used', booking({ phone: '  ', mobile: '+33 6 12 34 56 78' }), { ...unknownGuest, phone: '+33 6 12 34 56 78' }],
-    ['phone and mobile: the phone wins', booking({ phone: '+33 1 00 00 00 00', mobile: '+33 6 12 34 56 78' }), { ...unknownGuest, phone: '+33 1 00 00 00 00' }],
+    [
+      'no phone: the mobile number is used',
+      booking({ mobile: '+33 6 12 34 56 78' }),
+      { ...unknownGuest, phone: '+33 6 12 34 56 78' },
+    ],
+    [
+      'blank phone: the mobile number is used',
+      booking({ phone: '  ', mobile: '+33 6 12 34 56 78' }),
+      { ...unknownGuest, phone: '+33 6 12 34 56 78' },
+    ],
+    [
+      'phone and mobile: the phone wins',
+      booking({ phone: '+33 1 00 00 00 00', mobile: '+33 6 12 34 56 78' }),
+      { ...unknownGuest, phone: '+33 1 00 00 00 00' },
+    ],
     ['neither phone nor mobile', booking({ phone: '', mobile: '' }), unknownGuest],
-    ['non-string phone ignored, mobile used', booking({ phone: 33123456789, mobile: '+33 6 12' }), { ...unknownGuest, phone: '+33 6 12' }],
+    [
+      'non-string phone ignored, mobile used',
+      booking({ phone: 33123456789, mobile: '+33 6 12' }),
+      { ...unknownGuest, phone: '+33 6 12' },
+    ],
     ['lowercase country is uppercased', booking({ country2: 'de' }), { ...unknownGuest, country: 'DE' }],
     ['mixed-case country is uppercased', booking({ country2: 'gB' }), { ...unknownGuest, country: 'GB' }],
     ['country with surrounding spaces is trimmed', booking({ country2: ' at ' }), { ...unknownGuest, country: 'AT' }],

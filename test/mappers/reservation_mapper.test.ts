@@ -88,7 +88,11 @@ describe('markerFor / reservationIdFromMarker', () => {
   });
 
   it.each<[string, Beds24Booking, string | undefined]>([
-    ['our marker in custom10', { id: 1, custom10: 'PMS:4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f' }, '4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f'],
+    [
+      'our marker in custom10',
+      { id: 1, custom10: 'PMS:4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f' },
+      '4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f',
+    ],
     ['no custom10', { id: 1 }, undefined],
     ['custom10 null', { id: 1, custom10: null }, undefined],
     ['custom10 without the prefix', { id: 1, custom10: '4d1c0f0e' }, undefined],
@@ -102,7 +106,6 @@ describe('markerFor / reservationIdFromMarker', () => {
 
 const RESERVATION_ID = '4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f';
 const MARKER = 'PMS:4d1c0f0e-8b7a-4f51-9d6f-3a1b2c3d4e5f';
-
 
 const guestAtLimits: GuestRow = {
   id: '0b7f3c52-6a43-4a43-9a0e-2f1d6f0c1a13',
@@ -132,7 +135,11 @@ const baseReservation: Reservation = {
   beds24_booking_id: null,
 };
 
-const snap = (reservation: Partial<Reservation> = {}, beds24RoomId: number | null = 200001, guest: GuestRow = fullGuest): ReservationSnapshot => ({
+const snap = (
+  reservation: Partial<Reservation> = {},
+  beds24RoomId: number | null = 200001,
+  guest: GuestRow = fullGuest,
+): ReservationSnapshot => ({
   reservation: { ...baseReservation, ...reservation },
   guest,
   beds24RoomId,
@@ -174,9 +181,21 @@ const cancelOf = (id: number, booking: BookingWrite = adaBooking): BookingPlan =
 describe('planBookingPush', () => {
   it.each<[string, ReservationSnapshot, BookingPlan]>([
     // Bookings that came from Beds24 are never sent back, whatever their state.
-    ['source beds24, confirmed, mapped, with booking id', snap({ source: 'beds24', beds24_booking_id: 71000001 }), { action: 'skip', reason: 'from_beds24' }],
-    ['source beds24, cancelled, with booking id', snap({ source: 'beds24', status: 'cancelled', beds24_booking_id: 71000001 }), { action: 'skip', reason: 'from_beds24' }],
-    ['source beds24, unmapped room', snap({ source: 'beds24', beds24_booking_id: 71000001 }, null), { action: 'skip', reason: 'from_beds24' }],
+    [
+      'source beds24, confirmed, mapped, with booking id',
+      snap({ source: 'beds24', beds24_booking_id: 71000001 }),
+      { action: 'skip', reason: 'from_beds24' },
+    ],
+    [
+      'source beds24, cancelled, with booking id',
+      snap({ source: 'beds24', status: 'cancelled', beds24_booking_id: 71000001 }),
+      { action: 'skip', reason: 'from_beds24' },
+    ],
+    [
+      'source beds24, unmapped room',
+      snap({ source: 'beds24', beds24_booking_id: 71000001 }, null),
+      { action: 'skip', reason: 'from_beds24' },
+    ],
     ['source beds24, no booking id', snap({ source: 'beds24' }), { action: 'skip', reason: 'from_beds24' }],
 
     // Cancelled or no-show: cancel what exists in Beds24, leave alone what never got there.
@@ -265,20 +284,64 @@ describe('planBookingPush', () => {
 
     // Create: no booking id yet.
     ['create: confirmed, every field', snap(), { action: 'create', booking: adaBooking }],
-    ['create: pending is a request', snap({ status: 'pending' }), { action: 'create', booking: { ...adaBooking, status: 'request' } }],
+    [
+      'create: pending is a request',
+      snap({ status: 'pending' }),
+      { action: 'create', booking: { ...adaBooking, status: 'request' } },
+    ],
     ['create: checked_in is confirmed', snap({ status: 'checked_in' }), { action: 'create', booking: adaBooking }],
     ['create: checked_out is confirmed', snap({ status: 'checked_out' }), { action: 'create', booking: adaBooking }],
-    ['create: moved from an unmapped room to a mapped one', snap({}, 200777), { action: 'create', booking: { ...adaBooking, roomId: 200777 } }],
+    [
+      'create: moved from an unmapped room to a mapped one',
+      snap({}, 200777),
+      { action: 'create', booking: { ...adaBooking, roomId: 200777 } },
+    ],
     ['create: total_price null sends price 0', snap({ total_price: null }), { action: 'create', booking: adaBooking0 }],
-    ['create: total_price 0 is a price', snap({ total_price: 0 }), { action: 'create', booking: { ...adaBooking, price: 0 } }],
-    ['create: cents kept', snap({ total_price: 123.45 }), { action: 'create', booking: { ...adaBooking, price: 123.45 } }],
-    ['create: notes null sent empty', snap({ notes: null }), { action: 'create', booking: { ...adaBooking, notes: '' } }],
-    ['create: notes of exactly 2000 kept', snap({ notes: 'n'.repeat(2000) }), { action: 'create', booking: { ...adaBooking, notes: 'n'.repeat(2000) } }],
-    ['create: notes of 2001 cut at 2000', snap({ notes: `${'n'.repeat(2000)}X` }), { action: 'create', booking: { ...adaBooking, notes: 'n'.repeat(2000) } }],
-    ['create: notes of 5000 cut at 2000', snap({ notes: `${'n'.repeat(2000)}${'X'.repeat(3000)}` }), { action: 'create', booking: { ...adaBooking, notes: 'n'.repeat(2000) } }],
-    ['create: phone source referer', snap({ source: 'phone' }), { action: 'create', booking: { ...adaBooking, refererEditable: 'PMS phone' } }],
-    ['create: walk-in source referer', snap({ source: 'walk_in' }), { action: 'create', booking: { ...adaBooking, refererEditable: 'PMS walk-in' } }],
-    ['create: no children', snap({ children: 0, adults: 1 }), { action: 'create', booking: { ...adaBooking, numAdult: 1, numChild: 0 } }],
+    [
+      'create: total_price 0 is a price',
+      snap({ total_price: 0 }),
+      { action: 'create', booking: { ...adaBooking, price: 0 } },
+    ],
+    [
+      'create: cents kept',
+      snap({ total_price: 123.45 }),
+      { action: 'create', booking: { ...adaBooking, price: 123.45 } },
+    ],
+    [
+      'create: notes null sent empty',
+      snap({ notes: null }),
+      { action: 'create', booking: { ...adaBooking, notes: '' } },
+    ],
+    [
+      'create: notes of exactly 2000 kept',
+      snap({ notes: 'n'.repeat(2000) }),
+      { action: 'create', booking: { ...adaBooking, notes: 'n'.repeat(2000) } },
+    ],
+    [
+      'create: notes of 2001 cut at 2000',
+      snap({ notes: `${'n'.repeat(2000)}X` }),
+      { action: 'create', booking: { ...adaBooking, notes: 'n'.repeat(2000) } },
+    ],
+    [
+      'create: notes of 5000 cut at 2000',
+      snap({ notes: `${'n'.repeat(2000)}${'X'.repeat(3000)}` }),
+      { action: 'create', booking: { ...adaBooking, notes: 'n'.repeat(2000) } },
+    ],
+    [
+      'create: phone source referer',
+      snap({ source: 'phone' }),
+      { action: 'create', booking: { ...adaBooking, refererEditable: 'PMS phone' } },
+    ],
+    [
+      'create: walk-in source referer',
+      snap({ source: 'walk_in' }),
+      { action: 'create', booking: { ...adaBooking, refererEditable: 'PMS walk-in' } },
+    ],
+    [
+      'create: no children',
+      snap({ children: 0, adults: 1 }),
+      { action: 'create', booking: { ...adaBooking, numAdult: 1, numChild: 0 } },
+    ],
     [
       'create: guest with only names',
       snap({}, 200001, bareGuest),
@@ -307,9 +370,21 @@ describe('planBookingPush', () => {
     ],
 
     // Update: the booking id is known; every owned field is sent again.
-    ['update: confirmed with booking id', snap({ beds24_booking_id: 71000001 }), { action: 'update', booking: { ...adaBooking, id: 71000001 } }],
-    ['update: pending becomes a request', snap({ status: 'pending', beds24_booking_id: 71000001 }), { action: 'update', booking: { ...adaBooking, status: 'request', id: 71000001 } }],
-    ['update: checked_out stays confirmed', snap({ status: 'checked_out', beds24_booking_id: 71000001 }), { action: 'update', booking: { ...adaBooking, id: 71000001 } }],
+    [
+      'update: confirmed with booking id',
+      snap({ beds24_booking_id: 71000001 }),
+      { action: 'update', booking: { ...adaBooking, id: 71000001 } },
+    ],
+    [
+      'update: pending becomes a request',
+      snap({ status: 'pending', beds24_booking_id: 71000001 }),
+      { action: 'update', booking: { ...adaBooking, status: 'request', id: 71000001 } },
+    ],
+    [
+      'update: checked_out stays confirmed',
+      snap({ status: 'checked_out', beds24_booking_id: 71000001 }),
+      { action: 'update', booking: { ...adaBooking, id: 71000001 } },
+    ],
     [
       'update: a room change moves the booking (new roomId, same id)',
       snap({ beds24_booking_id: 71000001 }, 200002),
@@ -352,18 +427,34 @@ describe('planBookingPush', () => {
   it.each<[string, ReservationSnapshot, number, number]>([
     ['same room', snap({ beds24_booking_id: 71000001 }), 71000001, 200001],
     ['room changed within Beds24', snap({ beds24_booking_id: 71000004 }, 200555), 71000004, 200555],
-    ['room changed while checked in', snap({ beds24_booking_id: 71000005, status: 'checked_in' }, 200556), 71000005, 200556],
-  ])('an update keeps the booking id and sends the current roomId, never a cancel: %s', (_name, snapshot, id, roomId) => {
-    const plan = planBookingPush(snapshot);
-    expect(plan).toMatchObject({ action: 'update', booking: { id, roomId, status: 'confirmed' } });
-  });
+    [
+      'room changed while checked in',
+      snap({ beds24_booking_id: 71000005, status: 'checked_in' }, 200556),
+      71000005,
+      200556,
+    ],
+  ])(
+    'an update keeps the booking id and sends the current roomId, never a cancel: %s',
+    (_name, snapshot, id, roomId) => {
+      const plan = planBookingPush(snapshot);
+      expect(plan).toMatchObject({ action: 'update', booking: { id, roomId, status: 'confirmed' } });
+    },
+  );
 });
 
 describe('toBeds24Booking', () => {
   it.each<[string, ReservationSnapshot, BookingWrite]>([
     ['a confirmed stay', { ...snap(), beds24RoomId: 200001 }, adaBooking],
-    ['ignores beds24_booking_id: the id is planBookingPush\'s business', { ...snap({ beds24_booking_id: 71000001 }), beds24RoomId: 200001 }, adaBooking],
-    ['a cancelled stay still maps its status', { ...snap({ status: 'cancelled' }), beds24RoomId: 200001 }, { ...adaBooking, status: 'cancelled' }],
+    [
+      "ignores beds24_booking_id: the id is planBookingPush's business",
+      { ...snap({ beds24_booking_id: 71000001 }), beds24RoomId: 200001 },
+      adaBooking,
+    ],
+    [
+      'a cancelled stay still maps its status',
+      { ...snap({ status: 'cancelled' }), beds24RoomId: 200001 },
+      { ...adaBooking, status: 'cancelled' },
+    ],
     ['no Beds24 room: no roomId, it stays in its room', { ...snap(), beds24RoomId: null }, adaBookingWithoutRoom],
   ])('%s', (_name, snapshot, expected) => {
     expect(toBeds24Booking(snapshot)).toStrictEqual(expected);
@@ -374,11 +465,19 @@ describe('toBeds24Booking', () => {
 const schemaCases: Array<[string, ReservationSnapshot, BookingPlan['action']]> = [
   ['create: every field', snap(), 'create'],
   ['create: guest with only names (empty strings, country2 null)', snap({}, 200001, bareGuest), 'create'],
-  ['create: pending request, no price, no notes', snap({ status: 'pending', total_price: null, notes: null }), 'create'],
+  [
+    'create: pending request, no price, no notes',
+    snap({ status: 'pending', total_price: null, notes: null }),
+    'create',
+  ],
   ['create: price 0', snap({ total_price: 0 }), 'create'],
   ['create: the highest price Beds24 takes', snap({ total_price: 99_999_999.99 }), 'create'],
   ['create: 99 adults and 99 children', snap({ adults: 99, children: 99 }), 'create'],
-  ['create: every field at its maximum length', snap({ notes: 'N'.repeat(2000), total_price: 99_999_999.99 }, 200001, guestAtLimits), 'create'],
+  [
+    'create: every field at its maximum length',
+    snap({ notes: 'N'.repeat(2000), total_price: 99_999_999.99 }, 200001, guestAtLimits),
+    'create',
+  ],
   [
     'create: over-long guest fields and notes (cut)',
     snap({ notes: 'N'.repeat(2500) }, 200001, {
@@ -392,12 +491,35 @@ const schemaCases: Array<[string, ReservationSnapshot, BookingPlan['action']]> =
     }),
     'create',
   ],
-  ['create: non-ASCII guest', snap({ notes: 'Ankunft spät — Schlüssel beim Nachbarn' }, 200001, { ...fullGuest, first_name: 'Zoë', last_name: 'Ørsted', city: 'Köln', country: 'DE', language: 'de' }), 'create'],
+  [
+    'create: non-ASCII guest',
+    snap({ notes: 'Ankunft spät — Schlüssel beim Nachbarn' }, 200001, {
+      ...fullGuest,
+      first_name: 'Zoë',
+      last_name: 'Ørsted',
+      city: 'Köln',
+      country: 'DE',
+      language: 'de',
+    }),
+    'create',
+  ],
   ['create: walk-in, checked_out', snap({ source: 'walk_in', status: 'checked_out' }), 'create'],
   ['update: every field', snap({ beds24_booking_id: 71000001 }), 'update'],
   ['update: room change', snap({ beds24_booking_id: 71000001 }, 200002), 'update'],
-  ['update: every field at its maximum length', snap({ beds24_booking_id: 2_147_483_647, notes: 'N'.repeat(2000), total_price: 99_999_999.99 }, 200001, guestAtLimits), 'update'],
-  ['update: guest with only names, no price', snap({ beds24_booking_id: 71000001, total_price: null }, 200001, bareGuest), 'update'],
+  [
+    'update: every field at its maximum length',
+    snap(
+      { beds24_booking_id: 2_147_483_647, notes: 'N'.repeat(2000), total_price: 99_999_999.99 },
+      200001,
+      guestAtLimits,
+    ),
+    'update',
+  ],
+  [
+    'update: guest with only names, no price',
+    snap({ beds24_booking_id: 71000001, total_price: null }, 200001, bareGuest),
+    'update',
+  ],
   ['cancel: cancelled', snap({ status: 'cancelled', beds24_booking_id: 71000001 }), 'cancel'],
   ['cancel: no_show', snap({ status: 'no_show', beds24_booking_id: 71000001 }), 'cancel'],
   ['cancel: moved to an unmapped room', snap({ beds24_booking_id: 71000001 }, null), 'cancel'],
@@ -431,7 +553,9 @@ describe('planBookingPush bodies against the official Beds24 schema', () => {
   });
 
   it('all of them together form one valid POST /bookings body', () => {
-    const body = schemaCases.map(([, snapshot]) => planBookingPush(snapshot)).flatMap((plan) => (plan.action === 'skip' ? [] : [plan.booking]));
+    const body = schemaCases
+      .map(([, snapshot]) => planBookingPush(snapshot))
+      .flatMap((plan) => (plan.action === 'skip' ? [] : [plan.booking]));
     expect(body).toHaveLength(schemaCases.length);
     expect(validateRequestBody('POST', '/bookings', body)).toEqual({ ok: true });
   });

@@ -144,12 +144,7 @@ describe('foldRestrictions: the strictest value of the room types, night by nigh
       [r('suite', '2027-05-10', { stop_sell: true }), r('double', '2027-05-11', { min_stay: 2 })],
       [NONE, x(2, null, 'none'), NONE, NONE],
     ],
-    [
-      'a row with nothing set restricts nothing',
-      ['double'],
-      [r('double', '2027-05-10', {})],
-      [NONE, NONE, NONE, NONE],
-    ],
+    ['a row with nothing set restricts nothing', ['double'], [r('double', '2027-05-10', {})], [NONE, NONE, NONE, NONE]],
     [
       'rows before the first night and after the last are ignored',
       ['double'],
@@ -530,7 +525,9 @@ describe('toCalendarBodies with restrictions', () => {
     const held = heldOf([[1001, NIGHTS.map((date): [string, Cell] => [date, restricted(2, blackout)])]]);
     const noCheckIn = x(null, null, 'noCheckIn');
     const want = desiredOf([[1001, [plain(2), restricted(2, noCheckIn), plain(1), restricted(2, blackout)]]]);
-    const ranges = toCalendarBodies(diffCalendar(want, held)).flat().flatMap((item) => item.calendar);
+    const ranges = toCalendarBodies(diffCalendar(want, held))
+      .flat()
+      .flatMap((item) => item.calendar);
     expect(ranges.map((each) => [each.from, each.override, each.numAvail])).toEqual([
       ['2027-05-10', 'none', 2],
       ['2027-05-11', 'noCheckIn', 2],

@@ -80,9 +80,15 @@ describe('limits and errors', () => {
     await createProperty(app);
 
     const unreachable = createDb({ url: 'postgres://postgres@127.0.0.1:1/none' });
-    const broken = await startTestApp({ db: unreachable, url: 'postgres://postgres@127.0.0.1:1/none' }, { queue: false });
+    const broken = await startTestApp(
+      { db: unreachable, url: 'postgres://postgres@127.0.0.1:1/none' },
+      { queue: false },
+    );
     try {
-      expect(await broken.request('GET', '/healthz', undefined, null)).toEqual({ status: 503, body: { status: 'unavailable' } });
+      expect(await broken.request('GET', '/healthz', undefined, null)).toEqual({
+        status: 503,
+        body: { status: 'unavailable' },
+      });
     } finally {
       await broken.close();
       await unreachable.destroy();

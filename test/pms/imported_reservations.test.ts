@@ -451,8 +451,13 @@ describe('sync hooks and pushes for imported reservations', () => {
   it('the booking push skips an unassigned imported reservation without calling Beds24', async () => {
     await connect(hotel.propertyId, true);
     const id = await imported(hotel, { roomId: null });
-    await database.db('beds24_pending_changes').insert({ property_id: hotel.propertyId, kind: 'reservations', entity_id: id });
-    const verdict = await app.sync.runJob({ kind: 'reservations', propertyId: hotel.propertyId }, { id: 'test-job', retryCount: 0 });
+    await database
+      .db('beds24_pending_changes')
+      .insert({ property_id: hotel.propertyId, kind: 'reservations', entity_id: id });
+    const verdict = await app.sync.runJob(
+      { kind: 'reservations', propertyId: hotel.propertyId },
+      { id: 'test-job', retryCount: 0 },
+    );
     expect(verdict).toBe('completed');
     expect(await outbox(hotel.propertyId)).toEqual([]);
     const state = await database.db('beds24_reservation_sync').where({ reservation_id: id }).first('state');

@@ -24,7 +24,8 @@ async function expectRejected(method: string, path: string, body: unknown, statu
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.body.error.code).toBe({ 400: 'validation_failed', 404: 'not_found', 409: 'conflict' }[status]);
   expect(typeof res.body.error.message).toBe('string');
-  if (detailPath !== undefined) expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(detailPath);
+  if (detailPath !== undefined)
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(detailPath);
   expect(await fingerprint(database.db)).toEqual(before);
   return res.body.error;
 }
@@ -76,7 +77,14 @@ describe('creating a reservation', () => {
     await expectRejected(
       'POST',
       '/api/reservations',
-      { room_id: room.id, guest_id: ok.guest_id, check_in: '2027-09-01', check_out: '2027-09-02', adults: 1, beds24_booking_id: 7002 },
+      {
+        room_id: room.id,
+        guest_id: ok.guest_id,
+        check_in: '2027-09-01',
+        check_out: '2027-09-02',
+        adults: 1,
+        beds24_booking_id: 7002,
+      },
       400,
       'beds24_booking_id',
     );
@@ -121,7 +129,13 @@ describe('creating a reservation', () => {
   it('rejects more guests than the room holds with 400', async () => {
     const room = await createRoom(app, propertyId, { max_occupancy: 3 });
     await createReservation(app, room.id, { adults: 2, children: 1, check_in: '2027-07-01', check_out: '2027-07-02' });
-    const error = await expectRejected('POST', '/api/reservations', { ...validBody(room.id), adults: 2, children: 2 }, 400, 'adults');
+    const error = await expectRejected(
+      'POST',
+      '/api/reservations',
+      { ...validBody(room.id), adults: 2, children: 2 },
+      400,
+      'adults',
+    );
     expect(error.message).toMatch(/max_occupancy/);
   });
 
@@ -151,7 +165,12 @@ describe('overlaps', () => {
       ['2027-08-11', '2027-08-12'],
       ['2027-08-01', '2027-08-30'],
     ]) {
-      const error = await expectRejected('POST', '/api/reservations', { ...validBodyFor(room.id), check_in, check_out }, 409);
+      const error = await expectRejected(
+        'POST',
+        '/api/reservations',
+        { ...validBodyFor(room.id), check_in, check_out },
+        409,
+      );
       expect(error.message).toContain(first.id);
     }
     await createReservation(app, room.id, { check_in: '2027-08-15', check_out: '2027-08-16' });
@@ -168,9 +187,17 @@ describe('overlaps', () => {
 
   it('rejects a stay over a maintenance block with 409', async () => {
     const room = await createRoom(app, propertyId);
-    const block = await app.request('POST', `/api/rooms/${room.id}/maintenance`, { start_date: '2027-10-05', end_date: '2027-10-07' });
+    const block = await app.request('POST', `/api/rooms/${room.id}/maintenance`, {
+      start_date: '2027-10-05',
+      end_date: '2027-10-07',
+    });
     expect(block.status).toBe(201);
-    const error = await expectRejected('POST', '/api/reservations', { ...validBodyFor(room.id), check_in: '2027-10-06', check_out: '2027-10-09' }, 409);
+    const error = await expectRejected(
+      'POST',
+      '/api/reservations',
+      { ...validBodyFor(room.id), check_in: '2027-10-06', check_out: '2027-10-09' },
+      409,
+    );
     expect(error.message).toMatch(/maintenance/);
     await createReservation(app, room.id, { check_in: '2027-10-07', check_out: '2027-10-09' });
   });
@@ -179,11 +206,19 @@ describe('overlaps', () => {
     for (let round = 0; round < 5; round += 1) {
       const room = await createRoom(app, propertyId);
       const body = { ...validBodyFor(room.id), check_in: '2027-11-01', check_out: '2027-11-04' };
-      const results = await Promise.all(Array.from({ length: 6 }, () => app.request('POST', '/api/reservations', body)));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => app.request('POST', '/api/reservations', body)),
+      );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
-      const { count } = await database.db('reservations').where({ room_id: room.id }).count({ count: '*' }).first() as { count: string };
+      const { count } = (await database
+        .db('reservations')
+        .where({ room_id: room.id })
+        .count({ count: '*' })
+        .first()) as { count: string };
       expect(Number(count)).toBe(1);
-      const guests = await database.db('guests').where({ first_name: 'Concurrent' }).count({ n: '*' }).first() as { n: string };
+      const guests = (await database.db('guests').where({ first_name: 'Concurrent' }).count({ n: '*' }).first()) as {
+        n: string;
+      };
       expect(Number(guests.n)).toBe(round + 1);
     }
   });
@@ -205,7 +240,13 @@ describe('overlaps', () => {
 });
 
 function validBodyFor(roomId: string) {
-  return { room_id: roomId, guest: { first_name: 'Concurrent', last_name: 'Guest' }, check_in: '2027-06-10', check_out: '2027-06-12', adults: 1 };
+  return {
+    room_id: roomId,
+    guest: { first_name: 'Concurrent', last_name: 'Guest' },
+    check_in: '2027-06-10',
+    check_out: '2027-06-12',
+    adults: 1,
+  };
 }
 
 describe('updating and cancelling', () => {
@@ -214,9 +255,20 @@ describe('updating and cancelling', () => {
     const roomB = await createRoom(app, propertyId, { max_occupancy: 4 });
     const res = await createReservation(app, roomA.id, { check_in: '2028-01-10', check_out: '2028-01-12' });
 
-    const moved = await app.request('PATCH', `/api/reservations/${res.id}`, { room_id: roomB.id, check_out: '2028-01-14', adults: 3, children: 1 });
+    const moved = await app.request('PATCH', `/api/reservations/${res.id}`, {
+      room_id: roomB.id,
+      check_out: '2028-01-14',
+      adults: 3,
+      children: 1,
+    });
     expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ room_id: roomB.id, check_in: '2028-01-10', check_out: '2028-01-14', adults: 3, children: 1 });
+    expect(moved.body).toMatchObject({
+      room_id: roomB.id,
+      check_in: '2028-01-10',
+      check_out: '2028-01-14',
+      adults: 3,
+      children: 1,
+    });
     expect(new Date(moved.body.updated_at).getTime()).toBeGreaterThanOrEqual(new Date(res.updated_at).getTime());
 
     await expectRejected('PATCH', `/api/reservations/${res.id}`, { room_id: roomA.id }, 400, 'adults');
@@ -224,7 +276,10 @@ describe('updating and cancelling', () => {
     await expectRejected('PATCH', `/api/reservations/${res.id}`, { source: 'phone' }, 400, 'source');
     await expectRejected('PATCH', `/api/reservations/${res.id}`, {}, 400);
 
-    const checkedIn = await app.request('PATCH', `/api/reservations/${res.id}`, { status: 'checked_in', notes: 'key 2' });
+    const checkedIn = await app.request('PATCH', `/api/reservations/${res.id}`, {
+      status: 'checked_in',
+      notes: 'key 2',
+    });
     expect(checkedIn.body).toMatchObject({ status: 'checked_in', notes: 'key 2' });
   });
 
@@ -283,7 +338,9 @@ describe('listing', () => {
     const room = await createRoom(app, property.id);
     const created = [];
     for (let i = 0; i < 5; i += 1) {
-      created.push(await createReservation(app, room.id, { check_in: `2028-06-0${i + 1}`, check_out: `2028-06-0${i + 2}` }));
+      created.push(
+        await createReservation(app, room.id, { check_in: `2028-06-0${i + 1}`, check_out: `2028-06-0${i + 2}` }),
+      );
     }
     await app.request('DELETE', `/api/reservations/${created[0].id}`);
 
@@ -293,14 +350,23 @@ describe('listing', () => {
 
     const page1 = await app.request('GET', `/api/reservations?room_id=${room.id}&limit=2`);
     expect(page1.body.data).toHaveLength(2);
-    const page2 = await app.request('GET', `/api/reservations?room_id=${room.id}&limit=2&cursor=${page1.body.next_cursor}`);
-    const page3 = await app.request('GET', `/api/reservations?room_id=${room.id}&limit=2&cursor=${page2.body.next_cursor}`);
+    const page2 = await app.request(
+      'GET',
+      `/api/reservations?room_id=${room.id}&limit=2&cursor=${page1.body.next_cursor}`,
+    );
+    const page3 = await app.request(
+      'GET',
+      `/api/reservations?room_id=${room.id}&limit=2&cursor=${page2.body.next_cursor}`,
+    );
     expect(page3.body.next_cursor).toBeNull();
     expect([...page1.body.data, ...page2.body.data, ...page3.body.data].map((r: { id: string }) => r.id)).toEqual(
       created.map((r) => r.id).reverse(),
     );
 
-    const window = await app.request('GET', `/api/reservations?property_id=${property.id}&from=2028-06-02&to=2028-06-04`);
+    const window = await app.request(
+      'GET',
+      `/api/reservations?property_id=${property.id}&from=2028-06-02&to=2028-06-04`,
+    );
     expect(window.body.data.map((r: { check_in: string }) => r.check_in).sort()).toEqual(['2028-06-02', '2028-06-03']);
     const cancelled = await app.request('GET', `/api/reservations?property_id=${property.id}&status=cancelled`);
     expect(cancelled.body.data.map((r: { id: string }) => r.id)).toEqual([created[0].id]);

@@ -16,7 +16,13 @@ let otherPropertyId: string;
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
-  world = await startSyncWorld([{ name: 'double', units: 2 }, { name: 'suite', units: 1 }], { workers: false });
+  world = await startSyncWorld(
+    [
+      { name: 'double', units: 2 },
+      { name: 'suite', units: 1 },
+    ],
+    { workers: false },
+  );
   app = world.app;
   propertyId = world.propertyId;
   await createRoom(app, propertyId, { room_type: 'dorm' });
@@ -146,7 +152,7 @@ describe('PUT /api/properties/:id/restrictions', () => {
     ]);
   });
 
-  it('accepts an inactive room\'s type, the bounds 1–365 and 1–364, equal min and max, 730 nights', async () => {
+  it("accepts an inactive room's type, the bounds 1–365 and 1–364, equal min and max, 730 nights", async () => {
     await putOk({ room_type: 'loft', from: '2027-01-01', to: '2027-01-01', min_stay: 365 });
     await putOk({ room_type: 'loft', from: '2027-01-02', to: '2027-01-02', min_stay: 1, max_stay: 1 });
     await putOk({ room_type: 'loft', from: '2027-01-03', to: '2027-01-03', max_stay: 364 });

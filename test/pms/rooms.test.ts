@@ -33,7 +33,11 @@ describe('properties', () => {
     const res = await app.request('POST', '/api/properties', { name: 'Seaside' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'Seaside', timezone: 'UTC', currency: 'EUR' });
-    const custom = await app.request('POST', '/api/properties', { name: 'Alpine', timezone: 'Europe/Vienna', currency: 'chf' });
+    const custom = await app.request('POST', '/api/properties', {
+      name: 'Alpine',
+      timezone: 'Europe/Vienna',
+      currency: 'chf',
+    });
     expect(custom.body).toMatchObject({ timezone: 'Europe/Vienna', currency: 'CHF' });
     const list = await app.request('GET', '/api/properties?limit=2');
     expect(list.body.data.map((p: { id: string }) => p.id)).toEqual([custom.body.id, res.body.id]);
@@ -68,14 +72,31 @@ describe('rooms', () => {
       beds24_room_id: 12345,
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ number: '101', status: 'active', housekeeping_status: 'clean', beds24_room_id: 12345, base_price: 99.9 });
+    expect(res.body).toMatchObject({
+      number: '101',
+      status: 'active',
+      housekeeping_status: 'clean',
+      beds24_room_id: 12345,
+      base_price: 99.9,
+    });
     const second = await createRoom(app, property.id);
     const list = await app.request('GET', `/api/rooms?property_id=${property.id}`);
     expect(list.body.data.map((r: { id: string }) => r.id)).toEqual([second.id, res.body.id]);
 
-    const patched = await app.request('PATCH', `/api/rooms/${res.body.id}`, { base_price: 110, status: 'inactive', beds24_room_id: null, name: 'Sea view' });
+    const patched = await app.request('PATCH', `/api/rooms/${res.body.id}`, {
+      base_price: 110,
+      status: 'inactive',
+      beds24_room_id: null,
+      name: 'Sea view',
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ base_price: 110, status: 'inactive', beds24_room_id: null, name: 'Sea view', number: '101' });
+    expect(patched.body).toMatchObject({
+      base_price: 110,
+      status: 'inactive',
+      beds24_room_id: null,
+      name: 'Sea view',
+      number: '101',
+    });
     expect((await app.request('GET', `/api/rooms/${res.body.id}`)).body).toEqual(patched.body);
   });
 
@@ -83,7 +104,12 @@ describe('rooms', () => {
     const a = await createProperty(app);
     const b = await createProperty(app);
     const room = await createRoom(app, a.id, { number: '7' });
-    await expectUnchanged('POST', '/api/rooms', { property_id: a.id, number: '7', room_type: 'single', base_price: 50, max_occupancy: 1 }, 409);
+    await expectUnchanged(
+      'POST',
+      '/api/rooms',
+      { property_id: a.id, number: '7', room_type: 'single', base_price: 50, max_occupancy: 1 },
+      409,
+    );
     await createRoom(app, b.id, { number: '7' });
     const other = await createRoom(app, a.id, { number: '8' });
     await expectUnchanged('PATCH', `/api/rooms/${other.id}`, { number: '7' }, 409);
@@ -111,7 +137,14 @@ describe('rooms', () => {
     [{ beds24_room_id: '12' }, 'beds24_room_id'],
     [{ housekeeping_status: 'dirty' }, 'housekeeping_status'],
   ])('rejects a room with %j (400)', async (patch, path) => {
-    const body = { property_id: propertyId, number: 'N1', room_type: 'double', base_price: 80, max_occupancy: 2, ...patch };
+    const body = {
+      property_id: propertyId,
+      number: 'N1',
+      room_type: 'double',
+      base_price: 80,
+      max_occupancy: 2,
+      ...patch,
+    };
     await expectUnchanged('POST', '/api/rooms', body, 400, path);
   });
 
@@ -127,11 +160,25 @@ describe('rooms', () => {
 
   it('sets the housekeeping status', async () => {
     const room = await createRoom(app, propertyId);
-    const res = await app.request('PATCH', `/api/rooms/${room.id}/housekeeping`, { housekeeping_status: 'out_of_order' });
+    const res = await app.request('PATCH', `/api/rooms/${room.id}/housekeeping`, {
+      housekeeping_status: 'out_of_order',
+    });
     expect(res.status).toBe(200);
     expect(res.body.housekeeping_status).toBe('out_of_order');
-    await expectUnchanged('PATCH', `/api/rooms/${room.id}/housekeeping`, { housekeeping_status: 'broken' }, 400, 'housekeeping_status');
-    await expectUnchanged('PATCH', `/api/rooms/${room.id}/housekeeping`, { housekeeping_status: 'dirty', status: 'inactive' }, 400, 'status');
+    await expectUnchanged(
+      'PATCH',
+      `/api/rooms/${room.id}/housekeeping`,
+      { housekeeping_status: 'broken' },
+      400,
+      'housekeeping_status',
+    );
+    await expectUnchanged(
+      'PATCH',
+      `/api/rooms/${room.id}/housekeeping`,
+      { housekeeping_status: 'dirty', status: 'inactive' },
+      400,
+      'status',
+    );
     await expectUnchanged('PATCH', `/api/rooms/${MISSING}/housekeeping`, { housekeeping_status: 'dirty' }, 404);
   });
 });
@@ -139,7 +186,11 @@ describe('rooms', () => {
 describe('rates', () => {
   it('overrides the base price night by night, both ends included', async () => {
     const room = await createRoom(app, propertyId, { base_price: 100 });
-    const put = await app.request('PUT', `/api/rooms/${room.id}/rates`, { from: '2027-01-02', to: '2027-01-03', price: 150.25 });
+    const put = await app.request('PUT', `/api/rooms/${room.id}/rates`, {
+      from: '2027-01-02',
+      to: '2027-01-03',
+      price: 150.25,
+    });
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ room_id: room.id, from: '2027-01-02', to: '2027-01-03', price: 150.25 });
     await app.request('PUT', `/api/rooms/${room.id}/rates`, { from: '2027-01-03', to: '2027-01-03', price: 0 });
@@ -165,7 +216,12 @@ describe('rates', () => {
   });
 
   it('answers 404 for an unknown room and 400 for a bad query', async () => {
-    await expectUnchanged('PUT', `/api/rooms/${MISSING}/rates`, { from: '2027-01-05', to: '2027-01-06', price: 10 }, 404);
+    await expectUnchanged(
+      'PUT',
+      `/api/rooms/${MISSING}/rates`,
+      { from: '2027-01-05', to: '2027-01-06', price: 10 },
+      404,
+    );
     const room = await createRoom(app, propertyId);
     await expectUnchanged('GET', `/api/rooms/${room.id}/rates?from=2027-01-05`, undefined, 400, 'to');
     await expectUnchanged('GET', `/api/rooms/${MISSING}/rates?from=2027-01-05&to=2027-01-06`, undefined, 404);
@@ -175,9 +231,19 @@ describe('rates', () => {
 describe('maintenance blocks', () => {
   it('creates, lists and deletes blocks', async () => {
     const room = await createRoom(app, propertyId);
-    const res = await app.request('POST', `/api/rooms/${room.id}/maintenance`, { start_date: '2027-02-01', end_date: '2027-02-03', reason: 'paint' });
+    const res = await app.request('POST', `/api/rooms/${room.id}/maintenance`, {
+      start_date: '2027-02-01',
+      end_date: '2027-02-03',
+      reason: 'paint',
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), room_id: room.id, start_date: '2027-02-01', end_date: '2027-02-03', reason: 'paint' });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      room_id: room.id,
+      start_date: '2027-02-01',
+      end_date: '2027-02-03',
+      reason: 'paint',
+    });
     const list = await app.request('GET', `/api/rooms/${room.id}/maintenance`);
     expect(list.body).toEqual({ data: [res.body], next_cursor: null });
     expect((await app.request('DELETE', `/api/maintenance/${res.body.id}`)).status).toBe(204);
@@ -188,10 +254,22 @@ describe('maintenance blocks', () => {
   it('rejects a block over an occupying stay with 409, but not over a cancelled one', async () => {
     const room = await createRoom(app, propertyId);
     const stay = await createReservation(app, room.id, { check_in: '2027-03-10', check_out: '2027-03-12' });
-    const res = await expectUnchanged('POST', `/api/rooms/${room.id}/maintenance`, { start_date: '2027-03-11', end_date: '2027-03-15' }, 409);
+    const res = await expectUnchanged(
+      'POST',
+      `/api/rooms/${room.id}/maintenance`,
+      { start_date: '2027-03-11', end_date: '2027-03-15' },
+      409,
+    );
     expect(res.body.error.message).toContain(stay.id);
     await app.request('DELETE', `/api/reservations/${stay.id}`);
-    expect((await app.request('POST', `/api/rooms/${room.id}/maintenance`, { start_date: '2027-03-11', end_date: '2027-03-15' })).status).toBe(201);
+    expect(
+      (
+        await app.request('POST', `/api/rooms/${room.id}/maintenance`, {
+          start_date: '2027-03-11',
+          end_date: '2027-03-15',
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it.each([
@@ -205,14 +283,26 @@ describe('maintenance blocks', () => {
   });
 
   it('answers 404 for an unknown room', async () => {
-    await expectUnchanged('POST', `/api/rooms/${MISSING}/maintenance`, { start_date: '2027-02-01', end_date: '2027-02-03' }, 404);
+    await expectUnchanged(
+      'POST',
+      `/api/rooms/${MISSING}/maintenance`,
+      { start_date: '2027-02-01', end_date: '2027-02-03' },
+      404,
+    );
     await expectUnchanged('GET', `/api/rooms/${MISSING}/maintenance`, undefined, 404);
   });
 });
 
 describe('guests', () => {
   it('creates, fetches and patches a guest', async () => {
-    const res = await app.request('POST', '/api/guests', { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.org', country: 'gb', language: 'EN', phone: '' });
+    const res = await app.request('POST', '/api/guests', {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      email: 'ada@example.org',
+      country: 'gb',
+      language: 'EN',
+      phone: '',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String),

@@ -17,10 +17,19 @@ let dataDir: string;
 let env: Record<string, string | undefined>;
 const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 
-async function call(server: ServerProcess, method: string, path: string, body?: unknown, token = API): Promise<{ status: number; body: Json }> {
+async function call(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = API,
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -55,7 +64,9 @@ describe('the server killed with jobs queued and running', () => {
   it('after a restart, every committed reservation reaches Beds24 exactly once', async () => {
     const first = await spawnServer(env);
     const property = (await call(first, 'POST', '/api/properties', { name: 'Crash Hotel' })).body;
-    const account = sandbox.createAccount({ properties: [{ name: 'Crash Hotel', rooms: [{ name: 'double', qty: 10 }] }] });
+    const account = sandbox.createAccount({
+      properties: [{ name: 'Crash Hotel', rooms: [{ name: 'double', qty: 10 }] }],
+    });
     const beds24Property = account.properties[0]!;
     const rooms: string[] = [];
     for (let i = 0; i < 10; i += 1) {
@@ -73,7 +84,11 @@ describe('the server killed with jobs queued and running', () => {
       first,
       'PUT',
       '/api/admin/beds24/config',
-      { property_id: property.id, beds24_property_id: beds24Property.id, invite_code: sandbox.createInviteCode(account.accountId) },
+      {
+        property_id: property.id,
+        beds24_property_id: beds24Property.id,
+        invite_code: sandbox.createInviteCode(account.accountId),
+      },
       ADMIN,
     );
     expect(connected.status).toBe(200);
@@ -98,7 +113,10 @@ describe('the server killed with jobs queued and running', () => {
     const second = await spawnServer(env);
     try {
       await waitForIdle({ database }, 90_000);
-      const committed: Array<{ id: string }> = await database.db('reservations').where({ property_id: property.id }).select('id');
+      const committed: Array<{ id: string }> = await database
+        .db('reservations')
+        .where({ property_id: property.id })
+        .select('id');
       expect(committed.length).toBeGreaterThanOrEqual(answered.length);
       for (const { id } of committed) expect(bookingsOf(sandbox, id), `reservation ${id}`).toHaveLength(1);
       expect(sandbox.bookings().length).toBe(committed.length);

@@ -8,7 +8,15 @@ import { eventually } from '../helpers/inbound.ts';
 import type { ApiResponse } from '../helpers/test_app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
-const base = { NODE_ENV: 'development', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: undefined, API_TOKEN: undefined, ADMIN_TOKEN: undefined, ENCRYPTION_KEY: undefined };
+const base = {
+  NODE_ENV: 'development',
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: undefined,
+  API_TOKEN: undefined,
+  ADMIN_TOKEN: undefined,
+  ENCRYPTION_KEY: undefined,
+};
 
 let dataDir: string;
 
@@ -52,7 +60,9 @@ describe('npm start with no database server and no environment', () => {
     const demo = properties.body.data[0];
     const config = await get(`${second.url}/api/admin/beds24/config/${demo.id}`, adminToken);
     const sandbox = (await readFile(join(dataDir, 'beds24-sandbox.url'), 'utf8')).trim().replace(/\/v2$/, '');
-    const hooks = await (await fetch(`${sandbox}/_sandbox/properties/${config.body.beds24_property_id}/webhooks`)).json();
+    const hooks = await (
+      await fetch(`${sandbox}/_sandbox/properties/${config.body.beds24_property_id}/webhooks`)
+    ).json();
     expect(hooks).toMatchObject({ url: `${second.url}/webhooks/beds24`, version: 'twoNoPersonalData' });
     const { accountIds } = (await (await fetch(`${sandbox}/_sandbox/accounts`)).json()) as { accountIds: number[] };
     const booked = await fetch(`${sandbox}/_sandbox/accounts/${accountIds[0]}/bookings`, {
@@ -134,7 +144,13 @@ describe('npm start with DATABASE_URL', () => {
   });
 
   it('uses the given database and the given tokens, and prints no token it did not generate', async () => {
-    const server = await spawnServer({ ...base, DATA_DIR: dataDir, DATABASE_URL: database.url, API_TOKEN: 'given-api-token', ADMIN_TOKEN: 'given-admin-token' });
+    const server = await spawnServer({
+      ...base,
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      API_TOKEN: 'given-api-token',
+      ADMIN_TOKEN: 'given-admin-token',
+    });
     expect(server.output()).not.toContain('given-api-token');
     expect((await get(`${server.url}/api/properties`, 'given-api-token')).status).toBe(200);
     expect((await get(`${server.url}/api/properties`, 'wrong')).status).toBe(401);

@@ -74,11 +74,22 @@ beforeAll(async () => {
   const guest = await createGuest(app, { email: 'ada@example.com' });
   const resA = await createReservation(app, roomA, { guest_id: guest.id, guest: undefined });
   const resB = await createReservation(app, roomA, { check_in: '2027-04-01', check_out: '2027-04-04' });
-  const block = await app.request('POST', `/api/rooms/${roomB}/maintenance`, { start_date: '2027-06-10', end_date: '2027-06-12', reason: 'paint' });
+  const block = await app.request('POST', `/api/rooms/${roomB}/maintenance`, {
+    start_date: '2027-06-10',
+    end_date: '2027-06-12',
+    reason: 'paint',
+  });
   expect(block.status).toBe(201);
   const [failure]: Json[] = await world.database
     .db('beds24_sync_failures')
-    .insert({ property_id: world.propertyId, kind: 'calendar', entity_id: '424242', state: 'resolved', error_code: 'beds24_validation', error_message: 'old' })
+    .insert({
+      property_id: world.propertyId,
+      kind: 'calendar',
+      entity_id: '424242',
+      state: 'resolved',
+      error_code: 'beds24_validation',
+      error_message: 'old',
+    })
     .returning('id');
   // A max_stay of 3 stored on one night, for the rule that a min_stay above it is refused.
   const stored = await app.request('PUT', `/api/properties/${world.propertyId}/restrictions`, {
@@ -89,7 +100,9 @@ beforeAll(async () => {
     min_stay: 2,
   });
   expect(stored.status).toBe(200);
-  const foreignAccount = world.sandbox.createAccount({ properties: [{ name: 'Elsewhere', rooms: [{ name: 'single', qty: 1 }] }] });
+  const foreignAccount = world.sandbox.createAccount({
+    properties: [{ name: 'Elsewhere', rooms: [{ name: 'single', qty: 1 }] }],
+  });
   const rooms = await world.database.db('rooms').whereIn('id', [roomA, roomB]).select('id', 'number');
   ctx = {
     world,
@@ -156,7 +169,10 @@ function declare(cases: readonly Case[], defaultGroup = 'rules'): void {
     groups.set(group, [...(groups.get(group) ?? []), c]);
   }
   for (const [group, members] of groups) {
-    it(`${group} (${members.length} cases: ${members.map((m) => m.name).join('; ').slice(0, 300)})`, async () => {
+    it(`${group} (${members.length} cases: ${members
+      .map((m) => m.name)
+      .join('; ')
+      .slice(0, 300)})`, async () => {
       const failures: string[] = [];
       for (const c of members) {
         try {
@@ -180,7 +196,8 @@ class RawJson {
 
 function jsonText(value: unknown): string {
   const raws: string[] = [];
-  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof RawJson ? `@@raw${raws.push(v.text) - 1}@@` : v)) ?? '';
+  const text =
+    JSON.stringify(value, (_key, v: unknown) => (v instanceof RawJson ? `@@raw${raws.push(v.text) - 1}@@` : v)) ?? '';
   return text.replace(/"@@raw(\d+)@@"/g, (_m, i: string) => raws[Number(i)] ?? 'null');
 }
 
@@ -193,7 +210,6 @@ function nested(depth: number): unknown {
   for (let i = 0; i < depth; i += 1) value = { a: value };
   return value;
 }
-
 
 // ---------------------------------------------------------------------------------------------------------
 // Field kinds and their malformed values
@@ -431,7 +447,11 @@ function badValues(field: FieldSpec): BadValue[] {
         { label: 'an unknown field inside', value: { first_name: 'A', last_name: 'B', bogus: 1 }, sub: '.bogus' },
         { label: 'an empty first_name', value: { first_name: '', last_name: 'B' }, sub: '.first_name' },
         { label: 'a bad email', value: { first_name: 'A', last_name: 'B', email: 'nope' }, sub: '.email' },
-        { label: 'a three-letter country', value: { first_name: 'A', last_name: 'B', country: 'DEU' }, sub: '.country' },
+        {
+          label: 'a three-letter country',
+          value: { first_name: 'A', last_name: 'B', country: 'DEU' },
+          sub: '.country',
+        },
         { label: 'a deeply nested last_name', value: { first_name: 'A', last_name: nested(300) }, sub: '.last_name' },
         { label: 'a NUL in first_name', value: { first_name: 'A\u0000', last_name: 'B' }, sub: '.first_name' },
       ];
@@ -493,7 +513,14 @@ const ROOM_FIELDS: FieldSpec[] = [
 ];
 
 function reservationPost(c: Ctx, extra: Record<string, unknown>, omit: readonly string[] = []): SweepRequest {
-  const body: Record<string, unknown> = { room_id: c.roomA, guest_id: c.guestId, check_in: '2027-08-01', check_out: '2027-08-03', adults: 1, ...extra };
+  const body: Record<string, unknown> = {
+    room_id: c.roomA,
+    guest_id: c.guestId,
+    check_in: '2027-08-01',
+    check_out: '2027-08-03',
+    adults: 1,
+    ...extra,
+  };
   for (const key of omit) delete body[key];
   return jsonRequest('POST', '/api/reservations', body, API_TOKEN);
 }
@@ -503,7 +530,12 @@ function reservationPatch(c: Ctx, body: Record<string, unknown>): SweepRequest {
 }
 
 function configPut(c: Ctx, extra: Record<string, unknown>): SweepRequest {
-  return jsonRequest('PUT', '/api/admin/beds24/config', { property_id: c.propertyId, beds24_property_id: c.beds24PropertyId, ...extra }, ADMIN_TOKEN);
+  return jsonRequest(
+    'PUT',
+    '/api/admin/beds24/config',
+    { property_id: c.propertyId, beds24_property_id: c.beds24PropertyId, ...extra },
+    ADMIN_TOKEN,
+  );
 }
 
 /** Something shaped like a real Beds24 invite code (the sandbox's are opaque random strings). */
@@ -513,7 +545,9 @@ function fakeInvite(seed: number): string {
 
 async function redeemedInviteCode(c: Ctx): Promise<string> {
   const code = c.world.sandbox.createInviteCode(c.world.accountId);
-  const res = await fetch(`${c.world.sandbox.url}/authentication/setup`, { headers: { code, deviceName: 'someone-else' } });
+  const res = await fetch(`${c.world.sandbox.url}/authentication/setup`, {
+    headers: { code, deviceName: 'someone-else' },
+  });
   expect(res.status).toBe(200);
   return code;
 }
@@ -619,25 +653,58 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     path: () => '/api/rooms',
     token: API_TOKEN,
     // A Beds24 room of the connected account (another id is refused, as the account has no such room).
-    base: (c) => ({ property_id: c.propertyId, number: 'SWEEP-1', name: 'Sea view', room_type: 'double', base_price: 100, max_occupancy: 2, status: 'active', beds24_room_id: c.world.beds24RoomIds[0] }),
+    base: (c) => ({
+      property_id: c.propertyId,
+      number: 'SWEEP-1',
+      name: 'Sea view',
+      room_type: 'double',
+      base_price: 100,
+      max_occupancy: 2,
+      status: 'active',
+      beds24_room_id: c.world.beds24RoomIds[0],
+    }),
     fields: [{ name: 'property_id', kind: 'uuid' }, ...ROOM_FIELDS],
     required: ['property_id', 'number', 'room_type', 'base_price', 'max_occupancy'],
     patch: false,
     rules: [
       {
         name: 'a property_id that does not exist',
-        request: (c) => jsonRequest('POST', '/api/rooms', { property_id: NONEXISTENT, number: 'X1', room_type: 'double', base_price: 1, max_occupancy: 1 }, API_TOKEN),
+        request: (c) =>
+          jsonRequest(
+            'POST',
+            '/api/rooms',
+            { property_id: NONEXISTENT, number: 'X1', room_type: 'double', base_price: 1, max_occupancy: 1 },
+            API_TOKEN,
+          ),
         status: 400,
         path: 'property_id',
       },
       {
         name: 'a room number already used in the property',
-        request: (c) => jsonRequest('POST', '/api/rooms', { property_id: c.propertyId, number: c.roomANumber, room_type: 'double', base_price: 1, max_occupancy: 1 }, API_TOKEN),
+        request: (c) =>
+          jsonRequest(
+            'POST',
+            '/api/rooms',
+            { property_id: c.propertyId, number: c.roomANumber, room_type: 'double', base_price: 1, max_occupancy: 1 },
+            API_TOKEN,
+          ),
         status: 409,
       },
       {
         name: 'a room number used in the property, with other spacing',
-        request: (c) => jsonRequest('POST', '/api/rooms', { property_id: c.propertyId, number: `  ${c.roomANumber} `, room_type: 'double', base_price: 1, max_occupancy: 1 }, API_TOKEN),
+        request: (c) =>
+          jsonRequest(
+            'POST',
+            '/api/rooms',
+            {
+              property_id: c.propertyId,
+              number: `  ${c.roomANumber} `,
+              room_type: 'double',
+              base_price: 1,
+              max_occupancy: 1,
+            },
+            API_TOKEN,
+          ),
         status: 409,
       },
     ],
@@ -648,14 +715,35 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     path: (c) => `/api/rooms/${c.roomA}`,
     pathWithId: (id) => `/api/rooms/${id}`,
     token: API_TOKEN,
-    base: (c) => ({ name: 'Renamed', room_type: 'double', base_price: 120, max_occupancy: 4, status: 'active', beds24_room_id: c.world.beds24RoomIds[0] }),
+    base: (c) => ({
+      name: 'Renamed',
+      room_type: 'double',
+      base_price: 120,
+      max_occupancy: 4,
+      status: 'active',
+      beds24_room_id: c.world.beds24RoomIds[0],
+    }),
     fields: ROOM_FIELDS,
     required: [],
     patch: true,
     rules: [
-      { name: 'a property_id (not changeable)', request: (c) => jsonRequest('PATCH', `/api/rooms/${c.roomA}`, { property_id: c.otherPropertyId }, API_TOKEN), status: 400, path: 'property_id' },
-      { name: 'housekeeping_status (has its own route)', request: (c) => jsonRequest('PATCH', `/api/rooms/${c.roomA}`, { housekeeping_status: 'dirty' }, API_TOKEN), status: 400, path: 'housekeeping_status' },
-      { name: 'the number of another room of the property', request: (c) => jsonRequest('PATCH', `/api/rooms/${c.roomA}`, { number: c.roomBNumber }, API_TOKEN), status: 409 },
+      {
+        name: 'a property_id (not changeable)',
+        request: (c) => jsonRequest('PATCH', `/api/rooms/${c.roomA}`, { property_id: c.otherPropertyId }, API_TOKEN),
+        status: 400,
+        path: 'property_id',
+      },
+      {
+        name: 'housekeeping_status (has its own route)',
+        request: (c) => jsonRequest('PATCH', `/api/rooms/${c.roomA}`, { housekeeping_status: 'dirty' }, API_TOKEN),
+        status: 400,
+        path: 'housekeeping_status',
+      },
+      {
+        name: 'the number of another room of the property',
+        request: (c) => jsonRequest('PATCH', `/api/rooms/${c.roomA}`, { number: c.roomBNumber }, API_TOKEN),
+        status: 409,
+      },
     ],
   },
   {
@@ -669,7 +757,12 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: ['housekeeping_status'],
     patch: false,
     rules: [
-      { name: 'a room status instead', request: (c) => jsonRequest('PATCH', `/api/rooms/${c.roomA}/housekeeping`, { status: 'inactive' }, API_TOKEN), status: 400, path: 'status' },
+      {
+        name: 'a room status instead',
+        request: (c) => jsonRequest('PATCH', `/api/rooms/${c.roomA}/housekeeping`, { status: 'inactive' }, API_TOKEN),
+        status: 400,
+        path: 'status',
+      },
     ],
   },
   {
@@ -687,8 +780,30 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: ['from', 'to', 'price'],
     patch: false,
     rules: [
-      { name: 'to before from', request: (c) => jsonRequest('PUT', `/api/rooms/${c.roomA}/rates`, { from: '2027-05-03', to: '2027-05-01', price: 1 }, API_TOKEN), status: 400, path: 'to' },
-      { name: 'a range of 731 nights', request: (c) => jsonRequest('PUT', `/api/rooms/${c.roomA}/rates`, { from: '2027-01-01', to: '2029-01-01', price: 1 }, API_TOKEN), status: 400, path: 'to' },
+      {
+        name: 'to before from',
+        request: (c) =>
+          jsonRequest(
+            'PUT',
+            `/api/rooms/${c.roomA}/rates`,
+            { from: '2027-05-03', to: '2027-05-01', price: 1 },
+            API_TOKEN,
+          ),
+        status: 400,
+        path: 'to',
+      },
+      {
+        name: 'a range of 731 nights',
+        request: (c) =>
+          jsonRequest(
+            'PUT',
+            `/api/rooms/${c.roomA}/rates`,
+            { from: '2027-01-01', to: '2029-01-01', price: 1 },
+            API_TOKEN,
+          ),
+        status: 400,
+        path: 'to',
+      },
     ],
   },
   {
@@ -706,10 +821,53 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: ['start_date', 'end_date'],
     patch: false,
     rules: [
-      { name: 'end_date equal to start_date', request: (c) => jsonRequest('POST', `/api/rooms/${c.roomB}/maintenance`, { start_date: '2027-07-01', end_date: '2027-07-01' }, API_TOKEN), status: 400, path: 'end_date' },
-      { name: 'end_date before start_date', request: (c) => jsonRequest('POST', `/api/rooms/${c.roomB}/maintenance`, { start_date: '2027-07-05', end_date: '2027-07-01' }, API_TOKEN), status: 400, path: 'end_date' },
-      { name: 'a block of 732 nights', request: (c) => jsonRequest('POST', `/api/rooms/${c.roomB}/maintenance`, { start_date: '2027-01-01', end_date: '2029-01-02' }, API_TOKEN), status: 400, path: 'end_date' },
-      { name: 'a block over a confirmed reservation', request: (c) => jsonRequest('POST', `/api/rooms/${c.roomA}/maintenance`, { start_date: '2027-03-02', end_date: '2027-03-03' }, API_TOKEN), status: 409 },
+      {
+        name: 'end_date equal to start_date',
+        request: (c) =>
+          jsonRequest(
+            'POST',
+            `/api/rooms/${c.roomB}/maintenance`,
+            { start_date: '2027-07-01', end_date: '2027-07-01' },
+            API_TOKEN,
+          ),
+        status: 400,
+        path: 'end_date',
+      },
+      {
+        name: 'end_date before start_date',
+        request: (c) =>
+          jsonRequest(
+            'POST',
+            `/api/rooms/${c.roomB}/maintenance`,
+            { start_date: '2027-07-05', end_date: '2027-07-01' },
+            API_TOKEN,
+          ),
+        status: 400,
+        path: 'end_date',
+      },
+      {
+        name: 'a block of 732 nights',
+        request: (c) =>
+          jsonRequest(
+            'POST',
+            `/api/rooms/${c.roomB}/maintenance`,
+            { start_date: '2027-01-01', end_date: '2029-01-02' },
+            API_TOKEN,
+          ),
+        status: 400,
+        path: 'end_date',
+      },
+      {
+        name: 'a block over a confirmed reservation',
+        request: (c) =>
+          jsonRequest(
+            'POST',
+            `/api/rooms/${c.roomA}/maintenance`,
+            { start_date: '2027-03-02', end_date: '2027-03-03' },
+            API_TOKEN,
+          ),
+        status: 409,
+      },
     ],
   },
   {
@@ -733,7 +891,14 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     fields: GUEST_FIELDS,
     required: [],
     patch: true,
-    rules: [{ name: 'an id field', request: (c) => jsonRequest('PATCH', `/api/guests/${c.guestId}`, { id: NONEXISTENT }, API_TOKEN), status: 400, path: 'id' }],
+    rules: [
+      {
+        name: 'an id field',
+        request: (c) => jsonRequest('PATCH', `/api/guests/${c.guestId}`, { id: NONEXISTENT }, API_TOKEN),
+        status: 400,
+        path: 'id',
+      },
+    ],
   },
   {
     method: 'POST',
@@ -769,28 +934,83 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: ['room_id', 'check_in', 'check_out', 'adults', { field: 'guest_id', path: 'guest_id' }],
     patch: false,
     rules: [
-      { name: 'check_out equal to check_in', request: (c) => reservationPost(c, { check_out: '2027-08-01' }), status: 400, path: 'check_out' },
-      { name: 'check_out before check_in', request: (c) => reservationPost(c, { check_in: '2027-08-05' }), status: 400, path: 'check_out' },
-      { name: 'a stay of 366 nights', request: (c) => reservationPost(c, { check_in: '2027-08-01', check_out: '2028-08-01' }), status: 400, path: 'check_out' },
-      { name: 'adults + children over max_occupancy', request: (c) => reservationPost(c, { adults: 3, children: 2 }), status: 400, path: 'adults' },
-      { name: 'both guest_id and guest', request: (c) => reservationPost(c, { guest: { first_name: 'A', last_name: 'B' } }), status: 400, path: 'guest_id' },
-      { name: 'neither guest_id nor guest', request: (c) => reservationPost(c, {}, ['guest_id']), status: 400, path: 'guest_id' },
-      { name: 'beds24_booking_id without source beds24', request: (c) => reservationPost(c, { beds24_booking_id: 77 }), status: 400, path: 'beds24_booking_id' },
-      { name: 'a room_id that does not exist', request: (c) => reservationPost(c, { room_id: NONEXISTENT }), status: 400, path: 'room_id' },
-      { name: 'a guest_id that does not exist', request: (c) => reservationPost(c, { guest_id: NONEXISTENT }), status: 400, path: 'guest_id' },
+      {
+        name: 'check_out equal to check_in',
+        request: (c) => reservationPost(c, { check_out: '2027-08-01' }),
+        status: 400,
+        path: 'check_out',
+      },
+      {
+        name: 'check_out before check_in',
+        request: (c) => reservationPost(c, { check_in: '2027-08-05' }),
+        status: 400,
+        path: 'check_out',
+      },
+      {
+        name: 'a stay of 366 nights',
+        request: (c) => reservationPost(c, { check_in: '2027-08-01', check_out: '2028-08-01' }),
+        status: 400,
+        path: 'check_out',
+      },
+      {
+        name: 'adults + children over max_occupancy',
+        request: (c) => reservationPost(c, { adults: 3, children: 2 }),
+        status: 400,
+        path: 'adults',
+      },
+      {
+        name: 'both guest_id and guest',
+        request: (c) => reservationPost(c, { guest: { first_name: 'A', last_name: 'B' } }),
+        status: 400,
+        path: 'guest_id',
+      },
+      {
+        name: 'neither guest_id nor guest',
+        request: (c) => reservationPost(c, {}, ['guest_id']),
+        status: 400,
+        path: 'guest_id',
+      },
+      {
+        name: 'beds24_booking_id without source beds24',
+        request: (c) => reservationPost(c, { beds24_booking_id: 77 }),
+        status: 400,
+        path: 'beds24_booking_id',
+      },
+      {
+        name: 'a room_id that does not exist',
+        request: (c) => reservationPost(c, { room_id: NONEXISTENT }),
+        status: 400,
+        path: 'room_id',
+      },
+      {
+        name: 'a guest_id that does not exist',
+        request: (c) => reservationPost(c, { guest_id: NONEXISTENT }),
+        status: 400,
+        path: 'guest_id',
+      },
       {
         name: 'a room_id that does not exist, with a new guest (nothing may be created)',
-        request: (c) => reservationPost(c, { room_id: NONEXISTENT, guest: { first_name: 'New', last_name: 'Guest' } }, ['guest_id']),
+        request: (c) =>
+          reservationPost(c, { room_id: NONEXISTENT, guest: { first_name: 'New', last_name: 'Guest' } }, ['guest_id']),
         status: 400,
         path: 'room_id',
       },
       {
         name: 'a stay overlapping a confirmed reservation, with a new guest (nothing may be created)',
-        request: (c) => reservationPost(c, { check_in: '2027-03-02', check_out: '2027-03-05', guest: { first_name: 'New', last_name: 'Guest' } }, ['guest_id']),
+        request: (c) =>
+          reservationPost(
+            c,
+            { check_in: '2027-03-02', check_out: '2027-03-05', guest: { first_name: 'New', last_name: 'Guest' } },
+            ['guest_id'],
+          ),
         status: 409,
       },
       { name: 'an inactive room', request: (c) => reservationPost(c, { room_id: c.inactiveRoom }), status: 409 },
-      { name: 'a stay over a maintenance block', request: (c) => reservationPost(c, { room_id: c.roomB, check_in: '2027-06-11', check_out: '2027-06-13' }), status: 409 },
+      {
+        name: 'a stay over a maintenance block',
+        request: (c) => reservationPost(c, { room_id: c.roomB, check_in: '2027-06-11', check_out: '2027-06-13' }),
+        status: 409,
+      },
       { name: 'an id field', request: (c) => reservationPost(c, { id: NONEXISTENT }), status: 400, path: 'id' },
     ],
   },
@@ -825,19 +1045,81 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: [],
     patch: true,
     rules: [
-      { name: 'check_out moved before check_in', request: (c) => reservationPatch(c, { check_out: '2027-03-31' }), status: 400, path: 'check_out' },
-      { name: 'check_in moved onto check_out', request: (c) => reservationPatch(c, { check_in: '2027-04-04' }), status: 400, path: 'check_out' },
-      { name: 'a stay stretched over 365 nights', request: (c) => reservationPatch(c, { check_out: '2028-04-02' }), status: 400, path: 'check_out' },
-      { name: 'adults over max_occupancy', request: (c) => reservationPatch(c, { adults: 5 }), status: 400, path: 'adults' },
-      { name: 'a room_id that does not exist', request: (c) => reservationPatch(c, { room_id: NONEXISTENT }), status: 400, path: 'room_id' },
-      { name: 'a guest_id that does not exist', request: (c) => reservationPatch(c, { guest_id: NONEXISTENT }), status: 400, path: 'guest_id' },
-      { name: 'a room of another property', request: (c) => reservationPatch(c, { room_id: c.otherRoom }), status: 400, path: 'room_id' },
-      { name: 'dates overlapping another reservation', request: (c) => reservationPatch(c, { check_in: '2027-03-02', check_out: '2027-03-05' }), status: 409 },
-      { name: 'a move to an inactive room', request: (c) => reservationPatch(c, { room_id: c.inactiveRoom }), status: 409 },
-      { name: 'a move onto a maintenance block', request: (c) => reservationPatch(c, { room_id: c.roomB, check_in: '2027-06-09', check_out: '2027-06-11' }), status: 409 },
-      { name: 'source (not changeable)', request: (c) => reservationPatch(c, { source: 'phone' }), status: 400, path: 'source' },
-      { name: 'beds24_booking_id (not changeable)', request: (c) => reservationPatch(c, { beds24_booking_id: 5 }), status: 400, path: 'beds24_booking_id' },
-      { name: 'an embedded guest', request: (c) => reservationPatch(c, { guest: { first_name: 'A', last_name: 'B' } }), status: 400, path: 'guest' },
+      {
+        name: 'check_out moved before check_in',
+        request: (c) => reservationPatch(c, { check_out: '2027-03-31' }),
+        status: 400,
+        path: 'check_out',
+      },
+      {
+        name: 'check_in moved onto check_out',
+        request: (c) => reservationPatch(c, { check_in: '2027-04-04' }),
+        status: 400,
+        path: 'check_out',
+      },
+      {
+        name: 'a stay stretched over 365 nights',
+        request: (c) => reservationPatch(c, { check_out: '2028-04-02' }),
+        status: 400,
+        path: 'check_out',
+      },
+      {
+        name: 'adults over max_occupancy',
+        request: (c) => reservationPatch(c, { adults: 5 }),
+        status: 400,
+        path: 'adults',
+      },
+      {
+        name: 'a room_id that does not exist',
+        request: (c) => reservationPatch(c, { room_id: NONEXISTENT }),
+        status: 400,
+        path: 'room_id',
+      },
+      {
+        name: 'a guest_id that does not exist',
+        request: (c) => reservationPatch(c, { guest_id: NONEXISTENT }),
+        status: 400,
+        path: 'guest_id',
+      },
+      {
+        name: 'a room of another property',
+        request: (c) => reservationPatch(c, { room_id: c.otherRoom }),
+        status: 400,
+        path: 'room_id',
+      },
+      {
+        name: 'dates overlapping another reservation',
+        request: (c) => reservationPatch(c, { check_in: '2027-03-02', check_out: '2027-03-05' }),
+        status: 409,
+      },
+      {
+        name: 'a move to an inactive room',
+        request: (c) => reservationPatch(c, { room_id: c.inactiveRoom }),
+        status: 409,
+      },
+      {
+        name: 'a move onto a maintenance block',
+        request: (c) => reservationPatch(c, { room_id: c.roomB, check_in: '2027-06-09', check_out: '2027-06-11' }),
+        status: 409,
+      },
+      {
+        name: 'source (not changeable)',
+        request: (c) => reservationPatch(c, { source: 'phone' }),
+        status: 400,
+        path: 'source',
+      },
+      {
+        name: 'beds24_booking_id (not changeable)',
+        request: (c) => reservationPatch(c, { beds24_booking_id: 5 }),
+        status: 400,
+        path: 'beds24_booking_id',
+      },
+      {
+        name: 'an embedded guest',
+        request: (c) => reservationPatch(c, { guest: { first_name: 'A', last_name: 'B' } }),
+        status: 400,
+        path: 'guest',
+      },
     ],
   },
   {
@@ -845,7 +1127,13 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     pattern: '/api/admin/beds24/config',
     path: () => '/api/admin/beds24/config',
     token: ADMIN_TOKEN,
-    base: (c) => ({ property_id: c.propertyId, beds24_property_id: c.beds24PropertyId, invite_code: 'not-a-real-invite', sync_enabled: true, push_sync_enabled: true }),
+    base: (c) => ({
+      property_id: c.propertyId,
+      beds24_property_id: c.beds24PropertyId,
+      invite_code: 'not-a-real-invite',
+      sync_enabled: true,
+      push_sync_enabled: true,
+    }),
     fields: [
       { name: 'property_id', kind: 'uuid' },
       { name: 'beds24_property_id', kind: 'beds24id' },
@@ -858,24 +1146,87 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: ['property_id', 'beds24_property_id'],
     patch: false,
     rules: [
-      { name: 'both invite_code and refresh_token', request: (c) => configPut(c, { invite_code: 'a', refresh_token: 'b' }), status: 400 },
-      { name: 'a property_id that does not exist', request: (c) => configPut(c, { property_id: NONEXISTENT, invite_code: 'x' }), status: 400, path: 'property_id' },
-      { name: 'a property_id that does not exist, no credentials', request: (c) => configPut(c, { property_id: NONEXISTENT }), status: 400, path: 'property_id' },
-      ...[1, 2, 3].map(
-        (seed): Case => ({ name: `a fake invite code that looks real (#${seed})`, request: (c) => configPut(c, { invite_code: fakeInvite(seed) }), status: 400, path: 'invite_code' }),
-      ),
-      { name: 'a fake invite code of 64 hex characters', request: (c) => configPut(c, { invite_code: 'ab12'.repeat(16) }), status: 400, path: 'invite_code' },
-      { name: 'a fake invite code of 2000 characters', request: (c) => configPut(c, { invite_code: 'Q'.repeat(2000) }), status: 400, path: 'invite_code' },
-      { name: 'a fake invite code with non-Latin-1 characters', request: (c) => configPut(c, { invite_code: '€uro-招待-😀' }), status: 400, path: 'invite_code' },
-      { name: 'a fake invite code with CR LF (header injection)', request: (c) => configPut(c, { invite_code: 'abc\r\nX-Injected: 1' }), status: 400, path: 'invite_code' },
-      { name: 'a fake invite code with control characters', request: (c) => configPut(c, { invite_code: 'a\u0001b\u0000c' }), status: 400, path: 'invite_code' },
-      { name: 'a SQL-ish invite code', request: (c) => configPut(c, { invite_code: SQLISH }), status: 400, path: 'invite_code' },
-      { name: 'a fake invite code for the unconfigured property', request: (c) => configPut(c, { property_id: c.otherPropertyId, invite_code: fakeInvite(9) }), status: 400, path: 'invite_code' },
-      { name: 'a fake refresh token', request: (c) => configPut(c, { refresh_token: fakeInvite(4) }), status: 400, path: 'refresh_token' },
-      { name: 'a refresh token of another Beds24 account', request: (c) => configPut(c, { refresh_token: c.foreignRefreshToken }), status: 400, path: 'beds24_property_id' },
+      {
+        name: 'both invite_code and refresh_token',
+        request: (c) => configPut(c, { invite_code: 'a', refresh_token: 'b' }),
+        status: 400,
+      },
+      {
+        name: 'a property_id that does not exist',
+        request: (c) => configPut(c, { property_id: NONEXISTENT, invite_code: 'x' }),
+        status: 400,
+        path: 'property_id',
+      },
+      {
+        name: 'a property_id that does not exist, no credentials',
+        request: (c) => configPut(c, { property_id: NONEXISTENT }),
+        status: 400,
+        path: 'property_id',
+      },
+      ...[1, 2, 3].map((seed): Case => ({
+        name: `a fake invite code that looks real (#${seed})`,
+        request: (c) => configPut(c, { invite_code: fakeInvite(seed) }),
+        status: 400,
+        path: 'invite_code',
+      })),
+      {
+        name: 'a fake invite code of 64 hex characters',
+        request: (c) => configPut(c, { invite_code: 'ab12'.repeat(16) }),
+        status: 400,
+        path: 'invite_code',
+      },
+      {
+        name: 'a fake invite code of 2000 characters',
+        request: (c) => configPut(c, { invite_code: 'Q'.repeat(2000) }),
+        status: 400,
+        path: 'invite_code',
+      },
+      {
+        name: 'a fake invite code with non-Latin-1 characters',
+        request: (c) => configPut(c, { invite_code: '€uro-招待-😀' }),
+        status: 400,
+        path: 'invite_code',
+      },
+      {
+        name: 'a fake invite code with CR LF (header injection)',
+        request: (c) => configPut(c, { invite_code: 'abc\r\nX-Injected: 1' }),
+        status: 400,
+        path: 'invite_code',
+      },
+      {
+        name: 'a fake invite code with control characters',
+        request: (c) => configPut(c, { invite_code: 'a\u0001b\u0000c' }),
+        status: 400,
+        path: 'invite_code',
+      },
+      {
+        name: 'a SQL-ish invite code',
+        request: (c) => configPut(c, { invite_code: SQLISH }),
+        status: 400,
+        path: 'invite_code',
+      },
+      {
+        name: 'a fake invite code for the unconfigured property',
+        request: (c) => configPut(c, { property_id: c.otherPropertyId, invite_code: fakeInvite(9) }),
+        status: 400,
+        path: 'invite_code',
+      },
+      {
+        name: 'a fake refresh token',
+        request: (c) => configPut(c, { refresh_token: fakeInvite(4) }),
+        status: 400,
+        path: 'refresh_token',
+      },
+      {
+        name: 'a refresh token of another Beds24 account',
+        request: (c) => configPut(c, { refresh_token: c.foreignRefreshToken }),
+        status: 400,
+        path: 'beds24_property_id',
+      },
       {
         name: 'a genuine invite code for a Beds24 property it cannot reach',
-        request: (c) => configPut(c, { beds24_property_id: 4242, invite_code: c.world.sandbox.createInviteCode(c.world.accountId) }),
+        request: (c) =>
+          configPut(c, { beds24_property_id: 4242, invite_code: c.world.sandbox.createInviteCode(c.world.accountId) }),
         status: 400,
         path: 'beds24_property_id',
       },
@@ -895,9 +1246,30 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: ['property_id'],
     patch: false,
     rules: [
-      { name: 'to before from', request: (c) => jsonRequest('POST', '/api/admin/beds24/resync', { property_id: c.propertyId, from: '2027-02-01', to: '2027-01-01' }, ADMIN_TOKEN), status: 400, path: 'to' },
-      { name: 'a property_id that does not exist', request: () => jsonRequest('POST', '/api/admin/beds24/resync', { property_id: NONEXISTENT }, ADMIN_TOKEN), status: 400, path: 'property_id' },
-      { name: 'a property that is not connected', request: (c) => jsonRequest('POST', '/api/admin/beds24/resync', { property_id: c.otherPropertyId }, ADMIN_TOKEN), status: 409 },
+      {
+        name: 'to before from',
+        request: (c) =>
+          jsonRequest(
+            'POST',
+            '/api/admin/beds24/resync',
+            { property_id: c.propertyId, from: '2027-02-01', to: '2027-01-01' },
+            ADMIN_TOKEN,
+          ),
+        status: 400,
+        path: 'to',
+      },
+      {
+        name: 'a property_id that does not exist',
+        request: () => jsonRequest('POST', '/api/admin/beds24/resync', { property_id: NONEXISTENT }, ADMIN_TOKEN),
+        status: 400,
+        path: 'property_id',
+      },
+      {
+        name: 'a property that is not connected',
+        request: (c) =>
+          jsonRequest('POST', '/api/admin/beds24/resync', { property_id: c.otherPropertyId }, ADMIN_TOKEN),
+        status: 409,
+      },
     ],
   },
   {
@@ -910,8 +1282,17 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: ['property_id'],
     patch: false,
     rules: [
-      { name: 'a property_id that does not exist', request: () => jsonRequest('POST', '/api/admin/beds24/pull', { property_id: NONEXISTENT }, ADMIN_TOKEN), status: 400, path: 'property_id' },
-      { name: 'a property that is not connected', request: (c) => jsonRequest('POST', '/api/admin/beds24/pull', { property_id: c.otherPropertyId }, ADMIN_TOKEN), status: 409 },
+      {
+        name: 'a property_id that does not exist',
+        request: () => jsonRequest('POST', '/api/admin/beds24/pull', { property_id: NONEXISTENT }, ADMIN_TOKEN),
+        status: 400,
+        path: 'property_id',
+      },
+      {
+        name: 'a property that is not connected',
+        request: (c) => jsonRequest('POST', '/api/admin/beds24/pull', { property_id: c.otherPropertyId }, ADMIN_TOKEN),
+        status: 409,
+      },
     ],
   },
   {
@@ -927,52 +1308,170 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     required: ['property_id'],
     patch: false,
     rules: [
-      { name: 'a property_id that does not exist', request: () => jsonRequest('POST', '/api/admin/beds24/verify', { property_id: NONEXISTENT }, ADMIN_TOKEN), status: 400, path: 'property_id' },
-      { name: 'a property that is not connected', request: (c) => jsonRequest('POST', '/api/admin/beds24/verify', { property_id: c.otherPropertyId }, ADMIN_TOKEN), status: 409 },
+      {
+        name: 'a property_id that does not exist',
+        request: () => jsonRequest('POST', '/api/admin/beds24/verify', { property_id: NONEXISTENT }, ADMIN_TOKEN),
+        status: 400,
+        path: 'property_id',
+      },
+      {
+        name: 'a property that is not connected',
+        request: (c) =>
+          jsonRequest('POST', '/api/admin/beds24/verify', { property_id: c.otherPropertyId }, ADMIN_TOKEN),
+        status: 409,
+      },
     ],
   },
 ];
 
-function withField(base: Record<string, unknown>, field: string, value: unknown, omit: readonly string[] = []): Record<string, unknown> {
+function withField(
+  base: Record<string, unknown>,
+  field: string,
+  value: unknown,
+  omit: readonly string[] = [],
+): Record<string, unknown> {
   const body: Record<string, unknown> = { ...base, [field]: value };
   for (const key of omit) delete body[key];
   return body;
 }
 
 function bodyCases(route: BodyRoute): Case[] {
-  const req = (c: Ctx, raw: string | Uint8Array, headers: Record<string, string>): SweepRequest => ({ method: route.method, path: route.path(c), raw, headers, token: route.token });
+  const req = (c: Ctx, raw: string | Uint8Array, headers: Record<string, string>): SweepRequest => ({
+    method: route.method,
+    path: route.path(c),
+    raw,
+    headers,
+    token: route.token,
+  });
   const json = { 'content-type': 'application/json' };
   const upperName = (route.fields[0]?.name ?? 'x').toUpperCase();
   const cases: Case[] = [
     { name: 'body: not JSON', request: (c) => req(c, '{"name": ', json), status: 400, path: 'body' },
-    { name: 'body: JSON with trailing garbage', request: (c) => req(c, `${jsonText(route.base(c))}x`, json), status: 400, path: 'body' },
+    {
+      name: 'body: JSON with trailing garbage',
+      request: (c) => req(c, `${jsonText(route.base(c))}x`, json),
+      status: 400,
+      path: 'body',
+    },
     { name: 'body: JSON null', request: (c) => req(c, 'null', json), status: 400, path: 'body' },
     { name: 'body: a JSON string', request: (c) => req(c, '"text"', json), status: 400, path: 'body' },
     { name: 'body: a JSON number', request: (c) => req(c, '42', json), status: 400, path: 'body' },
     { name: 'body: an empty array', request: (c) => req(c, '[]', json), status: 400, path: 'body' },
-    { name: 'body: an array holding the valid body', request: (c) => req(c, jsonText([route.base(c)]), json), status: 400, path: 'body' },
-    { name: 'body: a 100 000-deep array', request: (c) => req(c, `${'['.repeat(100_000)}${']'.repeat(100_000)}`, json), status: 400, path: 'body' },
+    {
+      name: 'body: an array holding the valid body',
+      request: (c) => req(c, jsonText([route.base(c)]), json),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: a 100 000-deep array',
+      request: (c) => req(c, `${'['.repeat(100_000)}${']'.repeat(100_000)}`, json),
+      status: 400,
+      path: 'body',
+    },
     { name: 'body: empty, with a JSON content type', request: (c) => req(c, '', json), status: 400 },
-    { name: 'body: no body at all', request: (c) => ({ method: route.method, path: route.path(c), token: route.token }), status: 400 },
-    { name: 'body: valid JSON sent as text/plain', request: (c) => req(c, jsonText(route.base(c)), { 'content-type': 'text/plain' }), status: 400, path: 'body' },
-    { name: 'body: valid JSON without a content type', request: (c) => req(c, new TextEncoder().encode(jsonText(route.base(c))), {}), status: 400, path: 'body' },
-    { name: 'body: form-urlencoded', request: (c) => req(c, 'name=x&number=1', { 'content-type': 'application/x-www-form-urlencoded' }), status: 400, path: 'body' },
-    { name: 'body: an unknown charset', request: (c) => req(c, jsonText(route.base(c)), { 'content-type': 'application/json; charset=bogus-8' }), status: 400, path: 'body' },
-    { name: 'body: declared UTF-16', request: (c) => req(c, jsonText(route.base(c)), { 'content-type': 'application/json; charset=utf-16' }), status: 400, path: 'body' },
-    { name: 'body: an unknown content-encoding', request: (c) => req(c, jsonText(route.base(c)), { ...json, 'content-encoding': 'snappy' }), status: 400, path: 'body' },
-    { name: 'body: corrupt gzip', request: (c) => req(c, 'this is not gzip', { ...json, 'content-encoding': 'gzip' }), status: 400, path: 'body' },
-    { name: 'body: corrupt deflate', request: (c) => req(c, 'this is not deflate', { ...json, 'content-encoding': 'deflate' }), status: 400, path: 'body' },
-    { name: 'body: corrupt brotli', request: (c) => req(c, 'this is not brotli', { ...json, 'content-encoding': 'br' }), status: 400, path: 'body' },
+    {
+      name: 'body: no body at all',
+      request: (c) => ({ method: route.method, path: route.path(c), token: route.token }),
+      status: 400,
+    },
+    {
+      name: 'body: valid JSON sent as text/plain',
+      request: (c) => req(c, jsonText(route.base(c)), { 'content-type': 'text/plain' }),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: valid JSON without a content type',
+      request: (c) => req(c, new TextEncoder().encode(jsonText(route.base(c))), {}),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: form-urlencoded',
+      request: (c) => req(c, 'name=x&number=1', { 'content-type': 'application/x-www-form-urlencoded' }),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: an unknown charset',
+      request: (c) => req(c, jsonText(route.base(c)), { 'content-type': 'application/json; charset=bogus-8' }),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: declared UTF-16',
+      request: (c) => req(c, jsonText(route.base(c)), { 'content-type': 'application/json; charset=utf-16' }),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: an unknown content-encoding',
+      request: (c) => req(c, jsonText(route.base(c)), { ...json, 'content-encoding': 'snappy' }),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: corrupt gzip',
+      request: (c) => req(c, 'this is not gzip', { ...json, 'content-encoding': 'gzip' }),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: corrupt deflate',
+      request: (c) => req(c, 'this is not deflate', { ...json, 'content-encoding': 'deflate' }),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: corrupt brotli',
+      request: (c) => req(c, 'this is not brotli', { ...json, 'content-encoding': 'br' }),
+      status: 400,
+      path: 'body',
+    },
     {
       name: 'body: over 1 MB',
-      request: (c) => jsonRequest(route.method, route.path(c), { ...route.base(c), padding: 'y'.repeat(1_100_000) }, route.token),
+      request: (c) =>
+        jsonRequest(route.method, route.path(c), { ...route.base(c), padding: 'y'.repeat(1_100_000) }, route.token),
       status: 413,
     },
-    { name: 'unknown field "bogus"', request: (c) => jsonRequest(route.method, route.path(c), { ...route.base(c), bogus: 1 }, route.token), status: 400, path: 'bogus' },
-    { name: 'unknown field "created_at"', request: (c) => jsonRequest(route.method, route.path(c), { ...route.base(c), created_at: '2020-01-01' }, route.token), status: 400, path: 'created_at' },
-    { name: 'unknown field "__proto__"', request: (c) => req(c, `${jsonText(route.base(c)).slice(0, -1)},"__proto__":{"x":1}}`, json), status: 400, path: '__proto__' },
-    { name: 'unknown field "constructor"', request: (c) => jsonRequest(route.method, route.path(c), { ...route.base(c), constructor: { prototype: { x: 1 } } }, route.token), status: 400, path: 'constructor' },
-    { name: 'unknown field with a deeply nested value', request: (c) => jsonRequest(route.method, route.path(c), { ...route.base(c), deep: nested(2000) }, route.token), status: 400, path: 'deep' },
+    {
+      name: 'unknown field "bogus"',
+      request: (c) => jsonRequest(route.method, route.path(c), { ...route.base(c), bogus: 1 }, route.token),
+      status: 400,
+      path: 'bogus',
+    },
+    {
+      name: 'unknown field "created_at"',
+      request: (c) =>
+        jsonRequest(route.method, route.path(c), { ...route.base(c), created_at: '2020-01-01' }, route.token),
+      status: 400,
+      path: 'created_at',
+    },
+    {
+      name: 'unknown field "__proto__"',
+      request: (c) => req(c, `${jsonText(route.base(c)).slice(0, -1)},"__proto__":{"x":1}}`, json),
+      status: 400,
+      path: '__proto__',
+    },
+    {
+      name: 'unknown field "constructor"',
+      request: (c) =>
+        jsonRequest(
+          route.method,
+          route.path(c),
+          { ...route.base(c), constructor: { prototype: { x: 1 } } },
+          route.token,
+        ),
+      status: 400,
+      path: 'constructor',
+    },
+    {
+      name: 'unknown field with a deeply nested value',
+      request: (c) => jsonRequest(route.method, route.path(c), { ...route.base(c), deep: nested(2000) }, route.token),
+      status: 400,
+      path: 'deep',
+    },
     {
       name: `a field name in the wrong case (${upperName})`,
       request: (c) => jsonRequest(route.method, route.path(c), { ...route.base(c), [upperName]: 1 }, route.token),
@@ -981,7 +1480,14 @@ function bodyCases(route: BodyRoute): Case[] {
     },
   ];
   for (const c of cases) c.group = c.name.startsWith('body:') ? 'malformed bodies' : 'unknown fields';
-  if (route.patch) cases.push({ group: 'malformed bodies', name: 'an empty object', request: (c) => jsonRequest(route.method, route.path(c), {}, route.token), status: 400, path: 'body' });
+  if (route.patch)
+    cases.push({
+      group: 'malformed bodies',
+      name: 'an empty object',
+      request: (c) => jsonRequest(route.method, route.path(c), {}, route.token),
+      status: 400,
+      path: 'body',
+    });
   for (const required of route.required) {
     const field = typeof required === 'string' ? required : required.field;
     const path = typeof required === 'string' ? required : required.path;
@@ -1002,7 +1508,13 @@ function bodyCases(route: BodyRoute): Case[] {
       cases.push({
         group: `field ${field.name}`,
         name: `${field.name}: ${bad.label}`,
-        request: (c) => jsonRequest(route.method, route.path(c), withField(route.base(c), field.name, bad.value, field.omit), route.token),
+        request: (c) =>
+          jsonRequest(
+            route.method,
+            route.path(c),
+            withField(route.base(c), field.name, bad.value, field.omit),
+            route.token,
+          ),
         status: 400,
         path: `${field.name}${bad.sub ?? ''}`,
       });
@@ -1039,12 +1551,29 @@ interface PathRoute {
 }
 
 const PATH_ROUTES: readonly PathRoute[] = [
-  { method: 'GET', pattern: '/api/properties/:id', path: (id) => `/api/properties/${id}`, token: API_TOKEN, param: 'id' },
+  {
+    method: 'GET',
+    pattern: '/api/properties/:id',
+    path: (id) => `/api/properties/${id}`,
+    token: API_TOKEN,
+    param: 'id',
+  },
   { method: 'GET', pattern: '/api/rooms/:id', path: (id) => `/api/rooms/${id}`, token: API_TOKEN, param: 'id' },
-  ...BODY_ROUTES.filter((r) => r.pathWithId !== undefined).map(
-    (r): PathRoute => ({ method: r.method, pattern: r.pattern, path: r.pathWithId as (id: string) => string, token: r.token, body: r.base, param: 'id' }),
-  ),
-  { method: 'GET', pattern: '/api/rooms/:id/rates', path: (id) => `/api/rooms/${id}/rates?from=2027-01-01&to=2027-01-05`, token: API_TOKEN, param: 'id' },
+  ...BODY_ROUTES.filter((r) => r.pathWithId !== undefined).map((r): PathRoute => ({
+    method: r.method,
+    pattern: r.pattern,
+    path: r.pathWithId as (id: string) => string,
+    token: r.token,
+    body: r.base,
+    param: 'id',
+  })),
+  {
+    method: 'GET',
+    pattern: '/api/rooms/:id/rates',
+    path: (id) => `/api/rooms/${id}/rates?from=2027-01-01&to=2027-01-05`,
+    token: API_TOKEN,
+    param: 'id',
+  },
   {
     method: 'GET',
     pattern: '/api/properties/:id/restrictions',
@@ -1052,18 +1581,56 @@ const PATH_ROUTES: readonly PathRoute[] = [
     token: API_TOKEN,
     param: 'id',
   },
-  { method: 'GET', pattern: '/api/rooms/:id/maintenance', path: (id) => `/api/rooms/${id}/maintenance`, token: API_TOKEN, param: 'id' },
-  { method: 'DELETE', pattern: '/api/maintenance/:id', path: (id) => `/api/maintenance/${id}`, token: API_TOKEN, param: 'id' },
+  {
+    method: 'GET',
+    pattern: '/api/rooms/:id/maintenance',
+    path: (id) => `/api/rooms/${id}/maintenance`,
+    token: API_TOKEN,
+    param: 'id',
+  },
+  {
+    method: 'DELETE',
+    pattern: '/api/maintenance/:id',
+    path: (id) => `/api/maintenance/${id}`,
+    token: API_TOKEN,
+    param: 'id',
+  },
   { method: 'GET', pattern: '/api/guests/:id', path: (id) => `/api/guests/${id}`, token: API_TOKEN, param: 'id' },
-  { method: 'GET', pattern: '/api/reservations/:id', path: (id) => `/api/reservations/${id}`, token: API_TOKEN, param: 'id' },
-  { method: 'DELETE', pattern: '/api/reservations/:id', path: (id) => `/api/reservations/${id}`, token: API_TOKEN, param: 'id' },
-  { method: 'GET', pattern: '/api/admin/beds24/config/:property_id', path: (id) => `/api/admin/beds24/config/${id}`, token: ADMIN_TOKEN, param: 'property_id' },
-  { method: 'POST', pattern: '/api/admin/beds24/jobs/:id/retry', path: (id) => `/api/admin/beds24/jobs/${id}/retry`, token: ADMIN_TOKEN, param: 'id' },
+  {
+    method: 'GET',
+    pattern: '/api/reservations/:id',
+    path: (id) => `/api/reservations/${id}`,
+    token: API_TOKEN,
+    param: 'id',
+  },
+  {
+    method: 'DELETE',
+    pattern: '/api/reservations/:id',
+    path: (id) => `/api/reservations/${id}`,
+    token: API_TOKEN,
+    param: 'id',
+  },
+  {
+    method: 'GET',
+    pattern: '/api/admin/beds24/config/:property_id',
+    path: (id) => `/api/admin/beds24/config/${id}`,
+    token: ADMIN_TOKEN,
+    param: 'property_id',
+  },
+  {
+    method: 'POST',
+    pattern: '/api/admin/beds24/jobs/:id/retry',
+    path: (id) => `/api/admin/beds24/jobs/${id}/retry`,
+    token: ADMIN_TOKEN,
+    param: 'id',
+  },
 ];
 
 function pathRequest(route: PathRoute, c: Ctx, id: string): SweepRequest {
   const body = route.body?.(c);
-  return body === undefined ? { method: route.method, path: route.path(id), token: route.token } : jsonRequest(route.method, route.path(id), body, route.token);
+  return body === undefined
+    ? { method: route.method, path: route.path(id), token: route.token }
+    : jsonRequest(route.method, route.path(id), body, route.token);
 }
 
 function pathCases(route: PathRoute): Case[] {
@@ -1095,11 +1662,21 @@ function pathCases(route: PathRoute): Case[] {
   }));
   if (route.method === 'DELETE' || route.pattern.endsWith('/retry')) {
     const realId = (c: Ctx): string =>
-      route.pattern === '/api/maintenance/:id' ? c.maintenanceId : route.pattern === '/api/reservations/:id' ? c.reservationA : c.resolvedFailureId;
+      route.pattern === '/api/maintenance/:id'
+        ? c.maintenanceId
+        : route.pattern === '/api/reservations/:id'
+          ? c.reservationA
+          : c.resolvedFailureId;
     cases.push({
       group: 'path ids',
       name: 'a real id with a body that is not JSON',
-      request: (c) => ({ method: route.method, path: route.path(realId(c)), raw: '{"oops"', headers: { 'content-type': 'application/json' }, token: route.token }),
+      request: (c) => ({
+        method: route.method,
+        path: route.path(realId(c)),
+        raw: '{"oops"',
+        headers: { 'content-type': 'application/json' },
+        token: route.token,
+      }),
       status: 400,
       path: 'body',
     });
@@ -1125,7 +1702,15 @@ const RESTRICTION_DAYS = 'from=2027-01-01&to=2027-01-05';
 const cursorOf = (text: string): string => Buffer.from(text).toString('base64url');
 
 const QUERY_ROUTES: readonly QueryRoute[] = [
-  { pattern: '/api/properties', path: () => '/api/properties', token: API_TOKEN, base: '', keys: ['limit', 'cursor'], paginated: true, extra: [] },
+  {
+    pattern: '/api/properties',
+    path: () => '/api/properties',
+    token: API_TOKEN,
+    base: '',
+    keys: ['limit', 'cursor'],
+    paginated: true,
+    extra: [],
+  },
   {
     pattern: '/api/rooms',
     path: () => '/api/rooms',
@@ -1135,8 +1720,18 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
     paginated: true,
     extra: [
       { label: 'property_id not a UUID', query: () => 'property_id=abc', status: 400, path: 'property_id' },
-      { label: 'property_id repeated', query: (c) => `property_id=${c.propertyId}&property_id=${c.otherPropertyId}`, status: 400, path: 'property_id' },
-      { label: 'property_id SQL-ish', query: () => `property_id=${encodeURIComponent(SQLISH)}`, status: 400, path: 'property_id' },
+      {
+        label: 'property_id repeated',
+        query: (c) => `property_id=${c.propertyId}&property_id=${c.otherPropertyId}`,
+        status: 400,
+        path: 'property_id',
+      },
+      {
+        label: 'property_id SQL-ish',
+        query: () => `property_id=${encodeURIComponent(SQLISH)}`,
+        status: 400,
+        path: 'property_id',
+      },
       { label: 'property_id with bracket syntax', query: (c) => `property_id[]=${c.propertyId}`, status: 400 },
       { label: 'property_id as an object', query: (c) => `property_id[a]=${c.propertyId}`, status: 400 },
     ],
@@ -1155,9 +1750,19 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
       { label: 'to with a time', query: () => 'from=2027-01-01&to=2027-01-05T00:00:00Z', status: 400, path: 'to' },
       { label: 'to before from', query: () => 'from=2027-01-05&to=2027-01-01', status: 400, path: 'to' },
       { label: 'a range of 731 nights', query: () => 'from=2027-01-01&to=2029-01-01', status: 400, path: 'to' },
-      { label: 'from repeated', query: () => 'from=2027-01-01&from=2027-01-02&to=2027-01-05', status: 400, path: 'from' },
+      {
+        label: 'from repeated',
+        query: () => 'from=2027-01-01&from=2027-01-02&to=2027-01-05',
+        status: 400,
+        path: 'from',
+      },
       { label: 'from empty', query: () => 'from=&to=2027-01-05', status: 400, path: 'from' },
-      { label: 'a limit (not a list)', query: () => 'from=2027-01-01&to=2027-01-05&limit=5', status: 400, path: 'limit' },
+      {
+        label: 'a limit (not a list)',
+        query: () => 'from=2027-01-01&to=2027-01-05&limit=5',
+        status: 400,
+        path: 'limit',
+      },
     ],
   },
   {
@@ -1195,7 +1800,15 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
       { label: 'a limit (not a list)', query: () => `${RESTRICTION_DAYS}&limit=5`, status: 400, path: 'limit' },
     ],
   },
-  { pattern: '/api/rooms/:id/maintenance', path: (c) => `/api/rooms/${c.roomB}/maintenance`, token: API_TOKEN, base: '', keys: ['limit', 'cursor'], paginated: true, extra: [] },
+  {
+    pattern: '/api/rooms/:id/maintenance',
+    path: (c) => `/api/rooms/${c.roomB}/maintenance`,
+    token: API_TOKEN,
+    base: '',
+    keys: ['limit', 'cursor'],
+    paginated: true,
+    extra: [],
+  },
   {
     pattern: '/api/reservations',
     path: () => '/api/reservations',
@@ -1227,7 +1840,12 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
     extra: [
       { label: 'property_id not a UUID', query: () => 'property_id=abc', status: 400, path: 'property_id' },
       { label: 'property_id that does not exist', query: () => `property_id=${NONEXISTENT}`, status: [400, 404] },
-      { label: 'property_id repeated', query: (c) => `property_id=${c.propertyId}&property_id=${c.propertyId}`, status: 400, path: 'property_id' },
+      {
+        label: 'property_id repeated',
+        query: (c) => `property_id=${c.propertyId}&property_id=${c.propertyId}`,
+        status: 400,
+        path: 'property_id',
+      },
       { label: 'property_id empty', query: () => 'property_id=', status: 400, path: 'property_id' },
       { label: 'a limit (not a list)', query: () => 'limit=5', status: 400, path: 'limit' },
     ],
@@ -1251,12 +1869,29 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
 
 function queryCases(route: QueryRoute): Case[] {
   const withBase = (q: string): string => [route.base, q].filter((s) => s !== '').join('&');
-  const request = (c: Ctx, q: string): SweepRequest => ({ method: 'GET', path: q === '' ? route.path(c) : `${route.path(c)}?${q}`, token: route.token });
+  const request = (c: Ctx, q: string): SweepRequest => ({
+    method: 'GET',
+    path: q === '' ? route.path(c) : `${route.path(c)}?${q}`,
+    token: route.token,
+  });
   const cases: Case[] = [
-    { name: 'query: an unknown parameter', request: (c) => request(c, withBase('bogus=1')), status: 400, path: 'bogus' },
-    { name: 'query: a known parameter in upper case', request: (c) => request(c, withBase(`${(route.keys[0] ?? 'x').toUpperCase()}=1`)), status: 400 },
+    {
+      name: 'query: an unknown parameter',
+      request: (c) => request(c, withBase('bogus=1')),
+      status: 400,
+      path: 'bogus',
+    },
+    {
+      name: 'query: a known parameter in upper case',
+      request: (c) => request(c, withBase(`${(route.keys[0] ?? 'x').toUpperCase()}=1`)),
+      status: 400,
+    },
     { name: 'query: a parameter without a name', request: (c) => request(c, withBase('=1')), status: 400 },
-    { name: 'query: a malformed percent-encoding', request: (c) => request(c, withBase('bogus=%E0%A4%A')), status: 400 },
+    {
+      name: 'query: a malformed percent-encoding',
+      request: (c) => request(c, withBase('bogus=%E0%A4%A')),
+      status: 400,
+    },
   ];
   if (route.paginated) {
     const limits: Array<[string, string]> = [
@@ -1272,9 +1907,24 @@ function queryCases(route: QueryRoute): Case[] {
       ['99999999999999999999', 'twenty digits'],
       ['%E2%91%A0', 'a unicode digit'],
     ];
-    for (const [value, label] of limits) cases.push({ name: `query: limit ${label}`, request: (c) => request(c, withBase(`limit=${value}`)), status: 400, path: 'limit' });
-    cases.push({ name: 'query: limit repeated (?limit=1&limit=2)', request: (c) => request(c, withBase('limit=1&limit=2')), status: 400, path: 'limit' });
-    cases.push({ name: 'query: limit with bracket syntax', request: (c) => request(c, withBase('limit[]=1')), status: 400 });
+    for (const [value, label] of limits)
+      cases.push({
+        name: `query: limit ${label}`,
+        request: (c) => request(c, withBase(`limit=${value}`)),
+        status: 400,
+        path: 'limit',
+      });
+    cases.push({
+      name: 'query: limit repeated (?limit=1&limit=2)',
+      request: (c) => request(c, withBase('limit=1&limit=2')),
+      status: 400,
+      path: 'limit',
+    });
+    cases.push({
+      name: 'query: limit with bracket syntax',
+      request: (c) => request(c, withBase('limit[]=1')),
+      status: 400,
+    });
     const cursors: Array<{ label: string; value: string }> = [
       { label: 'empty', value: '' },
       { label: 'not a cursor', value: 'not-a-cursor' },
@@ -1287,11 +1937,27 @@ function queryCases(route: QueryRoute): Case[] {
       { label: 'a cursor whose date is year +275760', value: cursorOf(`+275760-09-13T00:00:00.000Z|${NONEXISTENT}`) },
     ];
     for (const cur of cursors) {
-      cases.push({ name: `query: cursor ${cur.label}`, request: (c) => request(c, withBase(`cursor=${cur.value}`)), status: 400, path: 'cursor' });
+      cases.push({
+        name: `query: cursor ${cur.label}`,
+        request: (c) => request(c, withBase(`cursor=${cur.value}`)),
+        status: 400,
+        path: 'cursor',
+      });
     }
-    cases.push({ name: 'query: cursor repeated', request: (c) => request(c, withBase(`cursor=${cursorOf(`2027-01-01T00:00:00.000Z|${NONEXISTENT}`)}&cursor=x`)), status: 400, path: 'cursor' });
+    cases.push({
+      name: 'query: cursor repeated',
+      request: (c) => request(c, withBase(`cursor=${cursorOf(`2027-01-01T00:00:00.000Z|${NONEXISTENT}`)}&cursor=x`)),
+      status: 400,
+      path: 'cursor',
+    });
   }
-  for (const extra of route.extra) cases.push({ name: `query: ${extra.label}`, request: (c) => request(c, extra.query(c)), status: extra.status, path: extra.path });
+  for (const extra of route.extra)
+    cases.push({
+      name: `query: ${extra.label}`,
+      request: (c) => request(c, extra.query(c)),
+      status: extra.status,
+      path: extra.path,
+    });
   for (const c of cases) c.group = 'query strings';
   return cases;
 }
@@ -1305,7 +1971,11 @@ describe('fixed malformed inputs', () => {
     const rejected = { status: 400, body: undefined, text: '' };
     await db('guests').insert({ first_name: 'Watch', last_name: 'Dog' });
     expect(await watch.observe(rejected, 'self-check')).toMatch(/guests/);
-    await db('beds24_pending_changes').insert({ property_id: ctx.propertyId, kind: 'rates', entity_id: 'watch-self-check' });
+    await db('beds24_pending_changes').insert({
+      property_id: ctx.propertyId,
+      kind: 'rates',
+      entity_id: 'watch-self-check',
+    });
     expect(await watch.observe(rejected, 'self-check')).toMatch(/beds24_pending_changes/);
     await db('beds24_pending_changes').where({ entity_id: 'watch-self-check' }).delete();
     await db('guests').where({ first_name: 'Watch', last_name: 'Dog' }).delete();
@@ -1313,19 +1983,33 @@ describe('fixed malformed inputs', () => {
   });
 
   for (const route of BODY_ROUTES) describe(`${route.method} ${route.pattern} (body)`, () => declare(bodyCases(route)));
-  for (const route of PATH_ROUTES) describe(`${route.method} ${route.pattern} (path id)`, () => declare(pathCases(route)));
+  for (const route of PATH_ROUTES)
+    describe(`${route.method} ${route.pattern} (path id)`, () => declare(pathCases(route)));
   for (const route of QUERY_ROUTES) describe(`GET ${route.pattern} (query)`, () => declare(queryCases(route)));
 
   describe('retrying a job', () => {
     declare([
-      { name: 'a job that is not failed (already resolved)', request: (c) => ({ method: 'POST', path: `/api/admin/beds24/jobs/${c.resolvedFailureId}/retry`, token: ADMIN_TOKEN }), status: 409 },
+      {
+        name: 'a job that is not failed (already resolved)',
+        request: (c) => ({
+          method: 'POST',
+          path: `/api/admin/beds24/jobs/${c.resolvedFailureId}/retry`,
+          token: ADMIN_TOKEN,
+        }),
+        status: 409,
+      },
     ]);
   });
 
   describe('admin config with an invite code already redeemed elsewhere', () => {
     it('answers 400 naming invite_code and changes nothing', async () => {
       const code = await redeemedInviteCode(ctx);
-      await runCase({ name: 'a redeemed invite code', request: (c) => configPut(c, { invite_code: code }), status: 400, path: 'invite_code' });
+      await runCase({
+        name: 'a redeemed invite code',
+        request: (c) => configPut(c, { invite_code: code }),
+        status: 400,
+        path: 'invite_code',
+      });
     });
   });
 });
@@ -1336,7 +2020,9 @@ describe('fixed malformed inputs', () => {
 /** Strings over all of Unicode, NUL included. */
 const anyString = fc.string({ unit: 'binary', maxLength: 40 });
 const dateLike = fc.oneof(
-  fc.date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  fc
+    .date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10)),
   fc
     .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
     .map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`),
@@ -1352,7 +2038,19 @@ const numberLike = fc.oneof(
 );
 
 function idPool(c: Ctx): string[] {
-  return [c.propertyId, c.otherPropertyId, c.roomA, c.roomB, c.inactiveRoom, c.otherRoom, c.guestId, c.reservationA, c.reservationB, c.maintenanceId, NONEXISTENT];
+  return [
+    c.propertyId,
+    c.otherPropertyId,
+    c.roomA,
+    c.roomB,
+    c.inactiveRoom,
+    c.otherRoom,
+    c.guestId,
+    c.reservationA,
+    c.reservationB,
+    c.maintenanceId,
+    NONEXISTENT,
+  ];
 }
 
 function fieldValue(c: Ctx): fc.Arbitrary<unknown> {
@@ -1363,7 +2061,23 @@ function fieldValue(c: Ctx): fc.Arbitrary<unknown> {
     { arbitrary: dateLike, weight: 3 },
     { arbitrary: fc.constantFrom(...idPool(c)), weight: 3 },
     { arbitrary: fc.uuid(), weight: 1 },
-    { arbitrary: fc.constantFrom(...RESERVATION_STATUSES, ...SOURCES, 'active', 'inactive', 'clean', 'dirty', 'out_of_order', 'UTC', 'Europe/Berlin', 'EUR', 'DE', 'en'), weight: 2 },
+    {
+      arbitrary: fc.constantFrom(
+        ...RESERVATION_STATUSES,
+        ...SOURCES,
+        'active',
+        'inactive',
+        'clean',
+        'dirty',
+        'out_of_order',
+        'UTC',
+        'Europe/Berlin',
+        'EUR',
+        'DE',
+        'en',
+      ),
+      weight: 2,
+    },
     { arbitrary: fc.constantFrom(true, false, null), weight: 2 },
     { arbitrary: fc.record({ first_name: anyString, last_name: anyString }, { requiredKeys: [] }), weight: 1 },
   );
@@ -1371,7 +2085,9 @@ function fieldValue(c: Ctx): fc.Arbitrary<unknown> {
 
 /** Values of the field's own type and range, so combinations reach the rules and the database (409s, 2xx). */
 function plausible(field: FieldSpec, c: Ctx): fc.Arbitrary<unknown> {
-  const date = fc.integer({ min: -30, max: 1200 }).map((n) => new Date(Date.UTC(2027, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
+  const date = fc
+    .integer({ min: -30, max: 1200 })
+    .map((n) => new Date(Date.UTC(2027, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
   switch (field.kind) {
     case 'uuid':
       return fc.constantFrom(...idPool(c));
@@ -1384,7 +2100,10 @@ function plausible(field: FieldSpec, c: Ctx): fc.Arbitrary<unknown> {
     case 'nights':
       return fc.integer({ min: 0, max: (field.max ?? 365) + 1 });
     case 'beds24id':
-      return fc.oneof(fc.constantFrom(c.beds24PropertyId, 1, 12, ...c.world.beds24RoomIds), fc.integer({ min: 1, max: 2_147_483_647 }));
+      return fc.oneof(
+        fc.constantFrom(c.beds24PropertyId, 1, 12, ...c.world.beds24RoomIds),
+        fc.integer({ min: 1, max: 2_147_483_647 }),
+      );
     case 'text':
     case 'optionalText':
       return fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 });
@@ -1403,7 +2122,11 @@ function plausible(field: FieldSpec, c: Ctx): fc.Arbitrary<unknown> {
     case 'secret':
       return fc.string({ minLength: 1, maxLength: 60 });
     case 'guest':
-      return fc.record({ first_name: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }), last_name: fc.constant('Sweep'), email: fc.option(fc.emailAddress()) });
+      return fc.record({
+        first_name: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }),
+        last_name: fc.constant('Sweep'),
+        email: fc.option(fc.emailAddress()),
+      });
   }
 }
 
@@ -1412,9 +2135,14 @@ function bodyArbitrary(route: BodyRoute, c: Ctx): fc.Arbitrary<string> {
   const value = fieldValue(c);
   const base = route.base(c);
   // The valid body with a few fields set to arbitrary or plausible values, a few dropped, maybe one unknown added.
-  const replacement = fc.constantFrom(...route.fields).chain((field) =>
-    fc.tuple(fc.constant(field.name), fc.oneof({ arbitrary: value, weight: 1 }, { arbitrary: plausible(field, c), weight: 2 })),
-  );
+  const replacement = fc
+    .constantFrom(...route.fields)
+    .chain((field) =>
+      fc.tuple(
+        fc.constant(field.name),
+        fc.oneof({ arbitrary: value, weight: 1 }, { arbitrary: plausible(field, c), weight: 2 }),
+      ),
+    );
   const mutated = fc
     .tuple(
       fc.array(replacement, { minLength: 1, maxLength: 3 }),
@@ -1453,7 +2181,10 @@ function pathIdArbitrary(): fc.Arbitrary<string> {
 }
 
 function queryArbitrary(keys: readonly string[], c: Ctx): fc.Arbitrary<string> {
-  const key = fc.oneof({ arbitrary: fc.constantFrom(...keys, 'limit', 'cursor', 'state', 'status'), weight: 4 }, anyString);
+  const key = fc.oneof(
+    { arbitrary: fc.constantFrom(...keys, 'limit', 'cursor', 'state', 'status'), weight: 4 },
+    anyString,
+  );
   const value = fc.oneof(
     anyString,
     numberLike.map(String),
@@ -1465,7 +2196,9 @@ function queryArbitrary(keys: readonly string[], c: Ctx): fc.Arbitrary<string> {
     fc
       .tuple(
         fc.oneof(
-          fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+          fc
+            .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+            .map((d) => d.toISOString()),
           anyString.filter((d) => Number.isNaN(Date.parse(d))),
         ),
         fc.uuid(),
@@ -1498,7 +2231,13 @@ describe('fast-check', () => {
     it(`${route.method} ${route.pattern}: arbitrary JSON bodies never get a 5xx, and a rejection changes nothing`, async () => {
       await fc.assert(
         fc.asyncProperty(bodyArbitrary(route, ctx), async (raw) => {
-          await check({ method: route.method, path: route.path(ctx), raw, headers: { 'content-type': 'application/json' }, token: route.token });
+          await check({
+            method: route.method,
+            path: route.path(ctx),
+            raw,
+            headers: { 'content-type': 'application/json' },
+            token: route.token,
+          });
         }),
         { numRuns: BODY_RUNS },
       );
@@ -1509,7 +2248,11 @@ describe('fast-check', () => {
     it(`GET ${route.pattern}: arbitrary query strings never get a 5xx`, async () => {
       await fc.assert(
         fc.asyncProperty(queryArbitrary(route.keys, ctx), async (query) => {
-          await check({ method: 'GET', path: query === '' ? route.path(ctx) : `${route.path(ctx)}?${query}`, token: route.token });
+          await check({
+            method: 'GET',
+            path: query === '' ? route.path(ctx) : `${route.path(ctx)}?${query}`,
+            token: route.token,
+          });
         }),
         { numRuns: QUERY_RUNS },
       );

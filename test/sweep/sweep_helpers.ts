@@ -144,7 +144,8 @@ const OUTBOX_TABLES = ['beds24_pending_changes', 'beds24_reservation_sync', 'bed
 function digestSql(tables: readonly string[]): string {
   // The same expression as fingerprint(db), one sub-select per table, so one round trip reads them all.
   const selects = tables.map(
-    (table, i) => `(select count(*)::int || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from ${table} t) as t${i}`,
+    (table, i) =>
+      `(select count(*)::int || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from ${table} t) as t${i}`,
   );
   return `select ${selects.join(', ')}`;
 }
@@ -175,7 +176,8 @@ export class DbWatch {
     await watch.reset();
     const own = await watch.digest();
     for (const [table, value] of Object.entries(reference)) {
-      if (own[table] !== value) throw new Error(`DbWatch digest of ${table} (${own[table]}) differs from fingerprint(db) (${value})`);
+      if (own[table] !== value)
+        throw new Error(`DbWatch digest of ${table} (${own[table]}) differs from fingerprint(db) (${value})`);
     }
     return watch;
   }

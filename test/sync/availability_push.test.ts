@@ -40,7 +40,10 @@ afterAll(async () => {
 describe('availability and rates', () => {
   it('publishes the connected property calendar, in the property time zone, after connecting', async () => {
     await expectBeds24MatchesRule();
-    expect(world.sandbox.calendar(world.beds24RoomIds[0]!, day(0), day(0))[0]).toMatchObject({ numAvail: 3, price1: 120 });
+    expect(world.sandbox.calendar(world.beds24RoomIds[0]!, day(0), day(0))[0]).toMatchObject({
+      numAvail: 3,
+      price1: 120,
+    });
   });
 
   it('stays equal to the rule after any mix of reservation, room, housekeeping, maintenance and rate edits', async () => {
@@ -60,7 +63,10 @@ describe('availability and rates', () => {
     await expectBeds24MatchesRule();
 
     await world.app.request('PATCH', `/api/rooms/${double[0]}`, { status: 'inactive' });
-    const block = await world.app.request('POST', `/api/rooms/${double[1]}/maintenance`, { start_date: day(20), end_date: day(22) });
+    const block = await world.app.request('POST', `/api/rooms/${double[1]}/maintenance`, {
+      start_date: day(20),
+      end_date: day(22),
+    });
     await waitForIdle(world);
     await expectBeds24MatchesRule();
     await world.app.request('DELETE', `/api/maintenance/${block.body.id}`);
@@ -77,8 +83,11 @@ describe('availability and rates', () => {
     for (const room of suite) await world.app.request('PATCH', `/api/rooms/${room}`, { beds24_room_id: null });
     await world.app.request('PATCH', `/api/rooms/${double[2]}`, { beds24_room_id: null });
     await waitForIdle(world);
-    expect(world.sandbox.calendar(world.beds24RoomIds[1]!, day(0), day(HORIZON - 1)).every((d) => d.numAvail === 0)).toBe(true);
-    for (const room of suite) await world.app.request('PATCH', `/api/rooms/${room}`, { beds24_room_id: world.beds24RoomIds[1] });
+    expect(
+      world.sandbox.calendar(world.beds24RoomIds[1]!, day(0), day(HORIZON - 1)).every((d) => d.numAvail === 0),
+    ).toBe(true);
+    for (const room of suite)
+      await world.app.request('PATCH', `/api/rooms/${room}`, { beds24_room_id: world.beds24RoomIds[1] });
     await world.app.request('PATCH', `/api/rooms/${double[2]}`, { beds24_room_id: world.beds24RoomIds[0] });
     await waitForIdle(world);
     await expectBeds24MatchesRule();
@@ -128,7 +137,12 @@ describe('availability and rates', () => {
   it('resyncs over a range on request, re-sending it even when nothing changed', async () => {
     world.sandbox.editCalendar(world.beds24RoomIds[0]!, [{ from: day(5), to: day(6), numAvail: 9, price1: 1 }]);
     world.sandbox.resetRequestLog();
-    const resync = await world.app.request('POST', '/api/admin/beds24/resync', { property_id: world.propertyId, from: day(0), to: day(9) }, ADMIN_TOKEN);
+    const resync = await world.app.request(
+      'POST',
+      '/api/admin/beds24/resync',
+      { property_id: world.propertyId, from: day(0), to: day(9) },
+      ADMIN_TOKEN,
+    );
     expect(resync.status).toBe(202);
     await waitForIdle(world);
     expect(callsTo(world.sandbox, 'POST', '/inventory/rooms/calendar')).toBe(1);
@@ -136,8 +150,19 @@ describe('availability and rates', () => {
   });
 
   it('rejects a resync with bad input or for a property that is not connected', async () => {
-    expect((await world.app.request('POST', '/api/admin/beds24/resync', { property_id: world.propertyId, from: day(5), to: day(1) }, ADMIN_TOKEN)).status).toBe(400);
-    expect((await world.app.request('POST', '/api/admin/beds24/resync', { property_id: 'x' }, ADMIN_TOKEN)).status).toBe(400);
+    expect(
+      (
+        await world.app.request(
+          'POST',
+          '/api/admin/beds24/resync',
+          { property_id: world.propertyId, from: day(5), to: day(1) },
+          ADMIN_TOKEN,
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (await world.app.request('POST', '/api/admin/beds24/resync', { property_id: 'x' }, ADMIN_TOKEN)).status,
+    ).toBe(400);
     const other = (await world.app.request('POST', '/api/properties', { name: 'Unconnected' })).body;
     const res = await world.app.request('POST', '/api/admin/beds24/resync', { property_id: other.id }, ADMIN_TOKEN);
     expect(res.status).toBe(409);

@@ -85,14 +85,23 @@ describe('npm run beds24 --', () => {
 
   it('connect finds the only Beds24 property of the account, and resync brings it in step', async () => {
     const property = await createProperty(world.app, { timezone: 'UTC' });
-    const account = world.sandbox.createAccount({ properties: [{ name: 'Second', rooms: [{ name: 'single', qty: 1 }] }] });
+    const account = world.sandbox.createAccount({
+      properties: [{ name: 'Second', rooms: [{ name: 'single', qty: 1 }] }],
+    });
     const room = await createRoom(world.app, property.id, { beds24_room_id: account.roomIds[0], base_price: 70 });
-    const connected = await cli('connect', '--property', property.id, `--invite-code=${world.sandbox.createInviteCode(account.accountId)}`);
+    const connected = await cli(
+      'connect',
+      '--property',
+      property.id,
+      `--invite-code=${world.sandbox.createInviteCode(account.accountId)}`,
+    );
     expect(connected.code).toBe(0);
     expect(connected.lines[0]).toContain(`to Beds24 property ${account.propertyIds[0]}`);
     const resync = await cli('resync', '--property', property.id, '--from', day(0), '--to', day(9));
     expect(resync.code).toBe(0);
-    expect(world.sandbox.calendar(account.roomIds[0]!, day(0), day(9)).every((d) => d.numAvail === 1 && d.price1 === 70)).toBe(true);
+    expect(
+      world.sandbox.calendar(account.roomIds[0]!, day(0), day(9)).every((d) => d.numAvail === 1 && d.price1 === 70),
+    ).toBe(true);
     expect(room.id).toEqual(expect.any(String));
   });
 

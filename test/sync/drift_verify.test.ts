@@ -12,7 +12,11 @@ const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 /** Someone edits a booking by hand in Beds24 (through the real API, with a token of the account). */
 async function editInBeds24(items: unknown[]): Promise<void> {
   const token = world.sandbox.createAccessToken(world.accountId);
-  const res = await fetch(`${world.sandbox.url}/bookings`, { method: 'POST', headers: { token, 'content-type': 'application/json' }, body: JSON.stringify(items) });
+  const res = await fetch(`${world.sandbox.url}/bookings`, {
+    method: 'POST',
+    headers: { token, 'content-type': 'application/json' },
+    body: JSON.stringify(items),
+  });
   expect(res.status).toBe(201);
 }
 
@@ -29,23 +33,52 @@ describe('verify (drift check)', () => {
   it('finds nothing when Beds24 is in step', async () => {
     await createReservation(world.app, world.rooms[0]![0]!, { check_in: day(2), check_out: day(4) });
     await waitForIdle(world);
-    const res = await world.app.request('POST', '/api/admin/beds24/verify', { property_id: world.propertyId }, ADMIN_TOKEN);
+    const res = await world.app.request(
+      'POST',
+      '/api/admin/beds24/verify',
+      { property_id: world.propertyId },
+      ADMIN_TOKEN,
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ property_id: world.propertyId, calendar: [], bookings: [], checked: { calendar_cells: HORIZON, bookings: 1 } });
+    expect(res.body).toMatchObject({
+      property_id: world.propertyId,
+      calendar: [],
+      bookings: [],
+      checked: { calendar_cells: HORIZON, bookings: 1 },
+    });
   });
 
   it('reports calendar nights and bookings edited behind the PMS back, and puts them back', async () => {
     const stay = await createReservation(world.app, world.rooms[0]![1]!, { check_in: day(6), check_out: day(8) });
     await waitForIdle(world);
     const booking = bookingsOf(world.sandbox, stay.id)[0]!;
-    world.sandbox.editCalendar(world.beds24RoomIds[0]!, [{ from: day(10), to: day(12), numAvail: 0 }, { from: day(20), to: day(20), price1: 1 }]);
+    world.sandbox.editCalendar(world.beds24RoomIds[0]!, [
+      { from: day(10), to: day(12), numAvail: 0 },
+      { from: day(20), to: day(20), price1: 1 },
+    ]);
     await editInBeds24([{ id: booking.id, arrival: day(7), departure: day(9) }]);
 
-    const dry = await world.app.request('POST', '/api/admin/beds24/verify', { property_id: world.propertyId, repair: false }, ADMIN_TOKEN);
+    const dry = await world.app.request(
+      'POST',
+      '/api/admin/beds24/verify',
+      { property_id: world.propertyId, repair: false },
+      ADMIN_TOKEN,
+    );
     expect(dry.body.repaired).toBe(false);
     expect(dry.body.calendar.map((c: { date: string }) => c.date)).toEqual([day(10), day(11), day(12), day(20)]);
-    expect(dry.body.calendar[0]).toMatchObject({ beds24_room_id: world.beds24RoomIds[0], expected: { num_avail: 3, price1: 110 }, actual: { num_avail: 0, price1: 110 } });
-    expect(dry.body.bookings).toEqual([{ reservation_id: stay.id, beds24_booking_id: booking.id, problem: 'different', fields: ['arrival', 'departure'] }]);
+    expect(dry.body.calendar[0]).toMatchObject({
+      beds24_room_id: world.beds24RoomIds[0],
+      expected: { num_avail: 3, price1: 110 },
+      actual: { num_avail: 0, price1: 110 },
+    });
+    expect(dry.body.bookings).toEqual([
+      {
+        reservation_id: stay.id,
+        beds24_booking_id: booking.id,
+        problem: 'different',
+        fields: ['arrival', 'departure'],
+      },
+    ]);
     const range = { beds24_room_id: world.beds24RoomIds[0], cause: 'changed_in_beds24', message: null };
     const pms = { num_avail: 3, price1: 110 };
     expect(dry.body.calendar_ranges).toEqual([
@@ -53,16 +86,30 @@ describe('verify (drift check)', () => {
       { ...range, from: day(20), to: day(20), nights: 1, expected: pms, actual: { num_avail: 3, price1: 1 } },
     ]);
 
-    const repaired = await world.app.request('POST', '/api/admin/beds24/verify', { property_id: world.propertyId }, ADMIN_TOKEN);
+    const repaired = await world.app.request(
+      'POST',
+      '/api/admin/beds24/verify',
+      { property_id: world.propertyId },
+      ADMIN_TOKEN,
+    );
     expect(repaired.body.repaired).toBe(true);
     await waitForIdle(world);
     expect(bookingsOf(world.sandbox, stay.id)[0]).toMatchObject({ arrival: day(6), departure: day(8) });
     const expected = await expectedCalendar(world.app, world.propertyId, world.beds24RoomIds[0]!, 'UTC', HORIZON);
-    const actual = world.sandbox.calendar(world.beds24RoomIds[0]!, day(0), day(HORIZON - 1)).map((d) => ({ date: d.date, numAvail: d.numAvail, price1: d.price1 }));
+    const actual = world.sandbox
+      .calendar(world.beds24RoomIds[0]!, day(0), day(HORIZON - 1))
+      .map((d) => ({ date: d.date, numAvail: d.numAvail, price1: d.price1 }));
     expect(actual).toEqual(expected);
-    const again = await world.app.request('POST', '/api/admin/beds24/verify', { property_id: world.propertyId }, ADMIN_TOKEN);
+    const again = await world.app.request(
+      'POST',
+      '/api/admin/beds24/verify',
+      { property_id: world.propertyId },
+      ADMIN_TOKEN,
+    );
     expect(again.body).toMatchObject({ calendar: [], bookings: [] });
-    const metrics = await (await fetch(`${world.app.baseUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    const metrics = await (
+      await fetch(`${world.app.baseUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/beds24_drift_found_total\{kind="calendar"\} 8/);
   });
 
@@ -123,9 +170,19 @@ describe('verify (drift check)', () => {
     const booking = bookingsOf(world.sandbox, stay.id)[0]!;
     await editInBeds24([
       { id: booking.id, status: 'cancelled' },
-      { roomId: world.beds24RoomIds[0], arrival: day(30), departure: day(31), custom10: 'PMS:00000000-0000-4000-8000-000000000000' },
+      {
+        roomId: world.beds24RoomIds[0],
+        arrival: day(30),
+        departure: day(31),
+        custom10: 'PMS:00000000-0000-4000-8000-000000000000',
+      },
     ]);
-    const res = await world.app.request('POST', '/api/admin/beds24/verify', { property_id: world.propertyId, repair: false }, ADMIN_TOKEN);
+    const res = await world.app.request(
+      'POST',
+      '/api/admin/beds24/verify',
+      { property_id: world.propertyId, repair: false },
+      ADMIN_TOKEN,
+    );
     expect(res.body.bookings).toEqual(
       expect.arrayContaining([
         { reservation_id: stay.id, beds24_booking_id: booking.id, problem: 'different', fields: ['status'] },
@@ -161,7 +218,18 @@ describe('verify (drift check)', () => {
 
   it('answers 409 for a property that is not connected and 400 for bad input', async () => {
     const other = (await world.app.request('POST', '/api/properties', { name: 'Loose' })).body;
-    expect((await world.app.request('POST', '/api/admin/beds24/verify', { property_id: other.id }, ADMIN_TOKEN)).status).toBe(409);
-    expect((await world.app.request('POST', '/api/admin/beds24/verify', { property_id: other.id, repair: 'yes' }, ADMIN_TOKEN)).status).toBe(400);
+    expect(
+      (await world.app.request('POST', '/api/admin/beds24/verify', { property_id: other.id }, ADMIN_TOKEN)).status,
+    ).toBe(409);
+    expect(
+      (
+        await world.app.request(
+          'POST',
+          '/api/admin/beds24/verify',
+          { property_id: other.id, repair: 'yes' },
+          ADMIN_TOKEN,
+        )
+      ).status,
+    ).toBe(400);
   });
 });

@@ -46,17 +46,32 @@ describe('failed jobs', () => {
       nights: 2,
     });
     expect(calendarItem.subject).toEqual({ beds24_room_id: 987654, room_numbers: ['W1'] });
-    const status = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
+    const status = await world.app.request(
+      'GET',
+      `/api/admin/beds24/status?property_id=${world.propertyId}`,
+      undefined,
+      ADMIN_TOKEN,
+    );
     expect(status.body.failed_jobs).toBe(2);
 
-    expect((await world.app.request('POST', `/api/admin/beds24/jobs/${item.id}/retry`, undefined, API_TOKEN)).status).toBe(401);
+    expect(
+      (await world.app.request('POST', `/api/admin/beds24/jobs/${item.id}/retry`, undefined, API_TOKEN)).status,
+    ).toBe(401);
     await world.database.db('rooms').where({ id: wrong.id }).update({ beds24_room_id: world.beds24RoomIds[0] });
     const retry = await world.app.request('POST', `/api/admin/beds24/jobs/${item.id}/retry`, undefined, ADMIN_TOKEN);
     expect(retry.status).toBe(202);
     expect(retry.body.state).toBe('retrying');
-    expect((await world.app.request('POST', `/api/admin/beds24/jobs/${calendarItem.id}/retry`, undefined, ADMIN_TOKEN)).status).toBe(202);
+    expect(
+      (await world.app.request('POST', `/api/admin/beds24/jobs/${calendarItem.id}/retry`, undefined, ADMIN_TOKEN))
+        .status,
+    ).toBe(202);
     await waitForIdle(world);
-    const cleared = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
+    const cleared = await world.app.request(
+      'GET',
+      `/api/admin/beds24/status?property_id=${world.propertyId}`,
+      undefined,
+      ADMIN_TOKEN,
+    );
     expect(cleared.body.failed_jobs).toBe(0);
 
     expect(bookingsOf(world.sandbox, res.id)).toHaveLength(1);
@@ -64,13 +79,28 @@ describe('failed jobs', () => {
     expect(after.body.data.some((f: { id: string }) => f.id === item.id)).toBe(false);
     const resolved = await world.app.request('GET', '/api/admin/beds24/jobs?state=resolved', undefined, ADMIN_TOKEN);
     expect(resolved.body.data.map((f: { id: string }) => f.id)).toContain(item.id);
-    expect((await world.app.request('POST', `/api/admin/beds24/jobs/${item.id}/retry`, undefined, ADMIN_TOKEN)).status).toBe(409);
+    expect(
+      (await world.app.request('POST', `/api/admin/beds24/jobs/${item.id}/retry`, undefined, ADMIN_TOKEN)).status,
+    ).toBe(409);
   });
 
   it('answers 404 and 400 for unknown and malformed job ids, and 400 for an unknown state', async () => {
-    expect((await world.app.request('POST', '/api/admin/beds24/jobs/00000000-0000-4000-8000-000000000000/retry', undefined, ADMIN_TOKEN)).status).toBe(404);
-    expect((await world.app.request('POST', '/api/admin/beds24/jobs/42/retry', undefined, ADMIN_TOKEN)).status).toBe(400);
-    expect((await world.app.request('GET', '/api/admin/beds24/jobs?state=exploded', undefined, ADMIN_TOKEN)).status).toBe(400);
+    expect(
+      (
+        await world.app.request(
+          'POST',
+          '/api/admin/beds24/jobs/00000000-0000-4000-8000-000000000000/retry',
+          undefined,
+          ADMIN_TOKEN,
+        )
+      ).status,
+    ).toBe(404);
+    expect((await world.app.request('POST', '/api/admin/beds24/jobs/42/retry', undefined, ADMIN_TOKEN)).status).toBe(
+      400,
+    );
+    expect(
+      (await world.app.request('GET', '/api/admin/beds24/jobs?state=exploded', undefined, ADMIN_TOKEN)).status,
+    ).toBe(400);
   });
 
   it('lists a job that gave up on refused credentials, and retries it after reconnecting', async () => {
@@ -79,8 +109,15 @@ describe('failed jobs', () => {
     const deadline = Date.now() + 20_000;
     let job: { id: string; job_kind: string; last_error: { code: string } } | undefined;
     while (!job && Date.now() < deadline) {
-      const failed = await world.app.request('GET', `/api/admin/beds24/jobs?state=failed&property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
-      job = failed.body.data.find((f: { kind: string; job_kind: string }) => f.kind === 'job' && f.job_kind === 'reservations');
+      const failed = await world.app.request(
+        'GET',
+        `/api/admin/beds24/jobs?state=failed&property_id=${world.propertyId}`,
+        undefined,
+        ADMIN_TOKEN,
+      );
+      job = failed.body.data.find(
+        (f: { kind: string; job_kind: string }) => f.kind === 'job' && f.job_kind === 'reservations',
+      );
       if (!job) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(job?.last_error.code).toBe('beds24_auth');
@@ -89,15 +126,26 @@ describe('failed jobs', () => {
     const reconnect = await world.app.request(
       'PUT',
       '/api/admin/beds24/config',
-      { property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, invite_code: world.sandbox.createInviteCode(world.accountId) },
+      {
+        property_id: world.propertyId,
+        beds24_property_id: world.beds24PropertyId,
+        invite_code: world.sandbox.createInviteCode(world.accountId),
+      },
       ADMIN_TOKEN,
     );
     expect(reconnect.status).toBe(200);
     // Reconnecting is the fix: the failure is resolved and the work goes out without a manual retry.
     await waitForIdle(world);
     expect(bookingsOf(world.sandbox, res.id)).toHaveLength(1);
-    expect((await world.app.request('POST', `/api/admin/beds24/jobs/${job!.id}/retry`, undefined, ADMIN_TOKEN)).status).toBe(409);
-    const failed = await world.app.request('GET', `/api/admin/beds24/jobs?state=failed&property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
+    expect(
+      (await world.app.request('POST', `/api/admin/beds24/jobs/${job!.id}/retry`, undefined, ADMIN_TOKEN)).status,
+    ).toBe(409);
+    const failed = await world.app.request(
+      'GET',
+      `/api/admin/beds24/jobs?state=failed&property_id=${world.propertyId}`,
+      undefined,
+      ADMIN_TOKEN,
+    );
     expect(failed.body.data).toEqual([]);
   });
 });
@@ -105,10 +153,16 @@ describe('failed jobs', () => {
 describe('outbox sweeper', () => {
   it('sends the job of a committed change whose wake-up was lost (process died right after the commit)', async () => {
     // Pushes off: the edit's outbox rows are written and no job is sent, which is what a lost wake-up leaves.
-    await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ push_sync_enabled: false });
+    await world.database
+      .db('beds24_config')
+      .where({ property_id: world.propertyId })
+      .update({ push_sync_enabled: false });
     const res = await createReservation(world.app, world.rooms[0]![1]!, { check_in: day(40), check_out: day(41) });
     expect(await world.app.sync.sweep()).toBe(0);
-    await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ push_sync_enabled: true });
+    await world.database
+      .db('beds24_config')
+      .where({ property_id: world.propertyId })
+      .update({ push_sync_enabled: true });
     // One job for the booking, one for the calendar; a second sweep finds them on their way.
     expect(await world.app.sync.sweep()).toBe(2);
     expect(await world.app.sync.sweep()).toBe(0);
@@ -119,15 +173,29 @@ describe('outbox sweeper', () => {
 
 describe('admin config', () => {
   it('rejects a bad invite code with a 400 naming the field, and both credentials at once', async () => {
-    const bad = await world.app.request('PUT', '/api/admin/beds24/config', { property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, invite_code: 'nope' }, ADMIN_TOKEN);
+    const bad = await world.app.request(
+      'PUT',
+      '/api/admin/beds24/config',
+      { property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, invite_code: 'nope' },
+      ADMIN_TOKEN,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].path).toBe('invite_code');
-    const both = await world.app.request('PUT', '/api/admin/beds24/config', { property_id: world.propertyId, beds24_property_id: 1, invite_code: 'a', refresh_token: 'b' }, ADMIN_TOKEN);
+    const both = await world.app.request(
+      'PUT',
+      '/api/admin/beds24/config',
+      { property_id: world.propertyId, beds24_property_id: 1, invite_code: 'a', refresh_token: 'b' },
+      ADMIN_TOKEN,
+    );
     expect(both.status).toBe(400);
     const foreign = await world.app.request(
       'PUT',
       '/api/admin/beds24/config',
-      { property_id: world.propertyId, beds24_property_id: 4242, invite_code: world.sandbox.createInviteCode(world.accountId) },
+      {
+        property_id: world.propertyId,
+        beds24_property_id: 4242,
+        invite_code: world.sandbox.createInviteCode(world.accountId),
+      },
       ADMIN_TOKEN,
     );
     expect(foreign.status).toBe(400);
@@ -147,12 +215,26 @@ describe('admin config', () => {
     const row: Json = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
     expect(row.refresh_token).toMatch(/^v1:/);
     expect(row.access_token).toMatch(/^v1:/);
-    expect((await world.app.request('GET', '/api/admin/beds24/config/00000000-0000-4000-8000-000000000000', undefined, ADMIN_TOKEN)).status).toBe(404);
+    expect(
+      (
+        await world.app.request(
+          'GET',
+          '/api/admin/beds24/config/00000000-0000-4000-8000-000000000000',
+          undefined,
+          ADMIN_TOKEN,
+        )
+      ).status,
+    ).toBe(404);
   });
 
   it('shows queue depth, last push, and the credit meter in the status', async () => {
     await waitForIdle(world);
-    const status = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
+    const status = await world.app.request(
+      'GET',
+      `/api/admin/beds24/status?property_id=${world.propertyId}`,
+      undefined,
+      ADMIN_TOKEN,
+    );
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({
       property_id: world.propertyId,

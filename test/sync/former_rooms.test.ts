@@ -107,7 +107,8 @@ describe('a Beds24 room that lost its last PMS room', () => {
     ]);
     await admin('verify');
     await waitForIdle(world);
-    const published = await world.database.db('beds24_published_rooms')
+    const published = await world.database
+      .db('beds24_published_rooms')
       .where({ property_id: world.propertyId })
       .pluck('beds24_room_id');
     expect(published.sort()).toEqual([...world.beds24RoomIds].sort());

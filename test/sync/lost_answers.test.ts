@@ -25,7 +25,9 @@ describe('answers lost after Beds24 applied the write', () => {
     const droppedPosts = (): number => world.sandbox.requests.filter((r) => r.dropped && r.method === 'POST').length;
     for (let round = 0; round < 8 || (droppedPosts() <= 3 && round < 30); round += 1) {
       const batch = await Promise.all(
-        world.rooms[0]!.slice(0, 4).map((room, i) => createReservation(world.app, room, { check_in: day(10 + round * 4 + i), check_out: day(11 + round * 4 + i) })),
+        world.rooms[0]!.slice(0, 4).map((room, i) =>
+          createReservation(world.app, room, { check_in: day(10 + round * 4 + i), check_out: day(11 + round * 4 + i) }),
+        ),
       );
       created.push(...batch);
       await world.app.request('PATCH', `/api/reservations/${batch[0]!.id}`, { notes: `round ${round}` });

@@ -8,7 +8,9 @@ let world: SyncWorld;
 const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 
 async function scrape(token: string | null = ADMIN_TOKEN): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${world.app.baseUrl}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`${world.app.baseUrl}/metrics`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -17,7 +19,13 @@ function value(text: string, name: string, labels: Record<string, string> = {}):
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   const line = text
     .split('\n')
-    .find((l) => l.startsWith(name) && !l.startsWith('#') && (l[name.length] === ' ' || l[name.length] === '{') && wanted.every((w) => l.includes(w)));
+    .find(
+      (l) =>
+        l.startsWith(name) &&
+        !l.startsWith('#') &&
+        (l[name.length] === ' ' || l[name.length] === '{') &&
+        wanted.every((w) => l.includes(w)),
+    );
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
@@ -51,8 +59,12 @@ describe('GET /metrics', () => {
     const bookingsOk = { endpoint: 'POST /bookings', outcome: 'ok' };
     expect(value(after, 'beds24_calls_total', bookingsOk)).toBe(value(before, 'beds24_calls_total', bookingsOk) + 1);
     const calendar = { endpoint: 'POST /inventory/rooms/calendar' };
-    expect(value(after, 'beds24_credits_spent_total', calendar)).toBeGreaterThan(value(before, 'beds24_credits_spent_total', calendar));
-    expect(value(after, 'beds24_push_latency_seconds_count', { kind: 'reservations' })).toBe(value(before, 'beds24_push_latency_seconds_count', { kind: 'reservations' }) + 1);
+    expect(value(after, 'beds24_credits_spent_total', calendar)).toBeGreaterThan(
+      value(before, 'beds24_credits_spent_total', calendar),
+    );
+    expect(value(after, 'beds24_push_latency_seconds_count', { kind: 'reservations' })).toBe(
+      value(before, 'beds24_push_latency_seconds_count', { kind: 'reservations' }) + 1,
+    );
     expect(value(after, 'beds24_push_latency_seconds_sum', { kind: 'reservations' })).toBeGreaterThan(0);
     expect(value(after, 'beds24_credits_remaining', { account: `account:${world.accountId}` })).toBeGreaterThan(0);
     expect(value(after, 'beds24_oldest_pending_change_age_seconds')).toBe(0);
@@ -65,7 +77,9 @@ describe('GET /metrics', () => {
     await waitForIdle(world);
     const failed = (await scrape()).text;
     expect(value(failed, 'beds24_failed_items')).toBe(2);
-    expect(value(failed, 'beds24_calls_total', { endpoint: 'POST /bookings', outcome: 'item_errors' })).toBeGreaterThanOrEqual(1);
+    expect(
+      value(failed, 'beds24_calls_total', { endpoint: 'POST /bookings', outcome: 'item_errors' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(failed).toMatch(/# TYPE beds24_jobs gauge/);
   });
 

@@ -14,7 +14,8 @@ const modifiedTimes = (): Record<string, string> =>
   Object.fromEntries(Object.entries(stays).map(([name, id]) => [name, bookingsOf(world.sandbox, id)[0]!.modifiedTime]));
 
 async function lastRequest(path: string): Promise<unknown> {
-  const row = await world.database.db('beds24_sync_log')
+  const row = await world.database
+    .db('beds24_sync_log')
     .where({ method: 'POST', path })
     .orderBy('id', 'desc')
     .first('request');

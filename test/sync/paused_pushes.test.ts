@@ -26,7 +26,10 @@ async function status() {
 }
 
 async function setToggle(column: 'sync_enabled' | 'push_sync_enabled', value: boolean): Promise<void> {
-  await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ [column]: value });
+  await world.database
+    .db('beds24_config')
+    .where({ property_id: world.propertyId })
+    .update({ [column]: value });
 }
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {

@@ -54,25 +54,42 @@ describe('reservation push', () => {
       price: 250,
     });
 
-    expect((await world.app.request('PATCH', `/api/reservations/${res.id}`, { check_in: day(11), check_out: day(14) })).status).toBe(200);
+    expect(
+      (await world.app.request('PATCH', `/api/reservations/${res.id}`, { check_in: day(11), check_out: day(14) }))
+        .status,
+    ).toBe(200);
     await waitForIdle(world);
     expect((await world.app.request('PATCH', `/api/reservations/${res.id}`, { room_id: suite[1] })).status).toBe(200);
     await waitForIdle(world);
     [booking] = bookingsOf(world.sandbox, res.id);
-    expect(booking).toMatchObject({ roomId: world.beds24RoomIds[1], arrival: day(11), departure: day(14), status: 'confirmed' });
+    expect(booking).toMatchObject({
+      roomId: world.beds24RoomIds[1],
+      arrival: day(11),
+      departure: day(14),
+      status: 'confirmed',
+    });
 
     expect((await world.app.request('DELETE', `/api/reservations/${res.id}`)).status).toBe(200);
     await waitForIdle(world);
     const all = bookingsOf(world.sandbox, res.id);
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ id: stored.body.beds24_booking_id, status: 'cancelled', roomId: world.beds24RoomIds[1], departure: day(14) });
+    expect(all[0]).toMatchObject({
+      id: stored.body.beds24_booking_id,
+      status: 'cancelled',
+      roomId: world.beds24RoomIds[1],
+      departure: day(14),
+    });
     const final = await world.app.request('GET', `/api/reservations/${res.id}`);
     expect(final.body.beds24_sync).toMatchObject({ state: 'synced', last_error: null });
     expect(final.body.beds24_sync.last_pushed_at).toEqual(expect.any(String));
   });
 
   it('maps pending to request and back, and no-show to cancelled', async () => {
-    const res = await createReservation(world.app, world.rooms[0]![1]!, { check_in: day(20), check_out: day(21), status: 'pending' });
+    const res = await createReservation(world.app, world.rooms[0]![1]!, {
+      check_in: day(20),
+      check_out: day(21),
+      status: 'pending',
+    });
     await waitForIdle(world);
     expect(bookingsOf(world.sandbox, res.id)[0]?.status).toBe('request');
     await world.app.request('PATCH', `/api/reservations/${res.id}`, { status: 'confirmed' });
@@ -93,7 +110,12 @@ describe('reservation push', () => {
 
   it('never sends a reservation that came from Beds24, nor one in an unmapped room', async () => {
     world.sandbox.resetRequestLog();
-    const fromBeds24 = await createReservation(world.app, world.rooms[0]![0]!, { check_in: day(40), check_out: day(41), source: 'beds24', beds24_booking_id: 99000001 });
+    const fromBeds24 = await createReservation(world.app, world.rooms[0]![0]!, {
+      check_in: day(40),
+      check_out: day(41),
+      source: 'beds24',
+      beds24_booking_id: 99000001,
+    });
     const unmapped = await createRoom(world.app, world.propertyId, { number: 'U1' });
     const local = await createReservation(world.app, unmapped.id, { check_in: day(40), check_out: day(41) });
     await waitForIdle(world);
@@ -112,7 +134,9 @@ describe('reservation push', () => {
     expect(bookingsOf(world.sandbox, res.id)).toEqual([expect.objectContaining({ status: 'cancelled' })]);
     await world.app.request('PATCH', `/api/reservations/${res.id}`, { room_id: world.rooms[1]![0] });
     await waitForIdle(world);
-    expect(bookingsOf(world.sandbox, res.id)).toEqual([expect.objectContaining({ status: 'confirmed', roomId: world.beds24RoomIds[1] })]);
+    expect(bookingsOf(world.sandbox, res.id)).toEqual([
+      expect.objectContaining({ status: 'confirmed', roomId: world.beds24RoomIds[1] }),
+    ]);
   });
 
   it('moves current and future bookings with their room when its mapping changes', async () => {
@@ -135,7 +159,10 @@ describe('coalescing and batching', () => {
     world.sandbox.resetRequestLog();
     const started = Date.now();
     for (let i = 0; i < 50; i += 1) {
-      const patch = await world.app.request('PATCH', `/api/reservations/${res.id}`, { notes: `edit ${i}`, adults: 1 + (i % 2) });
+      const patch = await world.app.request('PATCH', `/api/reservations/${res.id}`, {
+        notes: `edit ${i}`,
+        adults: 1 + (i % 2),
+      });
       expect(patch.status).toBe(200);
     }
     expect(Date.now() - started).toBeLessThan(5000);
@@ -148,13 +175,18 @@ describe('coalescing and batching', () => {
 
   it('sends 100 new reservations of one property in a handful of POST /bookings', async () => {
     const extra = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => createRoom(world.app, world.propertyId, { number: `B${i}`, beds24_room_id: world.beds24RoomIds[0] })),
+      Array.from({ length: 20 }, (_, i) =>
+        createRoom(world.app, world.propertyId, { number: `B${i}`, beds24_room_id: world.beds24RoomIds[0] }),
+      ),
     );
     await waitForIdle(world);
     world.sandbox.resetRequestLog();
     const created = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        createReservation(world.app, extra[i % 20]!.id, { check_in: day(100 + Math.floor(i / 20) * 3), check_out: day(101 + Math.floor(i / 20) * 3) }),
+        createReservation(world.app, extra[i % 20]!.id, {
+          check_in: day(100 + Math.floor(i / 20) * 3),
+          check_out: day(101 + Math.floor(i / 20) * 3),
+        }),
       ),
     );
     await waitForIdle(world);
@@ -166,32 +198,59 @@ describe('coalescing and batching', () => {
 
 describe('toggles', () => {
   it('sends nothing with push_sync_enabled false, and catches up on re-enabling', async () => {
-    await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ push_sync_enabled: false });
+    await world.database
+      .db('beds24_config')
+      .where({ property_id: world.propertyId })
+      .update({ push_sync_enabled: false });
     world.sandbox.resetRequestLog();
     const quiet = await createReservation(world.app, world.rooms[1]![1]!, { check_in: day(80), check_out: day(82) });
     // Kept in the outbox with no job on its way: nothing can reach Beds24 while pushes are off.
     expect(await world.app.sync.sweep()).toBe(0);
-    const status = await world.app.request('GET', `/api/admin/beds24/status?property_id=${world.propertyId}`, undefined, ADMIN_TOKEN);
-    expect(status.body).toMatchObject({ paused: true, queue_depth: { reservations: { pending_changes: 1, queued: 0, running: 0 } } });
-    expect(world.sandbox.requests.filter((r) => r.method !== 'GET' || r.path !== '/authentication/details')).toEqual([]);
+    const status = await world.app.request(
+      'GET',
+      `/api/admin/beds24/status?property_id=${world.propertyId}`,
+      undefined,
+      ADMIN_TOKEN,
+    );
+    expect(status.body).toMatchObject({
+      paused: true,
+      queue_depth: { reservations: { pending_changes: 1, queued: 0, running: 0 } },
+    });
+    expect(world.sandbox.requests.filter((r) => r.method !== 'GET' || r.path !== '/authentication/details')).toEqual(
+      [],
+    );
     expect(bookingsOf(world.sandbox, quiet.id)).toEqual([]);
 
-    const config = await world.app.request('PUT', '/api/admin/beds24/config', { property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, push_sync_enabled: true }, ADMIN_TOKEN);
+    const config = await world.app.request(
+      'PUT',
+      '/api/admin/beds24/config',
+      { property_id: world.propertyId, beds24_property_id: world.beds24PropertyId, push_sync_enabled: true },
+      ADMIN_TOKEN,
+    );
     expect(config.body).toMatchObject({ push_sync_enabled: true, sync_enabled: true, connected: true });
     await waitForIdle(world);
-    expect(bookingsOf(world.sandbox, quiet.id)).toEqual([expect.objectContaining({ arrival: day(80), status: 'confirmed' })]);
+    expect(bookingsOf(world.sandbox, quiet.id)).toEqual([
+      expect.objectContaining({ arrival: day(80), status: 'confirmed' }),
+    ]);
   });
 
   it('takes a toggle flipped in SQL into account for work already queued', async () => {
     world.sandbox.resetRequestLog();
     const since = await databaseNow(world);
-    const res = await world.database.db.transaction(async () => createReservation(world.app, world.rooms[1]![0]!, { check_in: day(90), check_out: day(91) }));
+    const res = await world.database.db.transaction(async () =>
+      createReservation(world.app, world.rooms[1]![0]!, { check_in: day(90), check_out: day(91) }),
+    );
     await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ sync_enabled: false });
     // The job queued by the edit runs (after its debounce) with the toggle already off, and sends nothing.
     await waitForCompletedJob(world, 'reservations', since);
     expect(bookingsOf(world.sandbox, res.id)).toEqual([]);
     await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ sync_enabled: true });
-    const resync = await world.app.request('POST', '/api/admin/beds24/resync', { property_id: world.propertyId }, ADMIN_TOKEN);
+    const resync = await world.app.request(
+      'POST',
+      '/api/admin/beds24/resync',
+      { property_id: world.propertyId },
+      ADMIN_TOKEN,
+    );
     expect(resync.status).toBe(202);
     expect(resync.body.job_id).toEqual(expect.any(String));
     await waitForIdle(world);

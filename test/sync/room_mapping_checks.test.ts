@@ -150,7 +150,6 @@ describe('mapping a room to a Beds24 room', () => {
 });
 
 describe('changing the Beds24 property of a connected property without new credentials', () => {
-
   it('checks the new one with the stored token and refuses one it cannot reach, changing nothing', async () => {
     const elsewhere = { name: 'Elsewhere', rooms: [{ name: 'single', qty: 1 }] };
     const foreign = world.sandbox.createAccount({ properties: [elsewhere] });

@@ -27,7 +27,8 @@ describe('SyncWorker', () => {
       spans.push({ propertyId, start, end: performance.now() });
       return emptySummary();
     };
-    const overlap = (x: { start: number; end: number }, y: { start: number; end: number }): boolean => x.start < y.end && y.start < x.end;
+    const overlap = (x: { start: number; end: number }, y: { start: number; end: number }): boolean =>
+      x.start < y.end && y.start < x.end;
     const worker = new SyncWorker({
       db: database.db,
       queue,

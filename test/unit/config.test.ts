@@ -29,7 +29,12 @@ describe('loadEnv', () => {
       BEDS24_PULL_INTERVAL_SECONDS: '5',
       PUBLIC_URL: 'https://pms.example.com',
     });
-    expect(env).toMatchObject({ PORT: 8080, SYNC_HORIZON_DAYS: 720, LOG_LEVEL: 'debug', BEDS24_API_URL: 'https://api.beds24.com/v2' });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      SYNC_HORIZON_DAYS: 720,
+      LOG_LEVEL: 'debug',
+      BEDS24_API_URL: 'https://api.beds24.com/v2',
+    });
     expect(env).toMatchObject({
       BEDS24_WEBHOOK_TOKEN: 'abcdefghijklmnop',
       BEDS24_PULL_INTERVAL_SECONDS: 5,

@@ -22,10 +22,16 @@ describe('PriorityMutex', () => {
 
 describe('trimForLog', () => {
   it.each([
-    [{ firstName: 'Ada', lastName: 'L', email: 'a@b.c', phone: '1', roomId: 5, arrival: '2030-01-01' }, { roomId: 5, arrival: '2030-01-01' }],
+    [
+      { firstName: 'Ada', lastName: 'L', email: 'a@b.c', phone: '1', roomId: 5, arrival: '2030-01-01' },
+      { roomId: 5, arrival: '2030-01-01' },
+    ],
     [{ token: 't', refreshToken: 'r', success: true }, { success: true }],
     [[{ id: 1, notes: 'private', custom10: 'pms:abc' }], [{ id: 1 }]],
-    [{ errors: [{ field: 'roomId', message: 'x'.repeat(400) }] }, { errors: [{ field: 'roomId', message: `${'x'.repeat(300)}…` }] }],
+    [
+      { errors: [{ field: 'roomId', message: 'x'.repeat(400) }] },
+      { errors: [{ field: 'roomId', message: `${'x'.repeat(300)}…` }] },
+    ],
   ])('keeps identifiers and results, drops personal data and secrets: %j', (input, expected) => {
     expect(trimForLog(input)).toEqual(expected);
   });

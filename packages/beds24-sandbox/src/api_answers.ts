@@ -29,7 +29,10 @@ export function unsuccessful(code: number, error: string): UnsuccessfulApiRespon
 }
 
 /** Drops empty issue lists so answers look like Beds24's, which omits them. */
-export function itemResult(success: boolean, parts: { errors?: ItemIssue[]; warnings?: ItemIssue[]; info?: ItemIssue[] } & Record<string, unknown>): ItemResult {
+export function itemResult(
+  success: boolean,
+  parts: { errors?: ItemIssue[]; warnings?: ItemIssue[]; info?: ItemIssue[] } & Record<string, unknown>,
+): ItemResult {
   const result: ItemResult = { success };
   for (const [key, value] of Object.entries(parts)) {
     if (Array.isArray(value) && value.length === 0) continue;

@@ -73,7 +73,8 @@ export const INVALID_TOKEN_MESSAGE = 'Token is invalid or expired';
 export function requireAccessToken(ctx: ApiContext): AuthOutcome {
   const token = ctx.header('token');
   const access = token === undefined ? undefined : ctx.state.usableAccessToken(token);
-  if (access === undefined) return { answer: { status: 401, body: unsuccessful(401, INVALID_TOKEN_MESSAGE), charged: false } };
+  if (access === undefined)
+    return { answer: { status: 401, body: unsuccessful(401, INVALID_TOKEN_MESSAGE), charged: false } };
   return { accountId: access.accountId };
 }
 
@@ -165,7 +166,10 @@ function endpointHandler(endpoint: Endpoint, runtime: SandboxRuntime): RequestHa
       return;
     }
     log.record(entry);
-    runtime.logger?.debug({ method: entry.method, path: entry.path, status: entry.status, cost: entry.cost }, 'beds24 sandbox request');
+    runtime.logger?.debug(
+      { method: entry.method, path: entry.path, status: entry.status, cost: entry.cost },
+      'beds24 sandbox request',
+    );
     res.status(answer.status).set(headers).json(answer.body);
     answer.afterSend?.();
   };

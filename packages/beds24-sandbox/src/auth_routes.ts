@@ -2,7 +2,15 @@ import { unsuccessful } from './api_answers.ts';
 import type { ApiContext, AuthOutcome, Endpoint } from './api_pipeline.ts';
 import { formatTimestamp } from './sandbox_time.ts';
 
-const SCOPES = ['all:bookings', 'all:bookings-personal', 'all:bookings-financial', 'all:inventory', 'all:properties', 'all:accounts', 'all:channels'];
+const SCOPES = [
+  'all:bookings',
+  'all:bookings-personal',
+  'all:bookings-financial',
+  'all:inventory',
+  'all:properties',
+  'all:accounts',
+  'all:channels',
+];
 
 function byInviteCode(ctx: ApiContext): AuthOutcome {
   const code = ctx.header('code');
@@ -14,7 +22,8 @@ function byInviteCode(ctx: ApiContext): AuthOutcome {
 function byRefreshToken(ctx: ApiContext): AuthOutcome {
   const token = ctx.header('refreshToken');
   const refresh = token === undefined ? undefined : ctx.state.usableRefreshToken(token);
-  if (refresh === undefined) return { answer: { status: 400, body: unsuccessful(400, 'Invalid refresh token'), charged: false } };
+  if (refresh === undefined)
+    return { answer: { status: 400, body: unsuccessful(400, 'Invalid refresh token'), charged: false } };
   return { accountId: refresh.accountId };
 }
 
@@ -34,7 +43,10 @@ export function authEndpoints(): Endpoint[] {
         const invite = ctx.state.usableInviteCode(ctx.header('code') ?? '');
         if (invite === undefined) return { status: 400, body: unsuccessful(400, 'Invalid code'), charged: false };
         const { refresh, access } = ctx.state.redeemInviteCode(invite, ctx.header('deviceName') ?? '');
-        return { status: 200, body: { token: access.token, expiresIn: secondsLeft(ctx, access.expiresAtMs), refreshToken: refresh.token } };
+        return {
+          status: 200,
+          body: { token: access.token, expiresIn: secondsLeft(ctx, access.expiresAtMs), refreshToken: refresh.token },
+        };
       },
     },
     {
@@ -44,7 +56,8 @@ export function authEndpoints(): Endpoint[] {
       authenticate: byRefreshToken,
       handle(ctx) {
         const refresh = ctx.state.usableRefreshToken(ctx.header('refreshToken') ?? '');
-        if (refresh === undefined) return { status: 400, body: unsuccessful(400, 'Invalid refresh token'), charged: false };
+        if (refresh === undefined)
+          return { status: 400, body: unsuccessful(400, 'Invalid refresh token'), charged: false };
         const access = ctx.state.mintAccessToken(refresh);
         return { status: 200, body: { token: access.token, expiresIn: secondsLeft(ctx, access.expiresAtMs) } };
       },
@@ -56,7 +69,8 @@ export function authEndpoints(): Endpoint[] {
       authenticate: byRefreshToken,
       handle(ctx) {
         const refresh = ctx.state.usableRefreshToken(ctx.header('refreshToken') ?? '');
-        if (refresh === undefined) return { status: 400, body: unsuccessful(400, 'Invalid refresh token'), charged: false };
+        if (refresh === undefined)
+          return { status: 400, body: unsuccessful(400, 'Invalid refresh token'), charged: false };
         ctx.state.revokeRefreshToken(refresh);
         return { status: 200, body: { success: true } };
       },

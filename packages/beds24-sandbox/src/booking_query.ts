@@ -73,7 +73,10 @@ function assign<K extends keyof BookingQuery>(query: BookingQuery, key: K, value
  */
 export function findBookings(state: SandboxState, accountId: number, query: BookingQuery): Booking[] {
   const now = state.now();
-  const statuses = new Set(query.statuses ?? (query.ids !== undefined ? BOOKING_STATUSES : query.filter !== undefined ? FILTER_STATUSES : DEFAULT_STATUSES));
+  const statuses = new Set(
+    query.statuses ??
+      (query.ids !== undefined ? BOOKING_STATUSES : query.filter !== undefined ? FILTER_STATUSES : DEFAULT_STATUSES),
+  );
   const upcomingOnly = query.ids === undefined && query.filter === undefined && !hasDateFilter(query);
   const search = query.searchString?.toLowerCase();
   return [...state.bookings.values()]
@@ -83,7 +86,8 @@ export function findBookings(state: SandboxState, accountId: number, query: Book
       if (query.propertyIds !== undefined && !query.propertyIds.includes(b.propertyId)) return false;
       if (query.roomIds !== undefined && !query.roomIds.includes(b.roomId)) return false;
       if (query.masterIds !== undefined && !query.masterIds.includes(Number(b.fields.masterId))) return false;
-      if (query.apiReferences !== undefined && !query.apiReferences.includes(String(b.fields.apiReference ?? ''))) return false;
+      if (query.apiReferences !== undefined && !query.apiReferences.includes(String(b.fields.apiReference ?? '')))
+        return false;
       if (query.channel !== undefined && b.fields.channel !== query.channel) return false;
       const today = todayIn(state.properties.get(b.propertyId)?.timezone ?? 'UTC', now);
       if (upcomingOnly && b.departure < today) return false;
@@ -96,8 +100,18 @@ export function findBookings(state: SandboxState, accountId: number, query: Book
 }
 
 function hasDateFilter(query: BookingQuery): boolean {
-  return [query.arrival, query.arrivalFrom, query.arrivalTo, query.departure, query.departureFrom, query.departureTo,
-    query.bookingTimeFrom, query.bookingTimeTo, query.modifiedFrom, query.modifiedTo].some((v) => v !== undefined);
+  return [
+    query.arrival,
+    query.arrivalFrom,
+    query.arrivalTo,
+    query.departure,
+    query.departureFrom,
+    query.departureTo,
+    query.bookingTimeFrom,
+    query.bookingTimeTo,
+    query.modifiedFrom,
+    query.modifiedTo,
+  ].some((v) => v !== undefined);
 }
 
 /** Bounds are inclusive: the spec's "after"/"before" wording is vague and integrators treat them so. */
@@ -134,6 +148,13 @@ function matchesFilter(b: Booking, filter: BookingFilter, today: string, now: Da
 function matchesSearch(b: Booking, search: string): boolean {
   const first = String(b.fields.firstName ?? '');
   const last = String(b.fields.lastName ?? '');
-  const haystack = [first, last, `${first} ${last}`, String(b.fields.email ?? ''), String(b.fields.apiReference ?? ''), String(b.id)];
+  const haystack = [
+    first,
+    last,
+    `${first} ${last}`,
+    String(b.fields.email ?? ''),
+    String(b.fields.apiReference ?? ''),
+    String(b.id),
+  ];
   return haystack.some((value) => value.toLowerCase().includes(search));
 }

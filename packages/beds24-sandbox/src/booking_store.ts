@@ -27,10 +27,45 @@ const ADMIN_EXTRA_FIELDS = ['apiReference', 'channel', 'apiSource', 'apiSourceId
 const AVAILABILITY_FIELDS = ['status', 'arrival', 'departure', 'roomId', 'unitId', 'roomQty'] as const;
 
 const STRING_DEFAULTS = [
-  'title', 'firstName', 'lastName', 'email', 'phone', 'mobile', 'fax', 'company', 'address', 'city', 'state', 'postcode',
-  'country', 'country2', 'arrivalTime', 'voucher', 'comments', 'notes', 'message', 'groupNote',
-  'custom1', 'custom2', 'custom3', 'custom4', 'custom5', 'custom6', 'custom7', 'custom8', 'custom9', 'custom10',
-  'flagColor', 'flagText', 'lang', 'referer', 'refererEditable', 'reference', 'apiReference', 'rateDescription', 'apiMessage',
+  'title',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'mobile',
+  'fax',
+  'company',
+  'address',
+  'city',
+  'state',
+  'postcode',
+  'country',
+  'country2',
+  'arrivalTime',
+  'voucher',
+  'comments',
+  'notes',
+  'message',
+  'groupNote',
+  'custom1',
+  'custom2',
+  'custom3',
+  'custom4',
+  'custom5',
+  'custom6',
+  'custom7',
+  'custom8',
+  'custom9',
+  'custom10',
+  'flagColor',
+  'flagText',
+  'lang',
+  'referer',
+  'refererEditable',
+  'reference',
+  'apiReference',
+  'rateDescription',
+  'apiMessage',
 ];
 
 export interface WriteBookingsOptions {
@@ -58,7 +93,12 @@ function acceptedFields(admin: boolean): Set<string> {
   return admin ? new Set([...postableFields, ...ADMIN_EXTRA_FIELDS]) : postableFields;
 }
 
-export function writeBookings(state: SandboxState, accountId: number, items: unknown[], options: WriteBookingsOptions = {}): ItemResult[] {
+export function writeBookings(
+  state: SandboxState,
+  accountId: number,
+  items: unknown[],
+  options: WriteBookingsOptions = {},
+): ItemResult[] {
   const group: GroupContext = {};
   return items.map((item) => writeBooking(state, accountId, item, options, group));
 }
@@ -85,7 +125,8 @@ function writeBooking(
     item = rest;
   }
   const check = validateRequestBodyItem('POST', '/bookings', item);
-  if (!check.ok) return itemResult(false, { errors: check.errors.map((e) => ({ action, field: e.path, message: e.message })) });
+  if (!check.ok)
+    return itemResult(false, { errors: check.errors.map((e) => ({ action, field: e.path, message: e.message })) });
   const accepted = acceptedFields(admin);
   const warnings: ItemIssue[] = Object.keys(item)
     .filter((key) => !accepted.has(key))
@@ -121,7 +162,8 @@ function createBooking(write: ItemWrite, group: GroupContext): ItemResult {
   const actions = isPlainObject(input.actions) ? input.actions : {};
   if (actions.checkAvailability === true && BLOCKING_STATUSES.has(status)) {
     const fullNight = firstFullNight(state, room, arrival, departure, roomQty, undefined);
-    if (fullNight !== undefined) return failure(action, 'roomId', `booking not saved: room ${room.id} has no availability on ${fullNight}`);
+    if (fullNight !== undefined)
+      return failure(action, 'roomId', `booking not saved: room ${room.id} has no availability on ${fullNight}`);
   }
   const wanted: Footprint = { roomId: room.id, arrival, departure, units: roomQty };
   if (write.respectAvailability && BLOCKING_STATUSES.has(status)) {
@@ -170,7 +212,8 @@ function updateBooking(write: ItemWrite): ItemResult {
   const action = 'modify booking';
   const id = input.id as number;
   const booking = state.bookings.get(id);
-  if (booking === undefined || booking.accountId !== accountId) return failure(action, 'id', `booking ${id} does not exist in this account`);
+  if (booking === undefined || booking.accountId !== accountId)
+    return failure(action, 'id', `booking ${id} does not exist in this account`);
   const roomId = (input.roomId as number | undefined) ?? booking.roomId;
   const room = state.roomOf(accountId, roomId);
   if (room === undefined) return failure(action, 'roomId', `room ${roomId} does not exist in this account`);
@@ -216,7 +259,11 @@ function updateBooking(write: ItemWrite): ItemResult {
     allowWebhooks: actions.allowWebhooks === true,
     availabilityFieldsChanged: JSON.stringify(availabilityValues(booking)) !== JSON.stringify(previous),
   });
-  return itemResult(itemErrors.length === 0, { modified: bookingView(booking, FULL_VIEW), errors: itemErrors, warnings });
+  return itemResult(itemErrors.length === 0, {
+    modified: bookingView(booking, FULL_VIEW),
+    errors: itemErrors,
+    warnings,
+  });
 }
 
 function availabilityValues(booking: Booking): unknown[] {
@@ -249,7 +296,8 @@ export function deleteBookings(
 ): ItemResult[] {
   return ids.map((id) => {
     const booking = state.bookings.get(id);
-    if (booking === undefined || booking.accountId !== accountId) return failure('delete booking', 'id', `booking ${id} does not exist in this account`);
+    if (booking === undefined || booking.accountId !== accountId)
+      return failure('delete booking', 'id', `booking ${id} does not exist in this account`);
     state.bookings.delete(id);
     state.changed();
     const change: BookingChange = {
@@ -272,7 +320,14 @@ export function freeUnits(state: SandboxState, room: Room, date: string, exclude
   return room.qty - blockingUnits(state, room.id, date, excludeBookingId);
 }
 
-function firstFullNight(state: SandboxState, room: Room, arrival: string, departure: string, units: number, excludeBookingId: number | undefined): string | undefined {
+function firstFullNight(
+  state: SandboxState,
+  room: Room,
+  arrival: string,
+  departure: string,
+  units: number,
+  excludeBookingId: number | undefined,
+): string | undefined {
   for (let night = arrival; night < departure; night = addDays(night, 1)) {
     if (freeUnits(state, room, night, excludeBookingId) < units) return night;
   }
@@ -343,7 +398,13 @@ function applySubItems(state: SandboxState, booking: Booking, input: Fields, now
 
 function applyInfoItem(state: SandboxState, booking: Booking, item: Fields, now: string): string | undefined {
   if (item.id === undefined) {
-    const created: InfoItem = { id: state.nextItemId(), bookingId: booking.id, code: stringOr(item.code), text: stringOr(item.text), createTime: now };
+    const created: InfoItem = {
+      id: state.nextItemId(),
+      bookingId: booking.id,
+      code: stringOr(item.code),
+      text: stringOr(item.text),
+      createTime: now,
+    };
     booking.infoItems.push(created);
     return undefined;
   }
@@ -373,7 +434,13 @@ function applyInvoiceItem(state: SandboxState, booking: Booking, item: Fields, n
     booking.invoiceItems.splice(index, 1);
     return undefined;
   }
-  booking.invoiceItems[index] = { ...existing, ...values, id: existing.id, bookingId: booking.id, createTime: existing.createTime };
+  booking.invoiceItems[index] = {
+    ...existing,
+    ...values,
+    id: existing.id,
+    bookingId: booking.id,
+    createTime: existing.createTime,
+  };
   return undefined;
 }
 
@@ -431,7 +498,16 @@ export function bookingView(booking: Booking, options: BookingViewOptions): Reco
 function invoiceItemView(item: InvoiceItem): Record<string, unknown> {
   const qty = typeof item.qty === 'number' ? item.qty : 1;
   const amount = typeof item.amount === 'number' ? item.amount : 0;
-  return { invoiceId: null, type: 'charge', description: '', qty, amount, vatRate: 0, lineTotal: Math.round(qty * amount * 100) / 100, ...item };
+  return {
+    invoiceId: null,
+    type: 'charge',
+    description: '',
+    qty,
+    amount,
+    vatRate: 0,
+    lineTotal: Math.round(qty * amount * 100) / 100,
+    ...item,
+  };
 }
 
 function failure(action: string, field: string, message: string): ItemResult {

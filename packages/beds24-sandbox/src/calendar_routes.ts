@@ -42,8 +42,13 @@ export function calendarEndpoints(invariants?: InvariantRecorder): Endpoint[] {
         const propertyIds = ctx.query.integers('propertyId');
         const fields = includedFields(ctx.query);
         const page = ctx.query.page();
-        const rooms = ctx.state.roomsOfAccount(accountId).filter((room) =>
-          (roomIds === undefined || roomIds.includes(room.id)) && (propertyIds === undefined || propertyIds.includes(room.propertyId)));
+        const rooms = ctx.state
+          .roomsOfAccount(accountId)
+          .filter(
+            (room) =>
+              (roomIds === undefined || roomIds.includes(room.id)) &&
+              (propertyIds === undefined || propertyIds.includes(room.propertyId)),
+          );
         const { data, pages } = paginate(rooms, page, ctx.pageSize, ctx.url);
         return {
           status: 200,
@@ -52,7 +57,11 @@ export function calendarEndpoints(invariants?: InvariantRecorder): Endpoint[] {
             type: 'calendar',
             count: data.length,
             pages,
-            data: data.map((room) => ({ roomId: room.id, propertyId: room.propertyId, calendar: readRanges(ctx.state, room.id, startDate, endDate, fields) })),
+            data: data.map((room) => ({
+              roomId: room.id,
+              propertyId: room.propertyId,
+              calendar: readRanges(ctx.state, room.id, startDate, endDate, fields),
+            })),
           },
         };
       },

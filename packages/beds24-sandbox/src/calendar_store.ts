@@ -50,11 +50,20 @@ export function writeCalendar(
   return items.map((item) => {
     const roomId = isPlainObject(item) && typeof item.roomId === 'number' ? item.roomId : undefined;
     const check = validateRequestBodyItem('POST', '/inventory/rooms/calendar', item);
-    if (!check.ok) return failure(roomId, check.errors.map((e) => ({ action: ACTION, field: e.path, message: e.message })));
-    if (!isPlainObject(item) || roomId === undefined) return failure(roomId, [{ action: ACTION, field: 'roomId', message: 'roomId is required' }]);
+    if (!check.ok)
+      return failure(
+        roomId,
+        check.errors.map((e) => ({ action: ACTION, field: e.path, message: e.message })),
+      );
+    if (!isPlainObject(item) || roomId === undefined)
+      return failure(roomId, [{ action: ACTION, field: 'roomId', message: 'roomId is required' }]);
     const room = state.roomOf(accountId, roomId);
-    if (room === undefined) return failure(roomId, [{ action: ACTION, field: 'roomId', message: `room ${roomId} does not exist in this account` }]);
-    if (!Array.isArray(item.calendar)) return failure(roomId, [{ action: ACTION, field: 'calendar', message: 'calendar must be an array of ranges' }]);
+    if (room === undefined)
+      return failure(roomId, [
+        { action: ACTION, field: 'roomId', message: `room ${roomId} does not exist in this account` },
+      ]);
+    if (!Array.isArray(item.calendar))
+      return failure(roomId, [{ action: ACTION, field: 'calendar', message: 'calendar must be an array of ranges' }]);
     const today = todayIn(state.property(room.propertyId).timezone, state.now());
     const limits = { firstDay: today, lastDay: addDays(today, CALENDAR_HORIZON_DAYS) };
     return applyRanges(state, room, item.calendar, limits, written);
@@ -64,7 +73,11 @@ export function writeCalendar(
 /** The hotelier editing the calendar in the Beds24 UI: no "today" or horizon limits, never charged. */
 export function editCalendar(state: SandboxState, roomId: number, ranges: unknown[]): ItemResult {
   const check = validateRequestBodyItem('POST', '/inventory/rooms/calendar', { roomId, calendar: ranges });
-  if (!check.ok) return failure(roomId, check.errors.map((e) => ({ action: ACTION, field: e.path, message: e.message })));
+  if (!check.ok)
+    return failure(
+      roomId,
+      check.errors.map((e) => ({ action: ACTION, field: e.path, message: e.message })),
+    );
   return applyRanges(state, state.room(roomId), ranges, {});
 }
 
@@ -102,7 +115,11 @@ function applyRanges(
     let start = from;
     if (limits.firstDay !== undefined && from < limits.firstDay) {
       const lastPast = to < limits.firstDay ? to : addDays(limits.firstDay, -1);
-      warnings.push({ action: ACTION, field, message: `dates ${from} to ${lastPast} are in the past and were not written` });
+      warnings.push({
+        action: ACTION,
+        field,
+        message: `dates ${from} to ${lastPast} are in the past and were not written`,
+      });
       start = limits.firstDay;
     }
     const values = Object.fromEntries(Object.entries(range).filter(([key]) => key !== 'from' && key !== 'to'));
@@ -140,7 +157,8 @@ function writeDay(state: SandboxState, room: Room, date: string, values: Record<
     }
   }
   // Spec: leaving a blackout without sending numAvail reopens the day at the maximum possible.
-  if (wasBlackout && values.override === 'none' && !('numAvail' in values)) day.numAvail = Math.max(0, freeUnits(state, room, date));
+  if (wasBlackout && values.override === 'none' && !('numAvail' in values))
+    day.numAvail = Math.max(0, freeUnits(state, room, date));
   if (Object.keys(day).length === 0) days.delete(date);
   else days.set(date, day);
 }
@@ -149,7 +167,8 @@ function mergeChannels(current: ChannelLimits, changes: Record<string, unknown>)
   const merged: ChannelLimits = { ...current };
   for (const [channel, change] of Object.entries(changes)) {
     if (change === null || (isPlainObject(change) && change.maxBookings === null)) delete merged[channel];
-    else if (isPlainObject(change) && typeof change.maxBookings === 'number') merged[channel] = { maxBookings: change.maxBookings };
+    else if (isPlainObject(change) && typeof change.maxBookings === 'number')
+      merged[channel] = { maxBookings: change.maxBookings };
   }
   return merged;
 }
@@ -184,7 +203,13 @@ export interface CalendarRange {
  * GET's view of one room: only the requested fields, days without any of them left out, and runs of
  * consecutive days with equal values merged into one from/to range.
  */
-export function readRanges(state: SandboxState, roomId: number, from: string, to: string, fields: readonly string[]): CalendarRange[] {
+export function readRanges(
+  state: SandboxState,
+  roomId: number,
+  from: string,
+  to: string,
+  fields: readonly string[],
+): CalendarRange[] {
   if (fields.length === 0) return [];
   const room = state.room(roomId);
   const days = state.calendar.get(roomId);

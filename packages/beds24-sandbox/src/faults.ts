@@ -21,7 +21,8 @@ export class FaultInjector {
     const parsed = faultsSchema.safeParse(input);
     if (!parsed.success) throw new SandboxInputError(`invalid faults: ${describeIssues(parsed.error)}`);
     const latency = parsed.data.latencyMs;
-    if (Array.isArray(latency) && latency[0] > latency[1]) throw new SandboxInputError('invalid faults: latencyMs range must be [min, max]');
+    if (Array.isArray(latency) && latency[0] > latency[1])
+      throw new SandboxInputError('invalid faults: latencyMs range must be [min, max]');
     this.#faults = parsed.data;
     return this.current;
   }

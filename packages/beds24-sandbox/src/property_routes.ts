@@ -113,7 +113,12 @@ export function propertyEndpoints(): Endpoint[] {
             type: 'property',
             count: data.length,
             pages,
-            data: data.map((p) => propertyView(p, rooms.filter((r) => r.propertyId === p.id))),
+            data: data.map((p) =>
+              propertyView(
+                p,
+                rooms.filter((r) => r.propertyId === p.id),
+              ),
+            ),
           },
         };
       },

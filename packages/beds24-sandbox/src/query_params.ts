@@ -33,7 +33,8 @@ export class QueryParams {
     const values = this.#search.getAll(name);
     if (values.length === 0) return undefined;
     return values.map((value) => {
-      if (!INTEGER_RE.test(value)) throw new Beds24RequestError(`Parameter ${name} is in an invalid format. Expected an integer, got "${value}"`);
+      if (!INTEGER_RE.test(value))
+        throw new Beds24RequestError(`Parameter ${name} is in an invalid format. Expected an integer, got "${value}"`);
       return Number(value);
     });
   }
@@ -48,7 +49,10 @@ export class QueryParams {
     if (values.length === 0) return undefined;
     return values.map((value) => {
       const match = allowed.find((a) => a === value);
-      if (match === undefined) throw new Beds24RequestError(`Parameter ${name} has an invalid value "${value}". Allowed values: ${allowed.join(', ')}`);
+      if (match === undefined)
+        throw new Beds24RequestError(
+          `Parameter ${name} has an invalid value "${value}". Allowed values: ${allowed.join(', ')}`,
+        );
       return match;
     });
   }
@@ -61,7 +65,8 @@ export class QueryParams {
   date(name: string): string | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
-    if (!isCalendarDate(value)) throw new Beds24RequestError(`Parameter ${name} is in an invalid format. Expected format: YYYY-MM-DD`);
+    if (!isCalendarDate(value))
+      throw new Beds24RequestError(`Parameter ${name} is in an invalid format. Expected format: YYYY-MM-DD`);
     return value;
   }
 

@@ -231,6 +231,8 @@ function adminErrorHandler(): ErrorRequestHandler {
       res.status(400).json({ error: { code: 'sandbox_invalid_input', message: 'request body is not valid JSON' } });
       return;
     }
-    res.status(500).json({ error: { code: 'internal_error', message: error instanceof Error ? error.message : 'internal error' } });
+    res
+      .status(500)
+      .json({ error: { code: 'internal_error', message: error instanceof Error ? error.message : 'internal error' } });
   };
 }

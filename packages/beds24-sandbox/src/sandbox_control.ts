@@ -5,13 +5,7 @@ import type { CreditMeter } from './credit_window.ts';
 import type { NightAvailability } from './inventory_model.ts';
 import type { InvariantViolation, OverPublishedNight } from './invariant_recorder.ts';
 import type { RequestLogEntry } from './request_log.ts';
-import type {
-  BookingStatus,
-  InfoItem,
-  InventoryModel,
-  InventoryWebhook,
-  PropertyWebhooks,
-} from './sandbox_model.ts';
+import type { BookingStatus, InfoItem, InventoryModel, InventoryWebhook, PropertyWebhooks } from './sandbox_model.ts';
 import type {
   CostTable,
   CreateAccountInput,

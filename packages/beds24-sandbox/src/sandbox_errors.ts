@@ -2,7 +2,10 @@ import type { z } from 'zod';
 
 /** `path: message; path: message` for the first few zod issues. */
 export function describeIssues(error: z.ZodError, limit = 5): string {
-  return error.issues.slice(0, limit).map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
+  return error.issues
+    .slice(0, limit)
+    .map((i) => `${i.path.join('.') || 'value'}: ${i.message}`)
+    .join('; ');
 }
 
 /**

@@ -118,7 +118,8 @@ export class Beds24Sandbox implements SandboxControl {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    if (this.#server !== undefined) throw new SandboxError('sandbox_already_listening', 409, `the sandbox already listens on ${this.#url ?? '?'}`);
+    if (this.#server !== undefined)
+      throw new SandboxError('sandbox_already_listening', 409, `the sandbox already listens on ${this.#url ?? '?'}`);
     const server = createServer(this.app);
     server.on('connection', (socket) => {
       this.#sockets.add(socket);
@@ -189,7 +190,13 @@ export class Beds24Sandbox implements SandboxControl {
     return [...this.#state.bookings.values()]
       .filter((b) => accountId === undefined || b.accountId === accountId)
       .sort((a, b) => a.id - b.id)
-      .map((b) => ({ ...bookingView(b, { infoItems: true, invoiceItems: true }), accountId: b.accountId }) as SandboxBookingView);
+      .map(
+        (b) =>
+          ({
+            ...bookingView(b, { infoItems: true, invoiceItems: true }),
+            accountId: b.accountId,
+          }) as SandboxBookingView,
+      );
   }
 
   /**
@@ -331,7 +338,8 @@ export class Beds24Sandbox implements SandboxControl {
 
   /** Stored values of every day from `from` to `to` inclusive. */
   calendar(roomId: number, from: string, to: string): CalendarDay[] {
-    if (!isCalendarDate(from) || !isCalendarDate(to) || from > to) throw new SandboxInputError('from and to must be YYYY-MM-DD dates with from <= to');
+    if (!isCalendarDate(from) || !isCalendarDate(to) || from > to)
+      throw new SandboxInputError('from and to must be YYYY-MM-DD dates with from <= to');
     this.#state.room(roomId);
     return readDays(this.#state, roomId, from, to);
   }
@@ -380,7 +388,8 @@ export class Beds24Sandbox implements SandboxControl {
   /** Changes the account's limit and window length and starts a fresh window. */
   setCreditWindow(accountId: number, window: CreditWindowInput): void {
     const parsed = creditWindowInputSchema.safeParse(window);
-    if (!parsed.success) throw new SandboxInputError('credit window needs a positive limit and a positive whole windowSeconds');
+    if (!parsed.success)
+      throw new SandboxInputError('credit window needs a positive limit and a positive whole windowSeconds');
     this.#state.setCreditWindow(accountId, parsed.data);
   }
 

@@ -20,7 +20,12 @@ import {
   type Room,
   type Snapshot,
 } from './sandbox_model.ts';
-import { createAccountInputSchema, type CreateAccountInput, type CreatedAccount, type CreditWindowInput } from './sandbox_options.ts';
+import {
+  createAccountInputSchema,
+  type CreateAccountInput,
+  type CreatedAccount,
+  type CreditWindowInput,
+} from './sandbox_options.ts';
 
 const INVITE_CODE_TTL_MS = 24 * 3600 * 1000;
 /** Beds24 refresh tokens die when unused for 30 days. */
@@ -99,7 +104,13 @@ export class SandboxState {
       this.properties.set(property.id, property);
       created.propertyIds.push(property.id);
       const rooms = p.rooms.map((r) => {
-        const room: Room = { id: this.#takeId('room', r.id), accountId: account.id, propertyId: property.id, name: r.name, qty: r.qty };
+        const room: Room = {
+          id: this.#takeId('room', r.id),
+          accountId: account.id,
+          propertyId: property.id,
+          name: r.name,
+          qty: r.qty,
+        };
         this.rooms.set(room.id, room);
         created.roomIds.push(room.id);
         return { id: room.id, name: room.name, qty: room.qty };
@@ -161,7 +172,8 @@ export class SandboxState {
   }
 
   setTokenTtl(accountId: number, seconds: number): void {
-    if (!Number.isInteger(seconds) || seconds <= 0) throw new SandboxInputError('token TTL must be a positive whole number of seconds');
+    if (!Number.isInteger(seconds) || seconds <= 0)
+      throw new SandboxInputError('token TTL must be a positive whole number of seconds');
     this.account(accountId).tokenTtlSeconds = seconds;
     this.changed();
   }
@@ -213,7 +225,14 @@ export class SandboxState {
   createRefreshToken(accountId: number, deviceName = ''): RefreshToken {
     this.account(accountId);
     const nowMs = this.now().getTime();
-    const refresh: RefreshToken = { token: randomBytes(48).toString('base64url'), accountId, deviceName, createdAtMs: nowMs, lastUsedAtMs: nowMs, revoked: false };
+    const refresh: RefreshToken = {
+      token: randomBytes(48).toString('base64url'),
+      accountId,
+      deviceName,
+      createdAtMs: nowMs,
+      lastUsedAtMs: nowMs,
+      revoked: false,
+    };
     this.refreshTokens.set(refresh.token, refresh);
     this.changed();
     return refresh;
@@ -334,15 +353,19 @@ export class SandboxState {
     }
   }
 
-  #checkExplicitIds(properties: Array<{ id?: number | undefined; timezone: string; rooms: Array<{ id?: number | undefined }> }>): void {
+  #checkExplicitIds(
+    properties: Array<{ id?: number | undefined; timezone: string; rooms: Array<{ id?: number | undefined }> }>,
+  ): void {
     const propertyIds = new Set<number>();
     const roomIds = new Set<number>();
     for (const p of properties) {
       if (!isTimeZone(p.timezone)) throw new SandboxInputError(`unknown time zone ${p.timezone}`);
-      if (p.id !== undefined && (this.properties.has(p.id) || propertyIds.has(p.id))) throw new SandboxInputError(`property id ${p.id} is already taken`);
+      if (p.id !== undefined && (this.properties.has(p.id) || propertyIds.has(p.id)))
+        throw new SandboxInputError(`property id ${p.id} is already taken`);
       if (p.id !== undefined) propertyIds.add(p.id);
       for (const r of p.rooms) {
-        if (r.id !== undefined && (this.rooms.has(r.id) || roomIds.has(r.id))) throw new SandboxInputError(`room id ${r.id} is already taken`);
+        if (r.id !== undefined && (this.rooms.has(r.id) || roomIds.has(r.id)))
+          throw new SandboxInputError(`room id ${r.id} is already taken`);
         if (r.id !== undefined) roomIds.add(r.id);
       }
     }

@@ -6,8 +6,18 @@ import type { WebhookNotification } from './webhook_sender.ts';
 
 /** Guest fields left out of the booking unless the property's webhook version is `twoWithPersonalData`. */
 export const PERSONAL_FIELDS = [
-  'title', 'firstName', 'lastName', 'email', 'phone', 'mobile', 'fax', 'company',
-  'address', 'city', 'state', 'postcode',
+  'title',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'mobile',
+  'fax',
+  'company',
+  'address',
+  'city',
+  'state',
+  'postcode',
 ] as const;
 
 /**

@@ -141,7 +141,10 @@ export class WebhookSender {
   }
 
   send(notification: WebhookNotification): void {
-    const urls = notification.url.split(/\r?\n/).map((u) => u.trim()).filter((u) => u !== '');
+    const urls = notification.url
+      .split(/\r?\n/)
+      .map((u) => u.trim())
+      .filter((u) => u !== '');
     const headers = parseCustomHeader(notification.customHeader);
     for (const url of urls) {
       const notificationId = this.#nextNotificationId++;

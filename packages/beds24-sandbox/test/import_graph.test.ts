@@ -28,8 +28,14 @@ const graph = new Map<string, string[]>();
 const external = new Map<string, string[]>();
 for (const file of modules) {
   const all = specifiers(readFileSync(file, 'utf8'));
-  graph.set(file, all.filter((s) => s.startsWith('.')).map((s) => resolve(dirname(file), s)));
-  external.set(file, all.filter((s) => !s.startsWith('.')));
+  graph.set(
+    file,
+    all.filter((s) => s.startsWith('.')).map((s) => resolve(dirname(file), s)),
+  );
+  external.set(
+    file,
+    all.filter((s) => !s.startsWith('.')),
+  );
 }
 
 /** One cycle per back edge a depth-first walk meets, as `a.ts -> b.ts -> a.ts`. */
@@ -59,7 +65,8 @@ describe('the sandbox package stands on its own', () => {
 
   it('imports nothing outside its own folder', () => {
     const outside = [...graph].flatMap(([file, targets]) =>
-      targets.filter((target) => relative(SRC, target).startsWith('..')).map((t) => `${relative(SRC, file)} -> ${t}`));
+      targets.filter((target) => relative(SRC, target).startsWith('..')).map((t) => `${relative(SRC, file)} -> ${t}`),
+    );
     expect(outside).toEqual([]);
   });
 
@@ -67,7 +74,8 @@ describe('the sandbox package stands on its own', () => {
     const undeclared = [...external].flatMap(([file, names]) =>
       names
         .filter((name) => !name.startsWith('node:') && manifest.dependencies[packageName(name)] === undefined)
-        .map((name) => `${relative(SRC, file)} -> ${name}`));
+        .map((name) => `${relative(SRC, file)} -> ${name}`),
+    );
     expect(undeclared).toEqual([]);
   });
 

@@ -11,14 +11,18 @@ async function start() {
   sandbox = createBeds24Sandbox();
   const url = await sandbox.listen(0);
   const origin = url.slice(0, -'/v2'.length);
-  const admin = (method: string, path: string, body?: unknown) => request(`${origin}/_sandbox${path}`, method, body === undefined ? {} : { body });
+  const admin = (method: string, path: string, body?: unknown) =>
+    request(`${origin}/_sandbox${path}`, method, body === undefined ? {} : { body });
   return { url, admin };
 }
 
 describe('/_sandbox admin routes', () => {
   it('drives a whole scenario over HTTP without spending credits', async () => {
     const { url, admin } = await start();
-    const created = await admin('POST', '/accounts', { creditLimit: 5, properties: [{ name: 'Remote', timezone: 'UTC', rooms: [{ name: 'Twin', qty: 3 }] }] });
+    const created = await admin('POST', '/accounts', {
+      creditLimit: 5,
+      properties: [{ name: 'Remote', timezone: 'UTC', rooms: [{ name: 'Twin', qty: 3 }] }],
+    });
     expect(created.status).toBe(201);
     const { accountId, roomIds } = created.body as { accountId: number; roomIds: number[] };
     const roomId = roomIds[0]!;
@@ -30,12 +34,24 @@ describe('/_sandbox admin routes', () => {
     expect(setup.status).toBe(200);
     const token = setup.body.token as string;
 
-    const injected = await admin('POST', `/accounts/${accountId}/bookings`, { roomId, arrival: TODAY, departure: '2099-01-01', apiReference: 'BDC-1', channel: 'booking' });
+    const injected = await admin('POST', `/accounts/${accountId}/bookings`, {
+      roomId,
+      arrival: TODAY,
+      departure: '2099-01-01',
+      apiReference: 'BDC-1',
+      channel: 'booking',
+    });
     expect(injected.body[0]).toMatchObject({ success: true });
     expect(injected.body[0].warnings).toBeUndefined();
-    const edited = await admin('PUT', '/calendar', { roomId, calendar: [{ from: '2020-01-01', to: '2020-01-02', numAvail: 1 }] });
+    const edited = await admin('PUT', '/calendar', {
+      roomId,
+      calendar: [{ from: '2020-01-01', to: '2020-01-02', numAvail: 1 }],
+    });
     expect(edited.body).toMatchObject({ success: true, roomId });
-    expect((await admin('GET', `/calendar?roomId=${roomId}&from=2020-01-02&to=2020-01-03`)).body).toEqual([{ date: '2020-01-02', numAvail: 1 }, { date: '2020-01-03' }]);
+    expect((await admin('GET', `/calendar?roomId=${roomId}&from=2020-01-02&to=2020-01-03`)).body).toEqual([
+      { date: '2020-01-02', numAvail: 1 },
+      { date: '2020-01-03' },
+    ]);
 
     const seen = await request(`${url}/bookings`, 'GET', { token });
     expect(seen.body.data).toEqual([expect.objectContaining({ apiReference: 'BDC-1', channel: 'booking' })]);
@@ -45,7 +61,10 @@ describe('/_sandbox admin routes', () => {
     const credits = await admin('GET', `/accounts/${accountId}/credits`);
     expect(credits.body).toMatchObject({ limit: 5, spent: 2.2, remaining: 2.8 });
     const log = await admin('GET', '/requests');
-    expect(log.body.map((r: { method: string; path: string }) => `${r.method} ${r.path}`)).toEqual(['GET /authentication/setup', 'GET /bookings']);
+    expect(log.body.map((r: { method: string; path: string }) => `${r.method} ${r.path}`)).toEqual([
+      'GET /authentication/setup',
+      'GET /bookings',
+    ]);
     expect((await admin('DELETE', '/requests')).status).toBe(204);
     expect((await admin('GET', '/requests')).body).toEqual([]);
   });
@@ -61,7 +80,9 @@ describe('/_sandbox admin routes', () => {
     expect((await admin('DELETE', '/faults')).status).toBe(204);
     expect((await request(`${url}/properties`, 'GET', { token })).status).toBe(200);
 
-    expect((await admin('PUT', `/accounts/${accountId}/credit-window`, { limit: 1, windowSeconds: 30 })).body).toMatchObject({ limit: 1, remaining: 1, resetsInSeconds: 30 });
+    expect(
+      (await admin('PUT', `/accounts/${accountId}/credit-window`, { limit: 1, windowSeconds: 30 })).body,
+    ).toMatchObject({ limit: 1, remaining: 1, resetsInSeconds: 30 });
     expect((await admin('PUT', '/costs', { 'GET /properties': 0.5 })).body['GET /properties']).toBe(0.5);
     const cheap = await request(`${url}/properties`, 'GET', { token });
     expect(cheap.headers.get('x-request-cost')).toBe('0.5');

@@ -32,7 +32,10 @@ describe('authentication', () => {
     const setup = await h.call('GET', '/authentication/setup', { token: null, headers: { code } });
     expect(setup.headers.get('x-request-cost')).toBe('1');
     expect(setup.headers.get('x-five-min-limit-remaining')).toBe('99');
-    const minted = await h.call('GET', '/authentication/token', { token: null, headers: { refreshToken: setup.body.refreshToken } });
+    const minted = await h.call('GET', '/authentication/token', {
+      token: null,
+      headers: { refreshToken: setup.body.refreshToken },
+    });
     expect(minted.headers.get('x-five-min-limit-remaining')).toBe('98');
     expect(h.sandbox.creditsSpent(h.account.accountId)).toBe(2);
   });
@@ -102,7 +105,11 @@ describe('authentication', () => {
     expect(details.status).toBe(200);
     expect(details.body).toMatchObject({
       validToken: true,
-      token: { ownerId: h.account.accountId, expiresIn: 86_400, scopes: expect.arrayContaining(['all:bookings', 'all:inventory']) },
+      token: {
+        ownerId: h.account.accountId,
+        expiresIn: 86_400,
+        scopes: expect.arrayContaining(['all:bookings', 'all:inventory']),
+      },
       diagnostics: { requestIp: expect.any(String) },
     });
     for (const header of ['x-five-min-limit-remaining', 'x-five-min-limit-resets-in', 'x-request-cost']) {

@@ -19,7 +19,9 @@ async function create(items: unknown[]) {
 describe('POST /bookings', () => {
   it('creates, updates and cancels in one array, storing every writable field', async () => {
     h = await startHarness();
-    const [first] = await create([{ roomId: double(), arrival: '2026-04-01', departure: '2026-04-03', firstName: 'Ada', custom1: 'pms:1' }]);
+    const [first] = await create([
+      { roomId: double(), arrival: '2026-04-01', departure: '2026-04-03', firstName: 'Ada', custom1: 'pms:1' },
+    ]);
     const existingId = first!.new.id as number;
 
     const results = await create([
@@ -47,7 +49,12 @@ describe('POST /bookings', () => {
     ]);
     expect(results.map((r) => r.success)).toEqual([true, true, true]);
     expect(results[0]!.new.id).toBeGreaterThanOrEqual(70_000_001);
-    expect(results[1]!.modified).toMatchObject({ id: existingId, departure: '2026-04-04', lastName: 'Lovelace', firstName: 'Ada' });
+    expect(results[1]!.modified).toMatchObject({
+      id: existingId,
+      departure: '2026-04-04',
+      lastName: 'Lovelace',
+      firstName: 'Ada',
+    });
     for (const result of results) expect(validateSchema('multiplePostResponse', result)).toEqual({ ok: true });
 
     const stored = h.sandbox.bookings(h.account.accountId);
@@ -69,9 +76,16 @@ describe('POST /bookings', () => {
       modifiedTime: '2026-03-10T10:00:00Z',
       cancelTime: null,
     });
-    expect(created.infoItems).toEqual([{ id: expect.any(Number), bookingId: created.id, code: 'PMS', text: 'res_2', createTime: '2026-03-10T10:00:00Z' }]);
+    expect(created.infoItems).toEqual([
+      { id: expect.any(Number), bookingId: created.id, code: 'PMS', text: 'res_2', createTime: '2026-03-10T10:00:00Z' },
+    ]);
     const cancelled = stored.find((b) => b.id === existingId)!;
-    expect(cancelled).toMatchObject({ status: 'cancelled', departure: '2026-04-04', custom1: 'pms:1', cancelTime: '2026-03-10T10:00:00Z' });
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      departure: '2026-04-04',
+      custom1: 'pms:1',
+      cancelTime: '2026-03-10T10:00:00Z',
+    });
   });
 
   it('rejects only the item that violates the schema and applies the others', async () => {
@@ -84,7 +98,9 @@ describe('POST /bookings', () => {
       'not an object',
     ]);
     expect(results.map((r) => r.success)).toEqual([false, false, true, false, false]);
-    expect(results[0]!.errors).toEqual([{ action: 'new booking', field: 'firstName', message: expect.stringContaining('100') }]);
+    expect(results[0]!.errors).toEqual([
+      { action: 'new booking', field: 'firstName', message: expect.stringContaining('100') },
+    ]);
     expect(results[1]!.errors).toEqual([expect.objectContaining({ field: 'email' })]);
     expect(results[3]!.errors).toEqual([expect.objectContaining({ field: 'roomId' })]);
     expect(h.sandbox.bookings().map((b) => b.firstName)).toEqual(['Fine']);
@@ -92,7 +108,9 @@ describe('POST /bookings', () => {
 
   it('ignores fields outside the schema and warns about them', async () => {
     h = await startHarness();
-    const [result] = await create([{ roomId: double(), arrival: '2026-04-01', departure: '2026-04-02', apiReference: 'PMS-1', propertyId: 5 }]);
+    const [result] = await create([
+      { roomId: double(), arrival: '2026-04-01', departure: '2026-04-02', apiReference: 'PMS-1', propertyId: 5 },
+    ]);
     expect(result!.success).toBe(true);
     expect(result!.warnings.map((w: { field: string }) => w.field).sort()).toEqual(['apiReference', 'propertyId']);
     const [stored] = h.sandbox.bookings();
@@ -118,7 +136,9 @@ describe('POST /bookings', () => {
   it('rejects an update of a booking of another account and bad date orders', async () => {
     h = await startHarness();
     const other = h.sandbox.createAccount({ properties: [{ name: 'Other', rooms: [{ name: 'R', qty: 1 }] }] });
-    const [theirs] = h.sandbox.addBookings(other.accountId, [{ roomId: other.roomIds[0], arrival: '2026-04-01', departure: '2026-04-02' }]);
+    const [theirs] = h.sandbox.addBookings(other.accountId, [
+      { roomId: other.roomIds[0], arrival: '2026-04-01', departure: '2026-04-02' },
+    ]);
     const theirId = theirs!.new!.id as number;
     const results = await create([
       { id: theirId, status: 'cancelled' },
@@ -143,25 +163,59 @@ describe('POST /bookings', () => {
 
   it('adds, modifies and deletes info items by id', async () => {
     h = await startHarness();
-    const [created] = await create([{ roomId: double(), arrival: '2026-04-01', departure: '2026-04-02', infoItems: [{ code: 'A', text: '1' }, { code: 'B', text: '2' }] }]);
+    const [created] = await create([
+      {
+        roomId: double(),
+        arrival: '2026-04-01',
+        departure: '2026-04-02',
+        infoItems: [
+          { code: 'A', text: '1' },
+          { code: 'B', text: '2' },
+        ],
+      },
+    ]);
     const [a, b] = created!.new.infoItems as Array<{ id: number }>;
-    const [updated] = await create([{ id: created!.new.id, infoItems: [{ id: a!.id, text: 'changed' }, { id: b!.id }, { code: 'C', text: '3' }, { id: 1 }] }]);
+    const [updated] = await create([
+      {
+        id: created!.new.id,
+        infoItems: [{ id: a!.id, text: 'changed' }, { id: b!.id }, { code: 'C', text: '3' }, { id: 1 }],
+      },
+    ]);
     expect(updated!.success).toBe(false);
     expect(updated!.errors).toEqual([expect.objectContaining({ field: 'infoItems.3.id' })]);
-    expect(h.sandbox.bookings()[0]!.infoItems.map((i) => [i.code, i.text])).toEqual([['A', 'changed'], ['C', '3']]);
+    expect(h.sandbox.bookings()[0]!.infoItems.map((i) => [i.code, i.text])).toEqual([
+      ['A', 'changed'],
+      ['C', '3'],
+    ]);
   });
 });
 
 describe('GET /bookings', () => {
   async function seed() {
     h.clock.advanceSeconds(-3 * 86_400);
-    h.sandbox.addBookings(h.account.accountId, [{ roomId: double(), arrival: '2026-03-01', departure: '2026-03-05', lastName: 'Past' }]);
+    h.sandbox.addBookings(h.account.accountId, [
+      { roomId: double(), arrival: '2026-03-01', departure: '2026-03-05', lastName: 'Past' },
+    ]);
     h.clock.advanceSeconds(3 * 86_400);
     const results = h.sandbox.addBookings(h.account.accountId, [
       { roomId: double(), arrival: '2026-03-08', departure: TODAY, lastName: 'DepartsToday', status: 'new' },
-      { roomId: double(), arrival: '2026-04-01', departure: '2026-04-03', lastName: 'Future', email: 'future@example.com', infoItems: [{ code: 'PMS', text: 'x' }] },
+      {
+        roomId: double(),
+        arrival: '2026-04-01',
+        departure: '2026-04-03',
+        lastName: 'Future',
+        email: 'future@example.com',
+        infoItems: [{ code: 'PMS', text: 'x' }],
+      },
       { roomId: single(), arrival: '2026-04-01', departure: '2026-04-03', lastName: 'Cancelled', status: 'cancelled' },
-      { roomId: single(), arrival: '2026-05-01', departure: '2026-05-03', lastName: 'Request', status: 'request', apiReference: 'HMQZ123' },
+      {
+        roomId: single(),
+        arrival: '2026-05-01',
+        departure: '2026-05-03',
+        lastName: 'Request',
+        status: 'request',
+        apiReference: 'HMQZ123',
+      },
     ]);
     return results.map((r) => r.new!.id as number);
   }
@@ -173,7 +227,12 @@ describe('GET /bookings', () => {
     await seed();
     const res = await h.call('GET', '/bookings');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ success: true, type: 'booking', count: 3, pages: { nextPageExists: false, nextPageLink: null } });
+    expect(res.body).toMatchObject({
+      success: true,
+      type: 'booking',
+      count: 3,
+      pages: { nextPageExists: false, nextPageLink: null },
+    });
     expect(names(res)).toEqual(['DepartsToday', 'Future', 'Request']);
     expect(res.body.data[0].infoItems).toBeUndefined();
   });
@@ -185,7 +244,12 @@ describe('GET /bookings', () => {
     expect(names(await h.call('GET', '/bookings?status=cancelled'))).toEqual(['Cancelled']);
     const comma = await h.call('GET', '/bookings?status=new,confirmed');
     expect(comma.status).toBe(400);
-    expect(comma.body).toMatchObject({ success: false, type: 'error', code: 400, error: expect.stringContaining('status') });
+    expect(comma.body).toMatchObject({
+      success: false,
+      type: 'error',
+      code: 400,
+      error: expect.stringContaining('status'),
+    });
   });
 
   it('returns bookings by id in any status and date', async () => {
@@ -203,10 +267,24 @@ describe('GET /bookings', () => {
     h = await startHarness();
     await seed();
     expect(names(await h.call('GET', `/bookings?roomId=${single()}`))).toEqual(['Request']);
-    expect(names(await h.call('GET', `/bookings?propertyId=${h.account.propertyIds[0]}&arrivalFrom=2026-03-01&arrivalTo=2026-04-01`))).toEqual(['Past', 'DepartsToday', 'Future']);
+    expect(
+      names(
+        await h.call(
+          'GET',
+          `/bookings?propertyId=${h.account.propertyIds[0]}&arrivalFrom=2026-03-01&arrivalTo=2026-04-01`,
+        ),
+      ),
+    ).toEqual(['Past', 'DepartsToday', 'Future']);
     expect(names(await h.call('GET', '/bookings?arrival=2026-04-01'))).toEqual(['Future']);
-    expect(names(await h.call('GET', '/bookings?departureFrom=2026-04-03&departureTo=2026-05-03'))).toEqual(['Future', 'Request']);
-    expect(names(await h.call('GET', '/bookings?modifiedFrom=2026-03-09T00:00:00'))).toEqual(['DepartsToday', 'Future', 'Request']);
+    expect(names(await h.call('GET', '/bookings?departureFrom=2026-04-03&departureTo=2026-05-03'))).toEqual([
+      'Future',
+      'Request',
+    ]);
+    expect(names(await h.call('GET', '/bookings?modifiedFrom=2026-03-09T00:00:00'))).toEqual([
+      'DepartsToday',
+      'Future',
+      'Request',
+    ]);
     expect(names(await h.call('GET', '/bookings?searchString=FUTURE@example'))).toEqual(['Future']);
     expect(names(await h.call('GET', '/bookings?searchString=hmqz'))).toEqual(['Request']);
     expect(names(await h.call('GET', '/bookings?apiReference=HMQZ123'))).toEqual(['Request']);
@@ -216,7 +294,12 @@ describe('GET /bookings', () => {
     h = await startHarness();
     const bad = await h.call('GET', '/bookings?arrivalFrom=P90D');
     expect(bad.status).toBe(400);
-    expect(bad.body).toEqual({ success: false, type: 'error', code: 400, error: 'Parameter arrivalFrom is in an invalid format. Expected format: YYYY-MM-DD' });
+    expect(bad.body).toEqual({
+      success: false,
+      type: 'error',
+      code: 400,
+      error: 'Parameter arrivalFrom is in an invalid format. Expected format: YYYY-MM-DD',
+    });
     expect((await h.call('GET', '/bookings?modifiedFrom=yesterday')).status).toBe(400);
     expect((await h.call('GET', '/bookings?id=1,2')).status).toBe(400);
   });
@@ -244,7 +327,10 @@ describe('DELETE /bookings', () => {
     ]);
     const res = await h.call('DELETE', `/bookings?id=${a!.new.id}&id=999`);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual([{ success: true, deleted: { id: a!.new.id } }, expect.objectContaining({ success: false })]);
+    expect(res.body).toEqual([
+      { success: true, deleted: { id: a!.new.id } },
+      expect.objectContaining({ success: false }),
+    ]);
     expect(h.sandbox.bookings().map((x) => x.id)).toEqual([b!.new.id]);
     expect((await h.call('DELETE', '/bookings')).status).toBe(400);
   });

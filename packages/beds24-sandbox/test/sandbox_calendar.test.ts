@@ -17,7 +17,9 @@ async function post(items: unknown[]) {
 describe('POST /inventory/rooms/calendar', () => {
   it('treats `to` as inclusive', async () => {
     h = await startHarness();
-    const [result] = await post([{ roomId: room(), calendar: [{ from: '2026-04-01', to: '2026-04-03', price1: 120, numAvail: 2 }] }]);
+    const [result] = await post([
+      { roomId: room(), calendar: [{ from: '2026-04-01', to: '2026-04-03', price1: 120, numAvail: 2 }] },
+    ]);
     expect(result).toMatchObject({ success: true, roomId: room() });
     expect(h.sandbox.calendar(room(), '2026-03-31', '2026-04-04')).toEqual([
       { date: '2026-03-31' },
@@ -30,10 +32,43 @@ describe('POST /inventory/rooms/calendar', () => {
 
   it('updates partially: omitted fields keep their value, null removes one', async () => {
     h = await startHarness();
-    await post([{ roomId: room(), calendar: [{ from: '2026-04-01', to: '2026-04-02', price1: 100, minStay: 2, maxStay: 7, channels: { airbnb: { maxBookings: 1 }, booking: { maxBookings: 2 } } }] }]);
-    await post([{ roomId: room(), calendar: [{ from: '2026-04-02', to: '2026-04-02', numAvail: 0, maxStay: null, channels: { airbnb: { maxBookings: null } } }] }]);
+    await post([
+      {
+        roomId: room(),
+        calendar: [
+          {
+            from: '2026-04-01',
+            to: '2026-04-02',
+            price1: 100,
+            minStay: 2,
+            maxStay: 7,
+            channels: { airbnb: { maxBookings: 1 }, booking: { maxBookings: 2 } },
+          },
+        ],
+      },
+    ]);
+    await post([
+      {
+        roomId: room(),
+        calendar: [
+          {
+            from: '2026-04-02',
+            to: '2026-04-02',
+            numAvail: 0,
+            maxStay: null,
+            channels: { airbnb: { maxBookings: null } },
+          },
+        ],
+      },
+    ]);
     expect(h.sandbox.calendar(room(), '2026-04-01', '2026-04-02')).toEqual([
-      { date: '2026-04-01', price1: 100, minStay: 2, maxStay: 7, channels: { airbnb: { maxBookings: 1 }, booking: { maxBookings: 2 } } },
+      {
+        date: '2026-04-01',
+        price1: 100,
+        minStay: 2,
+        maxStay: 7,
+        channels: { airbnb: { maxBookings: 1 }, booking: { maxBookings: 2 } },
+      },
       { date: '2026-04-02', price1: 100, minStay: 2, numAvail: 0, channels: { booking: { maxBookings: 2 } } },
     ]);
   });
@@ -43,7 +78,12 @@ describe('POST /inventory/rooms/calendar', () => {
     h = await startHarness({ start: '2026-03-09T23:30:00Z' });
     const [result] = await post([{ roomId: room(), calendar: [{ from: '2026-03-07', to: '2026-03-11', price1: 80 }] }]);
     expect(result!.success).toBe(true);
-    expect(result!.warnings).toEqual([expect.objectContaining({ action: 'process inventory rooms calendar', message: expect.stringContaining('2026-03-09') })]);
+    expect(result!.warnings).toEqual([
+      expect.objectContaining({
+        action: 'process inventory rooms calendar',
+        message: expect.stringContaining('2026-03-09'),
+      }),
+    ]);
     expect(h.sandbox.calendar(room(), '2026-03-08', '2026-03-11')).toEqual([
       { date: '2026-03-08' },
       { date: '2026-03-09' },
@@ -93,15 +133,22 @@ describe('POST /inventory/rooms/calendar', () => {
     expect(results[0]!.errors[0].field).toBe('roomId');
     expect(results[2]!.errors).toEqual([expect.objectContaining({ field: 'calendar.0.minStay' })]);
     expect(h.sandbox.calendar(other.roomIds[0]!, '2026-04-01', '2026-04-01')).toEqual([{ date: '2026-04-01' }]);
-    expect(h.sandbox.calendar(room(), '2026-04-01', '2026-04-02')).toEqual([{ date: '2026-04-01' }, { date: '2026-04-02', override: 'blackout' }]);
+    expect(h.sandbox.calendar(room(), '2026-04-01', '2026-04-02')).toEqual([
+      { date: '2026-04-01' },
+      { date: '2026-04-02', override: 'blackout' },
+    ]);
   });
 
   it('reopens a blackout at the free units when numAvail is not sent', async () => {
     h = await startHarness();
     await h.call('POST', '/bookings', { body: [{ roomId: room(), arrival: '2026-04-01', departure: '2026-04-02' }] });
-    await post([{ roomId: room(), calendar: [{ from: '2026-04-01', to: '2026-04-01', override: 'blackout', numAvail: 0 }] }]);
+    await post([
+      { roomId: room(), calendar: [{ from: '2026-04-01', to: '2026-04-01', override: 'blackout', numAvail: 0 }] },
+    ]);
     await post([{ roomId: room(), calendar: [{ from: '2026-04-01', to: '2026-04-01', override: 'none' }] }]);
-    expect(h.sandbox.calendar(room(), '2026-04-01', '2026-04-01')).toEqual([{ date: '2026-04-01', override: 'none', numAvail: 1 }]);
+    expect(h.sandbox.calendar(room(), '2026-04-01', '2026-04-01')).toEqual([
+      { date: '2026-04-01', override: 'none', numAvail: 1 },
+    ]);
   });
 
   it('answers 400 to a body that is not an array', async () => {
@@ -127,15 +174,28 @@ describe('GET /inventory/rooms/calendar', () => {
       },
       { roomId: single, calendar: [{ from: '2026-04-02', to: '2026-04-02', minStay: 2 }] },
     ]);
-    const res = await h.call('GET', `/inventory/rooms/calendar?startDate=2026-04-01&endDate=2026-04-10&roomId=${double}&roomId=${single}&includeNumAvail=true`);
+    const res = await h.call(
+      'GET',
+      `/inventory/rooms/calendar?startDate=2026-04-01&endDate=2026-04-10&roomId=${double}&roomId=${single}&includeNumAvail=true`,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ success: true, type: 'calendar', pages: { nextPageExists: false } });
     expect(res.body.data).toEqual([
-      { roomId: double, propertyId: h.account.propertyIds[0], calendar: [{ from: '2026-04-01', to: '2026-04-04', numAvail: 2 }, { from: '2026-04-06', to: '2026-04-06', numAvail: 2 }] },
+      {
+        roomId: double,
+        propertyId: h.account.propertyIds[0],
+        calendar: [
+          { from: '2026-04-01', to: '2026-04-04', numAvail: 2 },
+          { from: '2026-04-06', to: '2026-04-06', numAvail: 2 },
+        ],
+      },
       { roomId: single, propertyId: h.account.propertyIds[0], calendar: [] },
     ]);
 
-    const prices = await h.call('GET', `/inventory/rooms/calendar?startDate=2026-04-02&endDate=2026-04-05&roomId=${double}&includePrices=true&includeMinStay=true`);
+    const prices = await h.call(
+      'GET',
+      `/inventory/rooms/calendar?startDate=2026-04-02&endDate=2026-04-05&roomId=${double}&includePrices=true&includeMinStay=true`,
+    );
     expect(prices.body.data[0].calendar).toEqual([
       { from: '2026-04-02', to: '2026-04-03', price1: 100, minStay: 1 },
       { from: '2026-04-04', to: '2026-04-04', price1: 120, minStay: 1 },
@@ -145,9 +205,15 @@ describe('GET /inventory/rooms/calendar', () => {
   it('returns empty calendars without an include flag and filters by property', async () => {
     h = await startHarness();
     await post([{ roomId: room(), calendar: [{ from: '2026-04-01', to: '2026-04-01', price1: 1 }] }]);
-    const res = await h.call('GET', `/inventory/rooms/calendar?startDate=2026-04-01&endDate=2026-04-01&propertyId=${h.account.propertyIds[0]}`);
+    const res = await h.call(
+      'GET',
+      `/inventory/rooms/calendar?startDate=2026-04-01&endDate=2026-04-01&propertyId=${h.account.propertyIds[0]}`,
+    );
     expect(res.body.data.map((r: { calendar: unknown[] }) => r.calendar)).toEqual([[], []]);
-    const none = await h.call('GET', '/inventory/rooms/calendar?startDate=2026-04-01&endDate=2026-04-01&propertyId=1&includePrices=true');
+    const none = await h.call(
+      'GET',
+      '/inventory/rooms/calendar?startDate=2026-04-01&endDate=2026-04-01&propertyId=1&includePrices=true',
+    );
     expect(none.body.data).toEqual([]);
   });
 

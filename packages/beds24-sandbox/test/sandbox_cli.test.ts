@@ -32,13 +32,21 @@ function readBanner(proc: ChildProcess): Promise<{ url: string; code: string }> 
 
 describe('sandbox CLI', () => {
   it('runs standalone, seeds an account and prints a usable invite code', async () => {
-    child = spawn(process.execPath, [CLI, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+    child = spawn(process.execPath, [CLI, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+    });
     const { url, code } = await readBanner(child);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2$/);
     const setup = await request(`${url}/authentication/setup`, 'GET', { headers: { code } });
     expect(setup.status).toBe(200);
     const properties = await request(`${url}/properties`, 'GET', { token: setup.body.token });
-    expect(properties.body.data).toEqual([expect.objectContaining({ name: 'Sandbox Hotel', roomTypes: [expect.objectContaining({ qty: 5 }), expect.objectContaining({ qty: 3 })] })]);
+    expect(properties.body.data).toEqual([
+      expect.objectContaining({
+        name: 'Sandbox Hotel',
+        roomTypes: [expect.objectContaining({ qty: 5 }), expect.objectContaining({ qty: 3 })],
+      }),
+    ]);
   });
 
   it('takes the default inventory model of new accounts from --inventory-model', async () => {

@@ -22,7 +22,9 @@ describe('credit window', () => {
     h.clock.advanceSeconds(10.5);
     const properties = await h.call('GET', '/properties');
     expect(meter(properties)).toEqual({ remaining: '97.8', resetsIn: '290', cost: '1' });
-    const write = await h.call('POST', '/bookings', { body: [{ roomId: h.account.roomIds[0], arrival: TODAY, departure: '2026-03-12' }] });
+    const write = await h.call('POST', '/bookings', {
+      body: [{ roomId: h.account.roomIds[0], arrival: TODAY, departure: '2026-03-12' }],
+    });
     expect(write.status).toBe(201);
     expect(meter(write)).toEqual({ remaining: '96.8', resetsIn: '290', cost: '1' });
     const calendar = await h.call('GET', `/inventory/rooms/calendar?startDate=${TODAY}&endDate=${TODAY}`);
@@ -31,7 +33,9 @@ describe('credit window', () => {
   });
 
   it('answers 429 once credits run out, applies nothing, and logs it', async () => {
-    h = await startHarness({ account: { creditLimit: 3, properties: [{ name: 'H', rooms: [{ name: 'R', qty: 1 }] }] } });
+    h = await startHarness({
+      account: { creditLimit: 3, properties: [{ name: 'H', rooms: [{ name: 'R', qty: 1 }] }] },
+    });
     await h.call('GET', '/bookings');
     await h.call('GET', '/bookings');
     const third = await h.call('GET', '/bookings');
@@ -43,7 +47,9 @@ describe('credit window', () => {
     const post = await h.call('POST', '/bookings', { body: [{ roomId, arrival: TODAY, departure: '2026-03-11' }] });
     expect(post.status).toBe(429);
     expect(h.sandbox.bookings()).toEqual([]);
-    const calendar = await h.call('POST', '/inventory/rooms/calendar', { body: [{ roomId, calendar: [{ from: TODAY, to: TODAY, price1: 10 }] }] });
+    const calendar = await h.call('POST', '/inventory/rooms/calendar', {
+      body: [{ roomId, calendar: [{ from: TODAY, to: TODAY, price1: 10 }] }],
+    });
     expect(calendar.status).toBe(429);
     expect(h.sandbox.calendar(roomId!, TODAY, TODAY)).toEqual([{ date: TODAY }]);
 

@@ -19,7 +19,13 @@ describe('faults', () => {
     expect(res.headers.get('x-request-cost')).toBeNull();
     expect(h.sandbox.bookings()).toEqual([]);
     expect(h.sandbox.creditsSpent(h.account.accountId)).toBe(0);
-    expect(h.sandbox.requests.at(-1)).toMatchObject({ path: '/bookings', status: 500, fault: 'error', dropped: false, cost: 0 });
+    expect(h.sandbox.requests.at(-1)).toMatchObject({
+      path: '/bookings',
+      status: 500,
+      fault: 'error',
+      dropped: false,
+      cost: 0,
+    });
 
     h.sandbox.setFaults({ errorRate: 1, errorStatus: 502 });
     expect((await h.call('GET', '/bookings')).text).toContain('502 Bad Gateway');

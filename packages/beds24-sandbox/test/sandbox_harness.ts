@@ -87,7 +87,9 @@ export async function request<T = any>(url: string, method: string, options: Cal
 }
 
 /** A sandbox on a random port with one account (two rooms), a fake clock and a ready access token. */
-export async function startHarness(options: { sandbox?: SandboxOptions; account?: CreateAccountInput; start?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { sandbox?: SandboxOptions; account?: CreateAccountInput; start?: string } = {},
+): Promise<Harness> {
   const clock = new FakeClock(options.start ?? `${TODAY}T10:00:00Z`);
   const sandbox = createBeds24Sandbox({ clock: clock.now, ...options.sandbox });
   const url = await sandbox.listen(0);

@@ -1,9 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createBeds24Sandbox,
-  type Beds24Sandbox,
-  type InventoryModel,
-} from '../src/index.ts';
+import { createBeds24Sandbox, type Beds24Sandbox, type InventoryModel } from '../src/index.ts';
 import { addDays } from '../src/dates.ts';
 import { startHarness, type Harness } from './sandbox_harness.ts';
 

@@ -25,7 +25,9 @@ function causeCode(error: unknown): string | undefined {
 describe('close and listen again', () => {
   it('refuses connections while closed and comes back with the same state on the same port', async () => {
     h = await startHarness();
-    const created = await h.call('POST', '/bookings', { body: [{ roomId: h.account.roomIds[0], arrival: TODAY, departure: '2026-03-11' }] });
+    const created = await h.call('POST', '/bookings', {
+      body: [{ roomId: h.account.roomIds[0], arrival: TODAY, departure: '2026-03-11' }],
+    });
     const port = Number(new URL(h.url).port);
     await h.sandbox.close();
     expect(h.sandbox.url).toBeUndefined();
@@ -58,22 +60,49 @@ describe('persistFile', () => {
     const url = await first.listen(0);
     const account = first.createAccount(DEFAULT_ACCOUNT);
     const refreshToken = first.createRefreshToken(account.accountId);
-    const token = (await request(`${url}/authentication/token`, 'GET', { headers: { refreshToken } })).body.token as string;
+    const token = (await request(`${url}/authentication/token`, 'GET', { headers: { refreshToken } })).body
+      .token as string;
     const roomId = account.roomIds[0]!;
-    const posted = await request(`${url}/bookings`, 'POST', { token, body: [{ roomId, arrival: '2026-04-01', departure: '2026-04-03', firstName: 'Ada', infoItems: [{ code: 'PMS', text: '1' }] }] });
+    const posted = await request(`${url}/bookings`, 'POST', {
+      token,
+      body: [
+        {
+          roomId,
+          arrival: '2026-04-01',
+          departure: '2026-04-03',
+          firstName: 'Ada',
+          infoItems: [{ code: 'PMS', text: '1' }],
+        },
+      ],
+    });
     const bookingId = posted.body[0].new.id as number;
-    await request(`${url}/inventory/rooms/calendar`, 'POST', { token, body: [{ roomId, calendar: [{ from: '2026-04-01', to: '2026-04-02', price1: 99 }] }] });
+    await request(`${url}/inventory/rooms/calendar`, 'POST', {
+      token,
+      body: [{ roomId, calendar: [{ from: '2026-04-01', to: '2026-04-02', price1: 99 }] }],
+    });
     await first.close();
 
     const second = createBeds24Sandbox({ clock: clock.now, persistFile: file });
     h = { close: () => second.close() } as Harness;
     const url2 = await second.listen(0);
     expect(second.accountIds).toEqual([account.accountId]);
-    expect(second.bookings()).toEqual([expect.objectContaining({ id: bookingId, firstName: 'Ada', infoItems: [expect.objectContaining({ code: 'PMS' })] })]);
-    expect(second.calendar(roomId, '2026-04-01', '2026-04-02')).toEqual([{ date: '2026-04-01', price1: 99 }, { date: '2026-04-02', price1: 99 }]);
+    expect(second.bookings()).toEqual([
+      expect.objectContaining({
+        id: bookingId,
+        firstName: 'Ada',
+        infoItems: [expect.objectContaining({ code: 'PMS' })],
+      }),
+    ]);
+    expect(second.calendar(roomId, '2026-04-01', '2026-04-02')).toEqual([
+      { date: '2026-04-01', price1: 99 },
+      { date: '2026-04-02', price1: 99 },
+    ]);
     expect((await request(`${url2}/bookings`, 'GET', { token })).status).toBe(200);
     expect((await request(`${url2}/authentication/token`, 'GET', { headers: { refreshToken } })).status).toBe(200);
-    const next = await request(`${url2}/bookings`, 'POST', { token, body: [{ roomId, arrival: '2026-04-05', departure: '2026-04-06' }] });
+    const next = await request(`${url2}/bookings`, 'POST', {
+      token,
+      body: [{ roomId, arrival: '2026-04-05', departure: '2026-04-06' }],
+    });
     expect(next.body[0].new.id).toBe(bookingId + 1);
     expect(second.createAccount({}).accountId).toBe(account.accountId + 1);
   });

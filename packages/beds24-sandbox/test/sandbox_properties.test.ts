@@ -11,7 +11,13 @@ describe('GET /properties', () => {
     h = await startHarness({
       account: {
         properties: [
-          { id: 555001, name: 'Berlin', timezone: 'Europe/Berlin', currency: 'EUR', rooms: [{ id: 777001, name: 'Double', qty: 2 }] },
+          {
+            id: 555001,
+            name: 'Berlin',
+            timezone: 'Europe/Berlin',
+            currency: 'EUR',
+            rooms: [{ id: 777001, name: 'Double', qty: 2 }],
+          },
           { name: 'Lisbon', timezone: 'Europe/Lisbon', rooms: [{ name: 'Suite', qty: 1 }] },
         ],
       },
@@ -28,15 +34,35 @@ describe('GET /properties', () => {
       propertyType: 'hotel',
       currency: 'EUR',
       timezone: 'Europe/Berlin',
-      roomTypes: [{ id: 777001, propertyId: 555001, name: 'Double', qty: 2, units: [{ id: 1, name: '1' }, { id: 2, name: '2' }] }],
+      roomTypes: [
+        {
+          id: 777001,
+          propertyId: 555001,
+          name: 'Double',
+          qty: 2,
+          units: [
+            { id: 1, name: '1' },
+            { id: 2, name: '2' },
+          ],
+        },
+      ],
     });
-    expect(byName('Lisbon')).toMatchObject({ name: 'Lisbon', timezone: 'Europe/Lisbon', roomTypes: [{ name: 'Suite', qty: 1 }] });
+    expect(byName('Lisbon')).toMatchObject({
+      name: 'Lisbon',
+      timezone: 'Europe/Lisbon',
+      roomTypes: [{ name: 'Suite', qty: 1 }],
+    });
   });
 
   it('filters by id, pages, and gives every entity a distinct realistic id', async () => {
     h = await startHarness({
       sandbox: { pageSize: 1 },
-      account: { properties: [{ name: 'A', rooms: [{ name: 'R1', qty: 1 }] }, { name: 'B', rooms: [{ name: 'R2', qty: 1 }] }] },
+      account: {
+        properties: [
+          { name: 'A', rooms: [{ name: 'R1', qty: 1 }] },
+          { name: 'B', rooms: [{ name: 'R2', qty: 1 }] },
+        ],
+      },
     });
     const [a, b] = h.account.propertyIds;
     expect(a).toBeGreaterThanOrEqual(100_001);

@@ -1,10 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateRequestBody } from '../src/openapi/openapi_schemas.ts';
-import {
-  PERSONAL_FIELDS,
-  type WebhookDelivery,
-  type WebhookVersion,
-} from '../src/index.ts';
+import { PERSONAL_FIELDS, type WebhookDelivery, type WebhookVersion } from '../src/index.ts';
 import { scriptedRandom, startHarness, type Harness } from './sandbox_harness.ts';
 import { unreachableUrl, WebhookReceiver } from './webhook_receiver.ts';
 
@@ -40,7 +36,11 @@ function useWebhook(url: string, version: WebhookVersion = 'twoWithPersonalData'
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
 }
 
 const byEvent = (deliveries: WebhookDelivery[]) =>
@@ -106,7 +106,8 @@ describe('booking webhooks', () => {
     await h.sandbox.webhooksIdle();
 
     const received = [...receiver.received].sort((a, b) =>
-      a.body.booking.modifiedTime.localeCompare(b.body.booking.modifiedTime));
+      a.body.booking.modifiedTime.localeCompare(b.body.booking.modifiedTime),
+    );
     expect(received).toHaveLength(3);
     for (const hook of received) {
       expect(hook.headers).toMatchObject({ 'x-webhook-token': 's3cret-token', 'x-second': 'two' });
@@ -189,7 +190,14 @@ describe('booking webhooks', () => {
     const log = h.sandbox.webhookDeliveries();
     const of = (id: number) => log.filter((d) => d.bookingId === id);
     expect(of(dropped)).toEqual([expect.objectContaining({ outcome: 'dropped', answerStatus: null })]);
-    expect(of(twice).map((d) => [d.copy, d.outcome]).sort()).toEqual([[1, 'delivered'], [2, 'delivered']]);
+    expect(
+      of(twice)
+        .map((d) => [d.copy, d.outcome])
+        .sort(),
+    ).toEqual([
+      [1, 'delivered'],
+      [2, 'delivered'],
+    ]);
     expect(log.filter((d) => d.bookingId === fast).map((d) => d.outcome)).toEqual(['delivered']);
   });
 
@@ -215,8 +223,9 @@ describe('booking webhooks', () => {
     addOk({ roomId: double(), arrival: D1, departure: D2 });
     await h.sandbox.webhooksIdle();
     expect(h.sandbox.pendingWebhooks).toBe(0);
-    const attempts = h.sandbox.webhookDeliveries().map((d) =>
-      [d.attempt, d.answerStatus, d.error, d.outcome, d.willRetry]);
+    const attempts = h.sandbox
+      .webhookDeliveries()
+      .map((d) => [d.attempt, d.answerStatus, d.error, d.outcome, d.willRetry]);
     expect(attempts).toEqual([
       [1, null, 'ECONNREFUSED', 'failed', true],
       [2, null, 'ECONNREFUSED', 'failed', true],

@@ -5,11 +5,7 @@ import { optionalText, patchOf, text } from '../common_schemas.ts';
 const guestFields = {
   first_name: text(100),
   last_name: text(100),
-  email: z
-    .email('must be an email address')
-    .max(100)
-    .nullable()
-    .optional(),
+  email: z.email('must be an email address').max(100).nullable().optional(),
   phone: optionalText(100),
   address: optionalText(250),
   city: optionalText(100),
@@ -34,7 +30,18 @@ export type CreateGuestInput = z.infer<typeof CreateGuestBody>;
 export const UpdateGuestBody = patchOf(guestFields);
 export type UpdateGuestInput = z.infer<typeof UpdateGuestBody>;
 
-export const GUEST_COLUMNS = ['id', 'first_name', 'last_name', 'email', 'phone', 'address', 'city', 'postcode', 'country', 'language'] as const;
+export const GUEST_COLUMNS = [
+  'id',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'address',
+  'city',
+  'postcode',
+  'country',
+  'language',
+] as const;
 
 export interface GuestRow {
   id: string;

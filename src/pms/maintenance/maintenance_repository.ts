@@ -8,7 +8,11 @@ function present({ id, room_id, start_date, end_date, reason }: MaintenanceRow):
   return { id, room_id, start_date, end_date, reason };
 }
 
-export async function insertMaintenance(db: Db, roomId: string, input: CreateMaintenanceInput): Promise<MaintenanceBlock> {
+export async function insertMaintenance(
+  db: Db,
+  roomId: string,
+  input: CreateMaintenanceInput,
+): Promise<MaintenanceBlock> {
   const [row] = await db('maintenance_blocks')
     .insert({ room_id: roomId, start_date: input.start_date, end_date: input.end_date, reason: input.reason ?? null })
     .returning('*');
@@ -23,7 +27,17 @@ export async function deleteMaintenance(db: Db, id: string): Promise<void> {
   await db('maintenance_blocks').where({ id }).delete();
 }
 
-export async function listMaintenance(db: Db, roomId: string, limit: number, cursor: string | undefined): Promise<Page<MaintenanceBlock>> {
-  const rows: MaintenanceRow[] = await applyCursor(db('maintenance_blocks').select('*').where({ room_id: roomId }), 'maintenance_blocks', limit, cursor);
+export async function listMaintenance(
+  db: Db,
+  roomId: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<MaintenanceBlock>> {
+  const rows: MaintenanceRow[] = await applyCursor(
+    db('maintenance_blocks').select('*').where({ room_id: roomId }),
+    'maintenance_blocks',
+    limit,
+    cursor,
+  );
   return toPage(rows, limit, present);
 }

@@ -18,7 +18,9 @@ export const SetRatesBody = z
   .superRefine(inclusiveRange);
 export type SetRatesInput = z.infer<typeof SetRatesBody>;
 
-export const RatesQuery = z.strictObject({ from: CalendarDateSchema, to: CalendarDateSchema }).superRefine(inclusiveRange);
+export const RatesQuery = z
+  .strictObject({ from: CalendarDateSchema, to: CalendarDateSchema })
+  .superRefine(inclusiveRange);
 
 export interface NightlyRate {
   date: string;

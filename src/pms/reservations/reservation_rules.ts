@@ -17,7 +17,8 @@ export function stayRuleViolations(stay: StayFields, maxOccupancy: number): Erro
   const details: ErrorDetail[] = [];
   const nights = daysBetween(stay.check_in, stay.check_out);
   if (nights < 1) details.push({ path: 'check_out', message: 'must be after check_in' });
-  else if (nights > MAX_STAY_NIGHTS) details.push({ path: 'check_out', message: `stay must be at most ${MAX_STAY_NIGHTS} nights` });
+  else if (nights > MAX_STAY_NIGHTS)
+    details.push({ path: 'check_out', message: `stay must be at most ${MAX_STAY_NIGHTS} nights` });
   if (stay.adults < 1) details.push({ path: 'adults', message: 'must be at least 1' });
   if (stay.adults + stay.children > maxOccupancy) {
     details.push({

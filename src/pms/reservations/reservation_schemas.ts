@@ -3,7 +3,14 @@ import { PaginationQuery } from '../../http/pagination.ts';
 import { Beds24Id, CalendarDateSchema, Id, Money, optionalText, patchOf } from '../common_schemas.ts';
 import { CreateGuestBody, type GuestRow } from '../guests/guest_schemas.ts';
 
-export const RESERVATION_STATUSES = ['pending', 'confirmed', 'checked_in', 'checked_out', 'cancelled', 'no_show'] as const;
+export const RESERVATION_STATUSES = [
+  'pending',
+  'confirmed',
+  'checked_in',
+  'checked_out',
+  'cancelled',
+  'no_show',
+] as const;
 export const RESERVATION_SOURCES = ['direct', 'phone', 'email', 'walk_in', 'website', 'beds24'] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 export type ReservationSource = (typeof RESERVATION_SOURCES)[number];

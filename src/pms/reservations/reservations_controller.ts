@@ -143,7 +143,8 @@ export function createReservationsController({ db, hooks }: ReservationsControll
       // An imported stay's dates and guests are the channel's, not a staff choice: the room is not refused for them.
       if (room !== null && !imported) assertStayRules(next, room.max_occupancy);
       if (changes.guest_id !== undefined) await assertGuestExists(trx, changes.guest_id);
-      const stayMoved = next.room_id !== current.room_id || next.check_in !== current.check_in || next.check_out !== current.check_out;
+      const stayMoved =
+        next.room_id !== current.room_id || next.check_in !== current.check_in || next.check_out !== current.check_out;
       const becomesOccupying = isOccupying(next.status) && (!isOccupying(current.status) || stayMoved);
       if (room !== null && becomesOccupying) {
         await assertRoomCanHost(trx, room, { start: next.check_in, end: next.check_out }, id);

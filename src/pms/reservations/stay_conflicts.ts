@@ -12,7 +12,12 @@ export interface Stay {
  * What makes a room unable to hold a stay: being inactive, another occupying reservation, or a maintenance
  * block over any of its nights. The caller holds the room lock (lockRoom), so nothing can slip in meanwhile.
  */
-export async function assertRoomCanHost(db: Db, room: RoomRow, stay: Stay, ignoreReservationId?: string): Promise<void> {
+export async function assertRoomCanHost(
+  db: Db,
+  room: RoomRow,
+  stay: Stay,
+  ignoreReservationId?: string,
+): Promise<void> {
   if (room.status !== 'active') throw new ConflictError(`room ${room.number} is inactive`);
   await assertNoOccupyingReservation(db, room, stay, ignoreReservationId);
   const block = await db('maintenance_blocks')
@@ -27,7 +32,12 @@ export async function assertRoomCanHost(db: Db, room: RoomRow, stay: Stay, ignor
   }
 }
 
-export async function assertNoOccupyingReservation(db: Db, room: RoomRow, stay: Stay, ignoreReservationId?: string): Promise<void> {
+export async function assertNoOccupyingReservation(
+  db: Db,
+  room: RoomRow,
+  stay: Stay,
+  ignoreReservationId?: string,
+): Promise<void> {
   const query = db('reservations')
     .where({ room_id: room.id })
     .whereIn('status', OCCUPYING_STATUSES)

@@ -20,7 +20,8 @@ export function createRoomsController({ db, hooks }: RoomsControllerDeps) {
     // Outside the transaction: the check may ask Beds24, which must not happen while rows are locked.
     if (input.beds24_room_id != null) await hooks.assertBeds24RoomMappable(db, input.property_id, input.beds24_room_id);
     const room = await inTransaction(db, async (trx) => {
-      if (!(await findProperty(trx, input.property_id))) throw ValidationError.field('property_id', 'no property with this id');
+      if (!(await findProperty(trx, input.property_id)))
+        throw ValidationError.field('property_id', 'no property with this id');
       const created = await insertRoom(trx, input);
       await hooks.queueRoomAvailabilitySyncHook(trx, created);
       return created;
@@ -58,7 +59,11 @@ export function createRoomsController({ db, hooks }: RoomsControllerDeps) {
       if (updated.status !== current.status || updated.beds24_room_id !== current.beds24_room_id) {
         await hooks.queueRoomAvailabilitySyncHook(trx, updated, current);
       }
-      if (updated.base_price !== current.base_price || updated.status !== current.status || updated.beds24_room_id !== current.beds24_room_id) {
+      if (
+        updated.base_price !== current.base_price ||
+        updated.status !== current.status ||
+        updated.beds24_room_id !== current.beds24_room_id
+      ) {
         await hooks.queueRoomRatesSyncHook(trx, updated, current);
       }
       return updated;
@@ -73,7 +78,8 @@ export function createRoomsController({ db, hooks }: RoomsControllerDeps) {
       const current = await lockRoom(trx, id);
       if (!current) throw new NotFoundError('room', id);
       const updated = await updateRoom(trx, current, changes);
-      if (updated.housekeeping_status !== current.housekeeping_status) await hooks.queueRoomAvailabilitySyncHook(trx, updated);
+      if (updated.housekeeping_status !== current.housekeeping_status)
+        await hooks.queueRoomAvailabilitySyncHook(trx, updated);
       return updated;
     });
     res.json(room);

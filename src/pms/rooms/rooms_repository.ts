@@ -21,7 +21,11 @@ export async function insertRoom(db: Db, input: CreateRoomInput): Promise<RoomRo
   return row as RoomRow;
 }
 
-export async function updateRoom(db: Db, room: RoomRow, changes: UpdateRoomInput | Pick<RoomRow, 'housekeeping_status'>): Promise<RoomRow> {
+export async function updateRoom(
+  db: Db,
+  room: RoomRow,
+  changes: UpdateRoomInput | Pick<RoomRow, 'housekeeping_status'>,
+): Promise<RoomRow> {
   if ('number' in changes && changes.number !== undefined && changes.number !== room.number) {
     await assertNumberFree(db, room.property_id, changes.number);
   }
@@ -29,7 +33,12 @@ export async function updateRoom(db: Db, room: RoomRow, changes: UpdateRoomInput
   return row as RoomRow;
 }
 
-export async function listRooms(db: Db, propertyId: string | undefined, limit: number, cursor: string | undefined): Promise<Page<RoomRow>> {
+export async function listRooms(
+  db: Db,
+  propertyId: string | undefined,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<RoomRow>> {
   const query = db('rooms').select('*');
   if (propertyId !== undefined) query.where({ property_id: propertyId });
   const rows: RoomRow[] = await applyCursor(query, 'rooms', limit, cursor);

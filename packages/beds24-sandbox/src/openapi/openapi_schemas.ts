@@ -66,9 +66,10 @@ function toSchemaError(error: ErrorObject): SchemaError {
   const segments = error.instancePath.split('/').slice(1).map(unescapePointer);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required' && typeof params.missingProperty === 'string') segments.push(params.missingProperty);
-  const message = error.keyword === 'enum' && Array.isArray(params.allowedValues)
-    ? `${error.message ?? 'invalid value'}: ${params.allowedValues.join(', ')}`
-    : error.message ?? 'invalid value';
+  const message =
+    error.keyword === 'enum' && Array.isArray(params.allowedValues)
+      ? `${error.message ?? 'invalid value'}: ${params.allowedValues.join(', ')}`
+      : (error.message ?? 'invalid value');
   return { path: segments.join('.'), message, keyword: error.keyword };
 }
 
@@ -89,7 +90,8 @@ function specPath(path: string): string {
 function requestBodyPointer(method: string, path: string): string {
   const operationPath = specPath(path);
   const operation = spec().doc.paths[operationPath]?.[method.toLowerCase()];
-  if (operation === undefined) throw new OpenApiLookupError(`apiV2.yaml has no operation ${method.toUpperCase()} ${operationPath}`);
+  if (operation === undefined)
+    throw new OpenApiLookupError(`apiV2.yaml has no operation ${method.toUpperCase()} ${operationPath}`);
   const content = (operation as { requestBody?: { content?: Record<string, unknown> } }).requestBody?.content;
   if (content?.['application/json'] === undefined) {
     throw new OpenApiLookupError(`${method.toUpperCase()} ${operationPath} has no JSON request body in apiV2.yaml`);
@@ -138,8 +140,15 @@ function resolvePointer(pointer: string): unknown {
 function collectProperties(schema: unknown, into: Set<string>, seen: Set<unknown>): void {
   if (typeof schema !== 'object' || schema === null || seen.has(schema)) return;
   seen.add(schema);
-  const node = schema as { $ref?: unknown; properties?: Record<string, unknown>; allOf?: unknown[]; then?: unknown; else?: unknown };
-  if (typeof node.$ref === 'string' && node.$ref.startsWith('#')) collectProperties(resolvePointer(node.$ref.slice(1)), into, seen);
+  const node = schema as {
+    $ref?: unknown;
+    properties?: Record<string, unknown>;
+    allOf?: unknown[];
+    then?: unknown;
+    else?: unknown;
+  };
+  if (typeof node.$ref === 'string' && node.$ref.startsWith('#'))
+    collectProperties(resolvePointer(node.$ref.slice(1)), into, seen);
   for (const name of Object.keys(node.properties ?? {})) into.add(name);
   for (const part of [...(node.allOf ?? []), node.then, node.else]) collectProperties(part, into, seen);
 }

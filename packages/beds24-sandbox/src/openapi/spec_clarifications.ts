@@ -38,21 +38,28 @@ export function applyDocumentedNulls(node: unknown): void {
  * departure; but an item with `id` is an update that sends only what changes (the spec's own
  * `updateBooking` example is `[{ id, departure }]`). Items with an id get newBooking without `required`.
  */
-export function allowUpdatesWithoutCreateFields(doc: { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }): void {
+export function allowUpdatesWithoutCreateFields(doc: {
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, unknown> };
+}): void {
   const newBooking = doc.components.schemas.newBooking;
   const schema = jsonBodySchema(doc.paths['/bookings']?.post);
-  if (!isRecord(newBooking) || !isRecord(schema) || !isRecord(schema.items) || !Array.isArray(schema.items.allOf)) return;
+  if (!isRecord(newBooking) || !isRecord(schema) || !isRecord(schema.items) || !Array.isArray(schema.items.allOf))
+    return;
   const createItem = schema.items;
   const { required: _required, ...updatableBooking } = newBooking;
   const allOf = createItem.allOf as unknown[];
   const updateItem = {
-    allOf: allOf.map((part) => (isRecord(part) && part.$ref === '#/components/schemas/newBooking' ? updatableBooking : part)),
+    allOf: allOf.map((part) =>
+      isRecord(part) && part.$ref === '#/components/schemas/newBooking' ? updatableBooking : part,
+    ),
   };
   schema.items = { if: { type: 'object', required: ['id'] }, then: updateItem, else: createItem };
 }
 
 function jsonBodySchema(operation: unknown): Record<string, unknown> | undefined {
-  if (!isRecord(operation) || !isRecord(operation.requestBody) || !isRecord(operation.requestBody.content)) return undefined;
+  if (!isRecord(operation) || !isRecord(operation.requestBody) || !isRecord(operation.requestBody.content))
+    return undefined;
   const json = operation.requestBody.content['application/json'];
   return isRecord(json) && isRecord(json.schema) ? json.schema : undefined;
 }

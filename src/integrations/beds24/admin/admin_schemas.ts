@@ -43,4 +43,7 @@ export const JobIdParams = z.strictObject({ id: Id });
 
 export const VerifyBody = z.strictObject({ property_id: Id, repair: z.boolean().default(true) });
 
-export const CallsQuery = z.strictObject({ property_id: Id.optional(), limit: z.coerce.number().int('must be an integer').min(1).max(500).default(50) });
+export const CallsQuery = z.strictObject({
+  property_id: Id.optional(),
+  limit: z.coerce.number().int('must be an integer').min(1).max(500).default(50),
+});

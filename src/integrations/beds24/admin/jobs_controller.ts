@@ -39,10 +39,10 @@ async function subjectsOf(db: Knex, rows: FailureRow[]): Promise<Map<string, Fai
   const reservationIds = rows.filter((r) => r.kind === 'reservation').map((r) => r.entity_id);
   if (reservationIds.length > 0) {
     const stays: StayRow[] = await db('reservations as r')
-        .join('guests as g', 'g.id', 'r.guest_id')
-        .join('rooms as rm', 'rm.id', 'r.room_id')
-        .whereIn('r.id', reservationIds)
-        .select('r.id', 'g.first_name', 'g.last_name', 'rm.number', 'r.check_in', 'r.check_out');
+      .join('guests as g', 'g.id', 'r.guest_id')
+      .join('rooms as rm', 'rm.id', 'r.room_id')
+      .whereIn('r.id', reservationIds)
+      .select('r.id', 'g.first_name', 'g.last_name', 'rm.number', 'r.check_in', 'r.check_out');
     for (const stay of stays) {
       subjects.set(`reservation:${stay.id}`, {
         reservation_id: stay.id,
@@ -58,7 +58,10 @@ async function subjectsOf(db: Knex, rows: FailureRow[]): Promise<Map<string, Fai
   if (calendar.length > 0) {
     const mapped: Array<{ property_id: string; beds24_room_id: number; number: string }> = await db('rooms')
       .whereIn('property_id', [...new Set(calendar.map((r) => r.property_id))])
-      .whereIn('beds24_room_id', calendar.map((r) => Number(r.entity_id)))
+      .whereIn(
+        'beds24_room_id',
+        calendar.map((r) => Number(r.entity_id)),
+      )
       .orderBy('number')
       .select('property_id', 'beds24_room_id', 'number');
     for (const row of calendar) {

@@ -13,7 +13,8 @@ export interface StatusControllerDeps {
 export function createStatusController({ db, sync }: StatusControllerDeps) {
   const statusHandler: RequestHandler = async (req, res) => {
     const { property_id } = parse(StatusQuery, req.query, 'query');
-    if (property_id !== undefined && !(await db('properties').where({ id: property_id }).first('id'))) throw new NotFoundError('property', property_id);
+    if (property_id !== undefined && !(await db('properties').where({ id: property_id }).first('id')))
+      throw new NotFoundError('property', property_id);
     res.json(await sync.status(property_id));
   };
 

@@ -14,7 +14,8 @@ export function createVerifyController({ db, sync }: VerifyControllerDeps) {
   /** Reads Beds24 back now (two calls) and answers with every difference; `repair` (default) queues the fixes. */
   const verifyHandler: RequestHandler = async (req, res) => {
     const input = parse(VerifyBody, req.body);
-    if (!(await db('properties').where({ id: input.property_id }).first('id'))) throw ValidationError.field('property_id', 'no property with this id');
+    if (!(await db('properties').where({ id: input.property_id }).first('id')))
+      throw ValidationError.field('property_id', 'no property with this id');
     const report = await sync.verify(input.property_id, { repair: input.repair, priority: 'normal' });
     if (!report) throw new ConflictError('property is not connected to Beds24, or its pushes are off');
     res.json(report);

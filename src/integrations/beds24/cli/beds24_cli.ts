@@ -30,7 +30,6 @@ const USAGE = `usage: npm run beds24 -- <command> [options]
   pull [--property <id>]
                        import every current and future booking from Beds24 now (a full import)`;
 
-
 class UsageError extends AppError {
   constructor(message: string) {
     super('usage', 2, message);
@@ -138,7 +137,8 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
         return 0;
       }
       case 'connect': {
-        if (!values.property || !values['invite-code']) throw new UsageError('connect needs --property and --invite-code');
+        if (!values.property || !values['invite-code'])
+          throw new UsageError('connect needs --property and --invite-code');
         const config = await sync.connect({
           propertyId: values.property,
           beds24PropertyId: values['beds24-property'] ? Number(values['beds24-property']) : undefined,
@@ -174,10 +174,14 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
             continue;
           }
           differences += report.calendar.length + report.bookings.length;
-          out(`${property.name}: ${report.calendar.length} night(s) and ${report.bookings.length} booking(s) differ${report.repaired && differences > 0 ? ', repair queued' : ''}`);
+          out(
+            `${property.name}: ${report.calendar.length} night(s) and ${report.bookings.length} booking(s) differ${report.repaired && differences > 0 ? ', repair queued' : ''}`,
+          );
           for (const range of report.calendar_ranges) out(`  ${describeRange(range)}`);
           for (const booking of report.bookings) {
-            out(`  booking ${booking.beds24_booking_id ?? '-'} of reservation ${booking.reservation_id ?? '-'}: ${booking.problem} ${booking.fields.join(', ')}`);
+            out(
+              `  booking ${booking.beds24_booking_id ?? '-'} of reservation ${booking.reservation_id ?? '-'}: ${booking.problem} ${booking.fields.join(', ')}`,
+            );
           }
         }
         return differences > 0 ? 1 : 0;
@@ -226,7 +230,9 @@ if (import.meta.main) {
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`${error instanceof AppError || error instanceof TypeError ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `${error instanceof AppError || error instanceof TypeError ? error.message : String(error)}\n`,
+      );
       process.exit(2);
     },
   );

@@ -145,7 +145,10 @@ export class Beds24Client {
     });
   }
 
-  private async paged<T>(query: Record<string, QueryValue>, fetchPage: (query: Record<string, QueryValue>) => Promise<{ items: T[]; more: boolean }>): Promise<T[]> {
+  private async paged<T>(
+    query: Record<string, QueryValue>,
+    fetchPage: (query: Record<string, QueryValue>) => Promise<{ items: T[]; more: boolean }>,
+  ): Promise<T[]> {
     const all: T[] = [];
     for (let page = 1; page <= MAX_PAGES; page += 1) {
       const { items, more } = await fetchPage(page === 1 ? query : { ...query, page });
@@ -206,12 +209,15 @@ function settings(options: CallOptions): Pick<CallOptions, 'wait' | 'retries' | 
 }
 
 function toItemResults(answer: PostResultItem[], sent: number, endpoint: string): ItemResult[] {
-  if (answer.length !== sent) throw new Beds24UnexpectedAnswerError(`${endpoint} answered ${answer.length} results for ${sent} items`);
+  if (answer.length !== sent)
+    throw new Beds24UnexpectedAnswerError(`${endpoint} answered ${answer.length} results for ${sent} items`);
   return answer.map((raw) => {
     const warnings = raw.warnings ?? [];
     if (raw.success) return { ok: true, id: raw.new?.id ?? raw.modified?.id, warnings, raw };
     const messages = [...(raw.errors ?? []), ...warnings];
-    const text = messages.map((m) => (m.field ? `${m.field}: ${m.message}` : m.message)).join('; ') || 'item failed without a message';
+    const text =
+      messages.map((m) => (m.field ? `${m.field}: ${m.message}` : m.message)).join('; ') ||
+      'item failed without a message';
     return { ok: false, error: new Beds24ValidationError(text, messages), warnings, raw };
   });
 }

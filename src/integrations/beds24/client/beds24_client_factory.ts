@@ -58,7 +58,10 @@ export class Beds24ClientFactory {
 
   /** A client on a token that is not stored yet (while connecting): no refresh, no database token cache. */
   forTokenOnce(propertyId: string, beds24AccountId: number | null, accessToken: string): Beds24Client {
-    const fixed = { get: async () => accessToken, refreshAfterRejection: async () => ({ token: accessToken, minted: true }) };
+    const fixed = {
+      get: async () => accessToken,
+      refreshAfterRejection: async () => ({ token: accessToken, minted: true }),
+    };
     const transport = this.transport(accountKeyFor(propertyId, beds24AccountId), propertyId, fixed);
     return new Beds24Client({ transport });
   }

@@ -9,7 +9,10 @@ import { isCalendarDate } from '../../../utils/dates.ts';
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const num = z.coerce.number();
 
-export const TokenAnswer = z.looseObject({ token: z.string().min(1), expiresIn: z.number().int().positive().optional() });
+export const TokenAnswer = z.looseObject({
+  token: z.string().min(1),
+  expiresIn: z.number().int().positive().optional(),
+});
 export type TokenAnswer = z.infer<typeof TokenAnswer>;
 
 export const SetupAnswer = TokenAnswer.extend({ refreshToken: z.string().min(1) });
@@ -21,9 +24,17 @@ export const AuthDetailsAnswer = z.looseObject({
 });
 export type AuthDetailsAnswer = z.infer<typeof AuthDetailsAnswer>;
 
-export const UnsuccessfulAnswer = z.looseObject({ success: z.literal(false), error: z.string().optional(), code: z.number().optional() });
+export const UnsuccessfulAnswer = z.looseObject({
+  success: z.literal(false),
+  error: z.string().optional(),
+  code: z.number().optional(),
+});
 
-export const ItemMessage = z.looseObject({ action: z.string().optional(), field: z.string().optional(), message: z.string() });
+export const ItemMessage = z.looseObject({
+  action: z.string().optional(),
+  field: z.string().optional(),
+  message: z.string(),
+});
 export type ItemMessage = z.infer<typeof ItemMessage>;
 
 export const PostResultItem = z.looseObject({
@@ -40,7 +51,11 @@ export const PostResults = z.array(PostResultItem);
 
 const Pages = z.looseObject({ nextPageExists: z.boolean().optional(), nextPageLink: z.string().nullable().optional() });
 
-const InfoItem = z.looseObject({ id: z.number().int().optional(), code: z.string().optional(), text: z.string().optional() });
+const InfoItem = z.looseObject({
+  id: z.number().int().optional(),
+  code: z.string().optional(),
+  text: z.string().optional(),
+});
 
 /*
  * Booking fields are read leniently: one odd value (a number where text is expected, "" for a number, a
@@ -129,7 +144,11 @@ export const Beds24Booking = z.looseObject({
 });
 export type Beds24Booking = z.infer<typeof Beds24Booking>;
 
-export const BookingsAnswer = z.looseObject({ success: z.boolean(), data: z.array(Beds24Booking), pages: Pages.optional() });
+export const BookingsAnswer = z.looseObject({
+  success: z.boolean(),
+  data: z.array(Beds24Booking),
+  pages: Pages.optional(),
+});
 
 const priceFields = Object.fromEntries(
   Array.from({ length: 16 }, (_, i) => [`price${i + 1}`, num.nullable().optional()]),
@@ -148,7 +167,13 @@ export type CalendarRange = z.infer<typeof CalendarRange>;
 
 export const CalendarAnswer = z.looseObject({
   success: z.boolean(),
-  data: z.array(z.looseObject({ roomId: z.number().int(), propertyId: z.number().int().optional(), calendar: z.array(CalendarRange) })),
+  data: z.array(
+    z.looseObject({
+      roomId: z.number().int(),
+      propertyId: z.number().int().optional(),
+      calendar: z.array(CalendarRange),
+    }),
+  ),
   pages: Pages.optional(),
 });
 
@@ -160,7 +185,9 @@ export const PropertiesAnswer = z.looseObject({
     z.looseObject({
       id: z.number().int(),
       name: z.string().optional(),
-      roomTypes: z.array(z.looseObject({ id: z.number().int(), name: z.string().optional(), qty: z.number().int().optional() })).optional(),
+      roomTypes: z
+        .array(z.looseObject({ id: z.number().int(), name: z.string().optional(), qty: z.number().int().optional() }))
+        .optional(),
     }),
   ),
   pages: Pages.optional(),

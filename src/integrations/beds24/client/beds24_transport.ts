@@ -144,16 +144,23 @@ export class Beds24Transport {
   private interpret<S extends z.ZodType>(spec: CallSpec<S>, answer: RawAnswer): z.infer<S> {
     if (answer.status === undefined) {
       const unsent = answer.networkCode !== undefined && UNSENT_CODES.has(answer.networkCode);
-      throw new Beds24TransientError(`Beds24 unreachable (${answer.networkCode ?? 'network error'})`, !unsent && spec.method !== 'GET');
+      throw new Beds24TransientError(
+        `Beds24 unreachable (${answer.networkCode ?? 'network error'})`,
+        !unsent && spec.method !== 'GET',
+      );
     }
     if (answer.status === 429) throw new Beds24RateLimitedError(answer.meter.resetsInSeconds ?? 60);
     if (answer.status >= 500 || !answer.json) {
-      throw new Beds24TransientError(`Beds24 answered ${answer.status}${answer.json ? '' : ' without JSON'}`, spec.method !== 'GET');
+      throw new Beds24TransientError(
+        `Beds24 answered ${answer.status}${answer.json ? '' : ' without JSON'}`,
+        spec.method !== 'GET',
+      );
     }
     if (answer.status === 401 || answer.status === 403 || (spec.authHeaders && answer.status === 400)) {
       throw new Beds24AuthError(`Beds24 refused the credentials (${answer.status}): ${errorText(answer.data)}`);
     }
-    if (answer.status >= 400) throw new Beds24ValidationError(`Beds24 rejected the request (${answer.status}): ${errorText(answer.data)}`);
+    if (answer.status >= 400)
+      throw new Beds24ValidationError(`Beds24 rejected the request (${answer.status}): ${errorText(answer.data)}`);
     const parsed = spec.schema.safeParse(answer.data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -167,36 +174,48 @@ export class Beds24Transport {
   private async send(spec: CallSpec<z.ZodType>, token: string | undefined): Promise<RawAnswer> {
     const key = `${spec.method} ${spec.path}`;
     const estimate = this.costEstimates.get(key) ?? 1;
-    return this.deps.gate.run(this.deps.accountKey, spec.priority, estimate, async () => {
-      const started = performance.now();
-      const headers: Record<string, string> = { ...spec.authHeaders };
-      if (token !== undefined) headers.token = token;
-      if (spec.body !== undefined) headers['content-type'] = 'application/json';
-      let answer: RawAnswer;
-      try {
-        const res = await this.http.request<string>({
-          method: spec.method,
-          url: spec.path,
-          params: spec.query ? toSearchParams(spec.query) : undefined,
-          data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-          headers,
-          timeout: spec.timeoutMs,
-        });
-        const body = parseJson(res.data);
-        answer = {
-          status: res.status,
-          data: body.value,
-          json: body.ok,
-          meter: readMeter((name) => res.headers[name]),
-          durationMs: performance.now() - started,
+    return this.deps.gate.run(
+      this.deps.accountKey,
+      spec.priority,
+      estimate,
+      async () => {
+        const started = performance.now();
+        const headers: Record<string, string> = { ...spec.authHeaders };
+        if (token !== undefined) headers.token = token;
+        if (spec.body !== undefined) headers['content-type'] = 'application/json';
+        let answer: RawAnswer;
+        try {
+          const res = await this.http.request<string>({
+            method: spec.method,
+            url: spec.path,
+            params: spec.query ? toSearchParams(spec.query) : undefined,
+            data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+            headers,
+            timeout: spec.timeoutMs,
+          });
+          const body = parseJson(res.data);
+          answer = {
+            status: res.status,
+            data: body.value,
+            json: body.ok,
+            meter: readMeter((name) => res.headers[name]),
+            durationMs: performance.now() - started,
+          };
+        } catch (error) {
+          answer = { json: false, meter: {}, networkCode: networkCode(error), durationMs: performance.now() - started };
+        }
+        if (answer.meter.cost !== undefined && answer.meter.cost > 0) this.costEstimates.set(key, answer.meter.cost);
+        const lostAfterSending =
+          answer.status === undefined && !(answer.networkCode !== undefined && UNSENT_CODES.has(answer.networkCode));
+        return {
+          meter: answer.meter,
+          rateLimited: answer.status === 429,
+          assumedCost: lostAfterSending ? estimate : undefined,
+          value: answer,
         };
-      } catch (error) {
-        answer = { json: false, meter: {}, networkCode: networkCode(error), durationMs: performance.now() - started };
-      }
-      if (answer.meter.cost !== undefined && answer.meter.cost > 0) this.costEstimates.set(key, answer.meter.cost);
-      const lostAfterSending = answer.status === undefined && !(answer.networkCode !== undefined && UNSENT_CODES.has(answer.networkCode));
-      return { meter: answer.meter, rateLimited: answer.status === 429, assumedCost: lostAfterSending ? estimate : undefined, value: answer };
-    }, { wait: spec.wait });
+      },
+      { wait: spec.wait },
+    );
   }
 
   private async log(spec: CallSpec<z.ZodType>, answer: RawAnswer, outcome: CallOutcome, error?: string): Promise<void> {
@@ -231,7 +250,10 @@ function outcomeOf(error: Beds24Error): CallOutcome {
 }
 
 function hasFailedItems(data: unknown): boolean {
-  return Array.isArray(data) && data.some((item) => typeof item === 'object' && item !== null && (item as { success?: unknown }).success === false);
+  return (
+    Array.isArray(data) &&
+    data.some((item) => typeof item === 'object' && item !== null && (item as { success?: unknown }).success === false)
+  );
 }
 
 function errorText(data: unknown): string {
@@ -264,7 +286,8 @@ function readMeter(header: (name: string) => unknown): MeterReading {
 }
 
 function networkCode(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string')
+    return error.code;
   return 'network error';
 }
 

@@ -97,7 +97,10 @@ export class CreditGate {
         release();
       }
       if (!wait) throw new Beds24CreditsDeferredError(new Date(this.clock.now().getTime() + waitMs), waitMs);
-      this.logger.info({ accountKey, priority, waitMs }, 'Beds24 credits below reserve; waiting for the window to reset');
+      this.logger.info(
+        { accountKey, priority, waitMs },
+        'Beds24 credits below reserve; waiting for the window to reset',
+      );
       await this.clock.sleep(waitMs);
     }
   }

@@ -14,7 +14,11 @@ export class PriorityMutex {
 
   acquire(priority: Beds24Priority): Promise<() => void> {
     return new Promise((resolve) => {
-      const waiter: Waiter = { rank: priorityRank(priority), seq: this.seq++, grant: () => resolve(() => this.release()) };
+      const waiter: Waiter = {
+        rank: priorityRank(priority),
+        seq: this.seq++,
+        grant: () => resolve(() => this.release()),
+      };
       if (!this.held) {
         this.held = true;
         waiter.grant();

@@ -62,7 +62,11 @@ export class AccessTokenProvider {
       const row = await lockTokens(trx, propertyId);
       if (!row?.refresh_token) throw new Beds24AuthError('property is not connected to Beds24 (no refresh token)');
       const now = clock.now().getTime();
-      if (row.access_token && row.access_token_expires_at && row.access_token_expires_at.getTime() - this.marginMs > now) {
+      if (
+        row.access_token &&
+        row.access_token_expires_at &&
+        row.access_token_expires_at.getTime() - this.marginMs > now
+      ) {
         const stored = decrypt(row.access_token, encryptionKey);
         if (stored !== rejected) {
           this.cached = { token: stored, expiresAt: row.access_token_expires_at.getTime() };

@@ -25,7 +25,9 @@ export async function ensureDemoConnection({ db, sandbox, sync, logger }: DemoCo
     if (demo) await sync.configureWebhooks(demo.id);
     return;
   }
-  const rooms: Array<{ id: string; room_type: string }> = await db('rooms').where({ property_id: property.id }).select('id', 'room_type');
+  const rooms: Array<{ id: string; room_type: string }> = await db('rooms')
+    .where({ property_id: property.id })
+    .select('id', 'room_type');
   const types = [...new Set(rooms.map((room) => room.room_type))];
   const account = sandbox.createAccount({
     properties: [
@@ -42,10 +44,15 @@ export async function ensureDemoConnection({ db, sandbox, sync, logger }: DemoCo
   // Mapped before connecting, as an operator does: connecting checks every mapped room against Beds24.
   await db.transaction(async (trx) => {
     for (const [index, type] of types.entries()) {
-      await trx('rooms').where({ property_id: property.id, room_type: type }).update({ beds24_room_id: beds24Property.rooms[index]?.id });
+      await trx('rooms')
+        .where({ property_id: property.id, room_type: type })
+        .update({ beds24_room_id: beds24Property.rooms[index]?.id });
     }
   });
   const inviteCode = sandbox.createInviteCode(account.accountId);
   await sync.connect({ propertyId: property.id, beds24PropertyId: beds24Property.id, inviteCode });
-  logger.info({ property_id: property.id, beds24_property_id: beds24Property.id }, 'demo hotel connected to the local Beds24 sandbox');
+  logger.info(
+    { property_id: property.id, beds24_property_id: beds24Property.id },
+    'demo hotel connected to the local Beds24 sandbox',
+  );
 }

@@ -51,10 +51,19 @@ export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHoo
   /** Paused: the rows wait in the outbox, and the sweeper sends their jobs once the property resumes. */
   async function record(trx: Trx, propertyId: string, changes: Change[], paused: boolean): Promise<void> {
     await recordChanges(trx, propertyId, changes);
-    if (!paused) queue.wakeAfterCommit(trx, propertyId, changes.map((change) => change.kind));
+    if (!paused)
+      queue.wakeAfterCommit(
+        trx,
+        propertyId,
+        changes.map((change) => change.kind),
+      );
   }
 
-  async function reservationChanges(trx: Trx, reservation: ReservationRow, previous: ReservationRow | undefined): Promise<void> {
+  async function reservationChanges(
+    trx: Trx,
+    reservation: ReservationRow,
+    previous: ReservationRow | undefined,
+  ): Promise<void> {
     const versions = previous ? [reservation, previous] : [reservation];
     const roomIds = [...new Set(versions.map((r) => r.room_id).filter((id) => id !== null))];
     const { connected, paused, mapping } = await probe(trx, reservation.property_id, roomIds);
@@ -107,8 +116,10 @@ export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHoo
     },
 
     async queueGuestSyncHook(trx, guestId) {
-      const stays: Array<{ id: string; property_id: string }> = await currentAndFuture(trx)
-        .where('r.guest_id', guestId);
+      const stays: Array<{ id: string; property_id: string }> = await currentAndFuture(trx).where(
+        'r.guest_id',
+        guestId,
+      );
       for (const [propertyId, list] of Map.groupBy(stays, (stay) => stay.property_id)) {
         const { connected, paused } = await probe(trx, propertyId);
         if (!connected) continue;

@@ -142,7 +142,11 @@ export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalenda
     applyRestrictions(cells, mapped, indexRestrictions(input.restrictions, from, nights), nights);
   }
   for (const former of input.formerBeds24RoomIds ?? []) {
-    if (!cells.has(former)) cells.set(former, Array.from({ length: nights }, () => ({ numAvail: 0, price1: null })));
+    if (!cells.has(former))
+      cells.set(
+        former,
+        Array.from({ length: nights }, () => ({ numAvail: 0, price1: null })),
+      );
   }
   return { from, nights, cells };
 }
@@ -225,7 +229,10 @@ export const DEFAULT_CALENDAR_LIMITS: CalendarBodyLimits = { maxRangesPerRequest
  * values merged into one inclusive from/to range, every room of the property in one body, split only when
  * a body would pass the limits.
  */
-export function toCalendarBodies(changed: ChangedCell[], limits: CalendarBodyLimits = DEFAULT_CALENDAR_LIMITS): CalendarWrite[][] {
+export function toCalendarBodies(
+  changed: ChangedCell[],
+  limits: CalendarBodyLimits = DEFAULT_CALENDAR_LIMITS,
+): CalendarWrite[][] {
   const byRoom = Map.groupBy(changed, (cell) => cell.beds24RoomId);
   const bodies: CalendarWrite[][] = [];
   let body: CalendarWrite[] = [];
@@ -237,7 +244,7 @@ export function toCalendarBodies(changed: ChangedCell[], limits: CalendarBodyLim
   };
   for (const [roomId, cells] of [...byRoom].sort(([a], [b]) => a - b)) {
     const runs = mergeRuns(cells.sort((a, b) => (a.date < b.date ? -1 : 1)));
-    for (let start = 0; start < runs.length; ) {
+    for (let start = 0; start < runs.length;) {
       if (ranges >= limits.maxRangesPerRequest || body.length >= limits.maxRoomsPerRequest) flush();
       const take = Math.min(runs.length - start, limits.maxRangesPerRequest - ranges);
       body.push({ roomId, calendar: runs.slice(start, start + take) });

@@ -2,10 +2,21 @@ import { z } from 'zod';
 import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
 import type { Beds24Booking, BookingWrite } from '../client/beds24_schemas.ts';
 
-export type Beds24GuestFields = Pick<BookingWrite, 'firstName' | 'lastName' | 'email' | 'phone' | 'address' | 'city' | 'postcode' | 'country2' | 'lang'>;
+export type Beds24GuestFields = Pick<
+  BookingWrite,
+  'firstName' | 'lastName' | 'email' | 'phone' | 'address' | 'city' | 'postcode' | 'country2' | 'lang'
+>;
 
 /** Beds24's own field limits (newBooking): longer values are cut rather than refused. */
-const LIMITS = { firstName: 100, lastName: 100, email: 100, phone: 100, address: 250, city: 100, postcode: 100 } as const;
+const LIMITS = {
+  firstName: 100,
+  lastName: 100,
+  email: 100,
+  phone: 100,
+  address: 250,
+  city: 100,
+  postcode: 100,
+} as const;
 
 /** Cuts at a character (code point) boundary, as Beds24 counts length: never half an emoji. */
 function cut(value: string | null, max: number): string {

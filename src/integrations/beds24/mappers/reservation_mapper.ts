@@ -1,5 +1,9 @@
 import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
-import type { ReservationRow, ReservationSource, ReservationStatus } from '../../../pms/reservations/reservation_schemas.ts';
+import type {
+  ReservationRow,
+  ReservationSource,
+  ReservationStatus,
+} from '../../../pms/reservations/reservation_schemas.ts';
 import type { Beds24Booking, BookingWrite } from '../client/beds24_schemas.ts';
 import { toBeds24Guest } from './guest_mapper.ts';
 
@@ -67,7 +71,16 @@ export function reservationIdFromMarker(booking: Beds24Booking): string | undefi
 export interface ReservationSnapshot {
   reservation: Pick<
     ReservationRow,
-    'id' | 'check_in' | 'check_out' | 'adults' | 'children' | 'status' | 'source' | 'total_price' | 'notes' | 'beds24_booking_id'
+    | 'id'
+    | 'check_in'
+    | 'check_out'
+    | 'adults'
+    | 'children'
+    | 'status'
+    | 'source'
+    | 'total_price'
+    | 'notes'
+    | 'beds24_booking_id'
   >;
   guest: GuestRow;
   /** The Beds24 room of the reservation's PMS room; null when that room is not mapped. */
@@ -119,7 +132,9 @@ export function planBookingPush(snapshot: ReservationSnapshot): BookingPlan {
     return { action: 'cancel', booking: { ...toBeds24Booking(snapshot), id: bookingId, status: 'cancelled' } };
   }
   const booking = { ...toBeds24Booking(snapshot), roomId: beds24RoomId };
-  return bookingId === null ? { action: 'create', booking } : { action: 'update', booking: { ...booking, id: bookingId } };
+  return bookingId === null
+    ? { action: 'create', booking }
+    : { action: 'update', booking: { ...booking, id: bookingId } };
 }
 
 /**
@@ -127,8 +142,23 @@ export function planBookingPush(snapshot: ReservationSnapshot): BookingPlan {
  * referer (a label of origin) nor the marker (bookings are found by it).
  */
 export const COMPARED_BOOKING_FIELDS = [
-  'roomId', 'status', 'arrival', 'departure', 'numAdult', 'numChild',
-  'firstName', 'lastName', 'email', 'phone', 'address', 'city', 'postcode', 'country2', 'lang', 'notes', 'price',
+  'roomId',
+  'status',
+  'arrival',
+  'departure',
+  'numAdult',
+  'numChild',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'address',
+  'city',
+  'postcode',
+  'country2',
+  'lang',
+  'notes',
+  'price',
 ] as const satisfies ReadonlyArray<keyof BookingWrite>;
 
 /** Codes Beds24 may answer in another case than we sent them. */

@@ -34,8 +34,18 @@ export class SyncMetrics {
 
   constructor({ db, queue, clock }: SyncMetricsDeps) {
     const registers = [this.registry];
-    this.calls = new Counter({ name: 'beds24_calls_total', help: 'Beds24 API calls by endpoint and outcome', labelNames: ['endpoint', 'outcome'], registers });
-    this.credits = new Counter({ name: 'beds24_credits_spent_total', help: 'Beds24 credits spent, from x-request-cost', labelNames: ['endpoint'], registers });
+    this.calls = new Counter({
+      name: 'beds24_calls_total',
+      help: 'Beds24 API calls by endpoint and outcome',
+      labelNames: ['endpoint', 'outcome'],
+      registers,
+    });
+    this.credits = new Counter({
+      name: 'beds24_credits_spent_total',
+      help: 'Beds24 credits spent, from x-request-cost',
+      labelNames: ['endpoint'],
+      registers,
+    });
     this.pushLatency = new Histogram({
       name: 'beds24_push_latency_seconds',
       help: 'Time from the oldest change a push carried to the push being done',
@@ -43,7 +53,12 @@ export class SyncMetrics {
       buckets: [0.5, 1, 2, 3, 5, 10, 30, 60, 300, 1800],
       registers,
     });
-    this.driftCells = new Counter({ name: 'beds24_drift_found_total', help: 'Calendar cells and bookings found different in Beds24 by verify', labelNames: ['kind'], registers });
+    this.driftCells = new Counter({
+      name: 'beds24_drift_found_total',
+      help: 'Calendar cells and bookings found different in Beds24 by verify',
+      labelNames: ['kind'],
+      registers,
+    });
     this.imports = new Counter({
       name: 'beds24_imports_total',
       help: 'Beds24 bookings read by the import, by what became of them',

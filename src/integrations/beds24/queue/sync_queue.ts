@@ -197,9 +197,13 @@ export class SyncQueue {
 
   /** `sourceId` is the id of the job that died; the dead-letter copy has an id of its own. */
   async workDeadLetters(handler: (data: SyncJobData, sourceId: string | null) => Promise<void>): Promise<void> {
-    await this.boss.work<SyncJobData, void, { pollingIntervalSeconds: 2; includeMetadata: true }>(DEAD_LETTER_QUEUE, { pollingIntervalSeconds: 2, includeMetadata: true }, async (jobs: JobWithMetadata<SyncJobData>[]) => {
-      for (const job of jobs) await handler(job.data, job.sourceId);
-    });
+    await this.boss.work<SyncJobData, void, { pollingIntervalSeconds: 2; includeMetadata: true }>(
+      DEAD_LETTER_QUEUE,
+      { pollingIntervalSeconds: 2, includeMetadata: true },
+      async (jobs: JobWithMetadata<SyncJobData>[]) => {
+        for (const job of jobs) await handler(job.data, job.sourceId);
+      },
+    );
   }
 
   /** Queues the nightly check of a property, inside the caller's transaction when `db` is one. */

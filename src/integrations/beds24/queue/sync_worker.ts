@@ -64,15 +64,26 @@ export class SyncWorker {
         return result;
       });
       await resolveFailures(db, data.propertyId, 'job', [data.kind]);
-      logger.info({ kind: data.kind, property_id: data.propertyId, ms: Math.round(performance.now() - started), ...summary }, 'beds24 push done');
+      logger.info(
+        { kind: data.kind, property_id: data.propertyId, ms: Math.round(performance.now() - started), ...summary },
+        'beds24 push done',
+      );
       return 'completed';
     } catch (error) {
       if (error instanceof Beds24CreditsDeferredError) return this.deferred(data, error);
       const retryable = !(error instanceof Beds24Error) || error.retryable;
       const final = !retryable || job.retryCount >= queue.tuning.retryLimit;
-      logger.warn({ err: error, kind: data.kind, property_id: data.propertyId, attempt: job.retryCount + 1, final }, 'beds24 push failed');
+      logger.warn(
+        { err: error, kind: data.kind, property_id: data.propertyId, attempt: job.retryCount + 1, final },
+        'beds24 push failed',
+      );
       if (!final) return 'retry';
-      await recordFailure(db, { propertyId: data.propertyId, kind: 'job', entityId: data.kind }, describe(error), job.id);
+      await recordFailure(
+        db,
+        { propertyId: data.propertyId, kind: 'job', entityId: data.kind },
+        describe(error),
+        job.id,
+      );
       return 'deadletter';
     }
   }

@@ -146,7 +146,11 @@ export class AvailabilityPushService {
     const client = this.deps.connections.clientFor(config);
     const byRoom = Map.groupBy(changed, (cell) => cell.beds24RoomId);
     for (const body of toCalendarBodies(changed, this.deps.limits)) {
-      const sending = body.flatMap((item) => (byRoom.get(item.roomId) ?? []).filter((cell) => item.calendar.some((r) => r.from <= cell.date && cell.date <= r.to)));
+      const sending = body.flatMap((item) =>
+        (byRoom.get(item.roomId) ?? []).filter((cell) =>
+          item.calendar.some((r) => r.from <= cell.date && cell.date <= r.to),
+        ),
+      );
       // Until Beds24's answer is recorded these cells are unknown: a crash in between must not leave a
       // belief that makes a later change back to the old value look like no change at all.
       await forgetCells(this.deps.db, config.property_id, sending);
@@ -158,13 +162,19 @@ export class AvailabilityPushService {
         for (const [index, item] of body.entries()) {
           const result = results[index];
           if (result?.ok) {
-            const accepted = (byRoom.get(item.roomId) ?? []).filter((cell) => item.calendar.some((r) => r.from <= cell.date && cell.date <= r.to));
+            const accepted = (byRoom.get(item.roomId) ?? []).filter((cell) =>
+              item.calendar.some((r) => r.from <= cell.date && cell.date <= r.to),
+            );
             await rememberCells(trx, config.property_id, accepted, this.deps.clock.now());
             await resolveFailures(trx, config.property_id, 'calendar', [String(item.roomId)]);
             summary.updated += accepted.length;
           } else if (result) {
             // The other rooms' ranges still count; this room's cells stay unremembered and go out again next run.
-            await recordFailure(trx, { propertyId: config.property_id, kind: 'calendar', entityId: String(item.roomId) }, result.error);
+            await recordFailure(
+              trx,
+              { propertyId: config.property_id, kind: 'calendar', entityId: String(item.roomId) },
+              result.error,
+            );
             summary.failed += 1;
           }
         }
@@ -174,7 +184,10 @@ export class AvailabilityPushService {
   }
 
   private async clip(propertyId: string, requested: Partial<Range>): Promise<Range> {
-    const { timezone }: { timezone: string } = await this.deps.db('properties').where({ id: propertyId }).first('timezone');
+    const { timezone }: { timezone: string } = await this.deps
+      .db('properties')
+      .where({ id: propertyId })
+      .first('timezone');
     const today = todayIn(timezone, this.deps.clock.now());
     const last = addDays(today, this.deps.horizonDays - 1);
     const from = requested.from !== undefined && requested.from > today ? requested.from : today;

@@ -43,10 +43,15 @@ export class Beds24Connector {
   async onlyProperty(propertyId: string, inviteCode: string): Promise<number> {
     const auth = this.factory.authApi(accountKeyFor(propertyId, null), propertyId);
     const answer = await auth.setup(inviteCode);
-    const properties = await this.factory.forTokenOnce(propertyId, null, answer.token).getProperties([], { priority: 'critical' });
+    const properties = await this.factory
+      .forTokenOnce(propertyId, null, answer.token)
+      .getProperties([], { priority: 'critical' });
     this.spentInvites.set(inviteCode, answer.refreshToken);
     if (properties.length !== 1) {
-      throw ValidationError.field('beds24_property_id', `the account has ${properties.length} properties (${properties.map((p) => p.id).join(', ')}): name one`);
+      throw ValidationError.field(
+        'beds24_property_id',
+        `the account has ${properties.length} properties (${properties.map((p) => p.id).join(', ')}): name one`,
+      );
     }
     return (properties[0] as { id: number }).id;
   }
@@ -71,10 +76,15 @@ export class Beds24Connector {
       }
       const details = await auth.details(minted.token);
       const accountId = details.token?.ownerId ?? null;
-      const properties = await this.factory.forTokenOnce(propertyId, accountId, minted.token).getProperties([beds24PropertyId], { priority: 'critical' });
+      const properties = await this.factory
+        .forTokenOnce(propertyId, accountId, minted.token)
+        .getProperties([beds24PropertyId], { priority: 'critical' });
       const property = properties.find((p) => p.id === beds24PropertyId);
       if (!property) {
-        throw ValidationError.field('beds24_property_id', `Beds24 property ${beds24PropertyId} is not reachable with these credentials`);
+        throw ValidationError.field(
+          'beds24_property_id',
+          `Beds24 property ${beds24PropertyId} is not reachable with these credentials`,
+        );
       }
       return {
         refreshToken,

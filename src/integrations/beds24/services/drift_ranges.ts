@@ -24,12 +24,7 @@ export interface CalendarDrift {
  *   push whose answer never came).
  */
 export type DriftCause =
-  | 'unknown_room'
-  | 'push_failed'
-  | 'pending'
-  | 'former_room'
-  | 'changed_in_beds24'
-  | 'not_pushed';
+  'unknown_room' | 'push_failed' | 'pending' | 'former_room' | 'changed_in_beds24' | 'not_pushed';
 
 export interface DriftContext {
   unknownRoomIds: ReadonlySet<number>;

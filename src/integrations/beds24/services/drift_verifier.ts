@@ -61,7 +61,10 @@ export class DriftVerifier {
     this.deps = deps;
   }
 
-  async verify(propertyId: string, { repair = true, priority = 'low' }: { repair?: boolean; priority?: Beds24Priority } = {}): Promise<DriftReport | undefined> {
+  async verify(
+    propertyId: string,
+    { repair = true, priority = 'low' }: { repair?: boolean; priority?: Beds24Priority } = {},
+  ): Promise<DriftReport | undefined> {
     const { db, connections, availability, queue } = this.deps;
     const config = await loadConfig(db, propertyId);
     if (!isPushEnabled(config)) return undefined;
@@ -70,32 +73,55 @@ export class DriftVerifier {
     const { desired, remembered, formerRoomIds } = await availability.snapshot(propertyId);
     const roomIds = [...desired.cells.keys()];
     const last = addDays(desired.from, desired.nights - 1);
-    const actualRooms = roomIds.length > 0 && desired.nights > 0
-      ? await client.getCalendar({ startDate: desired.from, endDate: last, roomId: roomIds, includeNumAvail: true, includePrices: true }, { priority })
-      : [];
+    const actualRooms =
+      roomIds.length > 0 && desired.nights > 0
+        ? await client.getCalendar(
+            { startDate: desired.from, endDate: last, roomId: roomIds, includeNumAvail: true, includePrices: true },
+            { priority },
+          )
+        : [];
     const calendar = compareCalendar(desired.from, desired.cells, actualRooms);
     const answered = new Set(actualRooms.map((room) => room.roomId));
     const unknownRoomIds = new Set(desired.nights > 0 ? roomIds.filter((id) => !answered.has(id)) : []);
     const context = await this.driftContext(propertyId, unknownRoomIds, new Set(formerRoomIds), remembered);
     const calendarRanges = groupCalendarDrift(calendar, context);
 
-    const bookings = await client.getBookings({ propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] }, { priority });
+    const bookings = await client.getBookings(
+      { propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] },
+      { priority },
+    );
     const bookingDrift = await this.compareBookings(propertyId, bookings);
 
     this.deps.found?.inc({ kind: 'calendar' }, calendar.length);
     this.deps.found?.inc({ kind: 'booking' }, bookingDrift.length);
     // A former room Beds24 does not know holds nothing of ours: there is nothing left to close.
-    if (repair) await forgetPublishedRooms(db, propertyId, formerRoomIds.filter((id) => unknownRoomIds.has(id)));
+    if (repair)
+      await forgetPublishedRooms(
+        db,
+        propertyId,
+        formerRoomIds.filter((id) => unknownRoomIds.has(id)),
+      );
     if (repair && (calendar.length > 0 || bookingDrift.length > 0)) {
-      await forgetCells(db, propertyId, calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })));
+      await forgetCells(
+        db,
+        propertyId,
+        calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })),
+      );
       const changes: Change[] = calendar.length > 0 ? [{ kind: 'availability', entityId: 'calendar' }] : [];
       const ids = new Set(bookingDrift.map((b) => b.reservation_id).filter((id): id is string => id !== null));
       for (const id of ids) changes.push({ kind: 'reservations', entityId: id });
       await recordChanges(db, propertyId, changes);
-      queue.wakeAfterCommit(db, propertyId, changes.map((change) => change.kind));
+      queue.wakeAfterCommit(
+        db,
+        propertyId,
+        changes.map((change) => change.kind),
+      );
     }
     if (calendar.length > 0 || bookingDrift.length > 0) {
-      this.deps.logger.warn({ property_id: propertyId, calendar: calendar.length, bookings: bookingDrift.length, repair }, 'drift found in Beds24');
+      this.deps.logger.warn(
+        { property_id: propertyId, calendar: calendar.length, bookings: bookingDrift.length, repair },
+        'drift found in Beds24',
+      );
     }
     return {
       property_id: propertyId,
@@ -135,7 +161,10 @@ export class DriftVerifier {
       .join('rooms as rm', 'rm.id', 'r.room_id')
       .where('r.property_id', propertyId)
       .select('r.*', 'rm.beds24_room_id as room_beds24_id', this.deps.db.raw('row_to_json(g.*) as guest'));
-    const byMarker = Map.groupBy(bookings.filter((b) => reservationIdFromMarker(b) !== undefined), (b) => reservationIdFromMarker(b) as string);
+    const byMarker = Map.groupBy(
+      bookings.filter((b) => reservationIdFromMarker(b) !== undefined),
+      (b) => reservationIdFromMarker(b) as string,
+    );
     const drift: BookingDrift[] = [];
     for (const row of rows) {
       const { guest, room_beds24_id, ...reservation } = row;
@@ -143,7 +172,12 @@ export class DriftVerifier {
       const found = byMarker.get(reservation.id) ?? [];
       byMarker.delete(reservation.id);
       if (found.length > 1) {
-        drift.push({ reservation_id: reservation.id, beds24_booking_id: null, problem: 'duplicate', fields: found.map((b) => String(b.id)) });
+        drift.push({
+          reservation_id: reservation.id,
+          beds24_booking_id: null,
+          problem: 'duplicate',
+          fields: found.map((b) => String(b.id)),
+        });
       }
       const booking = found.find((b) => b.id === reservation.beds24_booking_id) ?? found[0];
       if (plan.action === 'skip') continue;
@@ -161,20 +195,32 @@ export class DriftVerifier {
     for (const [reservationId, orphans] of byMarker) {
       for (const orphan of orphans) {
         if (orphan.status === 'cancelled') continue;
-        drift.push({ reservation_id: null, beds24_booking_id: orphan.id, problem: 'unknown_reservation', fields: [reservationId] });
+        drift.push({
+          reservation_id: null,
+          beds24_booking_id: orphan.id,
+          problem: 'unknown_reservation',
+          fields: [reservationId],
+        });
       }
     }
     return drift;
   }
 }
 
-function compareCalendar(from: string, desired: Map<number, Array<{ numAvail: number; price1: number | null }>>, actualRooms: CalendarRoom[]): CalendarDrift[] {
+function compareCalendar(
+  from: string,
+  desired: Map<number, Array<{ numAvail: number; price1: number | null }>>,
+  actualRooms: CalendarRoom[],
+): CalendarDrift[] {
   const actual = new Map<string, { numAvail: number | null; price1: number | null }>();
   for (const room of actualRooms) {
     for (const range of room.calendar) {
       for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
         const price1 = range.price1;
-        actual.set(`${room.roomId}|${date}`, { numAvail: range.numAvail ?? null, price1: typeof price1 === 'number' ? price1 : null });
+        actual.set(`${room.roomId}|${date}`, {
+          numAvail: range.numAvail ?? null,
+          price1: typeof price1 === 'number' ? price1 : null,
+        });
       }
     }
   }

@@ -72,7 +72,11 @@ export class PropertyResync {
       { kind: 'availability', entityId: 'calendar' },
     ];
     await recordChanges(trx, propertyId, changes);
-    queue.wakeAfterCommit(trx, propertyId, changes.map((change) => change.kind));
+    queue.wakeAfterCommit(
+      trx,
+      propertyId,
+      changes.map((change) => change.kind),
+    );
     await recordChanges(trx, propertyId, [resyncChange(from ?? today, to ?? addDays(today, horizonDays - 1))]);
     // Sent in the transaction: the caller answers with the job's id.
     return queue.send(trx, 'resync', propertyId, { wantId: true });

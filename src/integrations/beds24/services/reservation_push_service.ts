@@ -5,7 +5,13 @@ import type { ReservationRow } from '../../../pms/reservations/reservation_schem
 import type { Beds24Client, ItemResult } from '../client/beds24_client.ts';
 import { Beds24TransientError } from '../client/beds24_errors.ts';
 import type { BookingWrite } from '../client/beds24_schemas.ts';
-import { MARKER_FIELD, planBookingPush, reservationIdFromMarker, type BookingPlan, type ReservationSnapshot } from '../mappers/index.ts';
+import {
+  MARKER_FIELD,
+  planBookingPush,
+  reservationIdFromMarker,
+  type BookingPlan,
+  type ReservationSnapshot,
+} from '../mappers/index.ts';
 import { emptySummary, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
 import { recordFailure, resolveFailures } from '../store/failures_store.ts';
@@ -74,7 +80,10 @@ export class ReservationPushService {
     summary: PushSummary,
   ): Promise<void> {
     const client = this.connections.clientFor(config);
-    const loaded = await reservationsToPush(this.db, pending.map((p) => p.entity_id));
+    const loaded = await reservationsToPush(
+      this.db,
+      pending.map((p) => p.entity_id),
+    );
     const vanished = pending.filter((p) => !loaded.some((l) => l.reservation.id === p.entity_id));
     await clearChanges(this.db, config.property_id, vanished);
 
@@ -101,7 +110,10 @@ export class ReservationPushService {
     let results: ItemResult[];
     try {
       summary.calls += 1;
-      results = await client.postBookings(sendable.map((s) => s.plan.booking as BookingWrite), options);
+      results = await client.postBookings(
+        sendable.map((s) => s.plan.booking as BookingWrite),
+        options,
+      );
     } catch (error) {
       const maybeApplied = error instanceof Beds24TransientError && error.ambiguous;
       if (!maybeApplied) await this.setSyncState(this.db, creates, { create_sent_at: null });
@@ -128,14 +140,26 @@ export class ReservationPushService {
         if (createdId !== undefined) await trx('reservations').where({ id }).update({ beds24_booking_id: createdId });
         if (result.ok) {
           if (plan.action === 'create' && createdId === undefined) {
-            this.logger.warn({ reservation_id: id }, 'Beds24 created a booking without returning its id; will look it up');
+            this.logger.warn(
+              { reservation_id: id },
+              'Beds24 created a booking without returning its id; will look it up',
+            );
             continue;
           }
-          await this.setSyncState(trx, [id], { state: 'synced', last_pushed_at: now, last_error: null, create_sent_at: null });
+          await this.setSyncState(trx, [id], {
+            state: 'synced',
+            last_pushed_at: now,
+            last_error: null,
+            create_sent_at: null,
+          });
           await resolveFailures(trx, config.property_id, 'reservation', [id]);
           summary[plan.action === 'create' ? 'created' : plan.action === 'update' ? 'updated' : 'cancelled'] += 1;
         } else {
-          await this.setSyncState(trx, [id], { state: 'failed', last_error: result.error.message, create_sent_at: null });
+          await this.setSyncState(trx, [id], {
+            state: 'failed',
+            last_error: result.error.message,
+            create_sent_at: null,
+          });
           await recordFailure(trx, { propertyId: config.property_id, kind: 'reservation', entityId: id }, result.error);
           summary.failed += 1;
         }
@@ -176,7 +200,10 @@ export class ReservationPushService {
       for (const snapshot of uncertain) {
         const found = byMarker.get(snapshot.reservation.id);
         if (found === undefined) continue;
-        this.logger.info({ reservation_id: snapshot.reservation.id, beds24_booking_id: found, marker: MARKER_FIELD }, 'adopted a booking whose create answer was lost');
+        this.logger.info(
+          { reservation_id: snapshot.reservation.id, beds24_booking_id: found, marker: MARKER_FIELD },
+          'adopted a booking whose create answer was lost',
+        );
         await trx('reservations').where({ id: snapshot.reservation.id }).update({ beds24_booking_id: found });
         snapshot.reservation.beds24_booking_id = found;
       }

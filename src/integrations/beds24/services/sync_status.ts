@@ -72,7 +72,9 @@ export async function readSyncStatus(
   const inbox = await inboxFigures(db, new Date(clock.now().getTime() - 86_400_000), propertyId);
   const unassigned = (await unassignedCounts(db, propertyId)).reduce((n, row) => n + row.n, 0);
   const outcomes = await importOutcomes(db, propertyId);
-  const credits = config ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id)) : { remaining: null, resetsInSeconds: null };
+  const credits = config
+    ? await gate.read(accountKeyFor(config.property_id, config.beds24_account_id))
+    : { remaining: null, resetsInSeconds: null };
 
   return {
     property_id: propertyId ?? null,

@@ -50,7 +50,10 @@ export async function forgetCells(
   for (const [beds24RoomId, group] of Map.groupBy(cells, (cell) => cell.beds24RoomId)) {
     await db('beds24_calendar_state')
       .where({ property_id: propertyId, beds24_room_id: beds24RoomId })
-      .whereIn('date', group.map((cell) => cell.date))
+      .whereIn(
+        'date',
+        group.map((cell) => cell.date),
+      )
       .delete();
   }
 }

@@ -56,10 +56,8 @@ export async function reservationsToPush(db: Db, reservationIds: string[]): Prom
  * reservation) to a query on `reservations`, for the PMS's reservation answers.
  */
 export function withSyncState(db: Db, query: Knex.QueryBuilder): Knex.QueryBuilder {
-  return query
-    .leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'reservations.id')
-    .select(
-      db.raw(`case when s.reservation_id is null then null else json_build_object(
+  return query.leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'reservations.id').select(
+    db.raw(`case when s.reservation_id is null then null else json_build_object(
         'state', s.state, 'last_pushed_at', s.last_pushed_at, 'last_error', s.last_error) end as beds24_sync`),
-    );
+  );
 }

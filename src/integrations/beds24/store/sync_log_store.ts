@@ -26,7 +26,10 @@ export type CallSummary = Pick<SyncLogTable, (typeof SUMMARY_COLUMNS)[number]>;
 /** The most recent calls, newest first, of one property or all. */
 export function recentCalls(db: Db, filter: { propertyId?: string; limit: number }): Promise<CallSummary[]> {
   const { propertyId, limit } = filter;
-  const query = db('beds24_sync_log').orderBy('id', 'desc').limit(limit).select([...SUMMARY_COLUMNS]);
+  const query = db('beds24_sync_log')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .select([...SUMMARY_COLUMNS]);
   if (propertyId) query.where({ property_id: propertyId });
   return query;
 }
