@@ -5,7 +5,7 @@ import type { Knex } from './db.ts';
 import { requireBearer } from './http/auth.ts';
 import { BODY_LIMIT, errorHandler, notFoundHandler } from './http/error_handler.ts';
 import { httpMetrics, routePattern } from './http/http_metrics.ts';
-import type { Logger } from './logger.ts';
+import { withoutTokenParam, type Logger } from './logger.ts';
 import { createBeds24AdminRouter } from './integrations/beds24/admin/admin_router.ts';
 import type { Beds24Sync } from './integrations/beds24/beds24_sync.ts';
 import { createPmsRouter } from './pms/pms_router.ts';
@@ -41,10 +41,16 @@ export function createApp({ db, logger, apiToken, adminToken, sync }: AppOptions
   app.use(
     pinoHttp({
       logger,
+      serializers: {
+        req: (req: { url?: string }) => ({ ...req, url: withoutTokenParam(req.url) }),
+      },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
       customLogLevel: (req, res, error) => {
         if (error || res.statusCode >= 500) return 'error';
-        const polled = req.method === 'GET' && POLLED_ROUTES.has(routePattern(req as Request));
+        const pattern = routePattern(req as Request);
+        // The dashboard reads the overbookings' list while there are any.
+        const unassignedList = pattern === '/api/reservations' && /[?&]unassigned=true(&|$)/.test(req.url ?? '');
+        const polled = req.method === 'GET' && (POLLED_ROUTES.has(pattern) || unassignedList);
         return polled && res.statusCode < 400 ? 'debug' : 'info';
       },
     }),
@@ -67,6 +73,9 @@ export function createApp({ db, logger, apiToken, adminToken, sync }: AppOptions
   app.get('/metrics', requireBearer([adminToken]), async (_req, res) => {
     res.type(sync.metricsRegistry.contentType).send(await sync.metricsRegistry.metrics());
   });
+
+  // Beds24's webhooks carry their own token (checked before the body is read), not the API's bearer token.
+  app.use('/webhooks/beds24', sync.webhooks);
 
   // Auth runs before the body is read, so an anonymous caller cannot make us parse a megabyte.
   app.use('/api', requireBearer([apiToken, adminToken]));

@@ -5,6 +5,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const hexKey = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (a 32-byte key)');
 const token = z.string().min(1).regex(/^\S+$/, 'must not contain whitespace');
+// Sent by Beds24 as a header value (and accepted in the query): printable ASCII, long enough not to be guessed.
+const webhookToken = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -18,6 +23,9 @@ export const EnvSchema = z.object({
   ENCRYPTION_KEY: hexKey.optional(),
   BEDS24_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   SYNC_HORIZON_DAYS: z.coerce.number().int('must be an integer').min(1).max(720).default(365),
+  BEDS24_WEBHOOK_TOKEN: webhookToken.optional(),
+  BEDS24_PULL_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(5).max(3600).default(300),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
 });
@@ -31,6 +39,7 @@ const REQUIRED_IN_PRODUCTION = [
   'ADMIN_TOKEN',
   'ENCRYPTION_KEY',
   'BEDS24_API_URL',
+  'BEDS24_WEBHOOK_TOKEN',
 ] as const;
 
 /**

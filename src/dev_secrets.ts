@@ -9,12 +9,19 @@ export interface Secrets {
   apiToken: string;
   adminToken: string;
   encryptionKey: string;
+  /** What Beds24 must send with each webhook (header X-Webhook-Token or query `token`). */
+  webhookToken: string;
   /** Names of the variables that were generated here rather than given: printed at start. */
-  generated: Array<'API_TOKEN' | 'ADMIN_TOKEN' | 'ENCRYPTION_KEY'>;
+  generated: Array<'API_TOKEN' | 'ADMIN_TOKEN' | 'ENCRYPTION_KEY' | 'BEDS24_WEBHOOK_TOKEN'>;
 }
 
 const StoredSecrets = z
-  .object({ API_TOKEN: z.string(), ADMIN_TOKEN: z.string(), ENCRYPTION_KEY: z.string() })
+  .object({
+    API_TOKEN: z.string(),
+    ADMIN_TOKEN: z.string(),
+    ENCRYPTION_KEY: z.string(),
+    BEDS24_WEBHOOK_TOKEN: z.string(),
+  })
   .partial();
 
 /**
@@ -35,6 +42,7 @@ export async function resolveSecrets(env: Env): Promise<Secrets> {
     apiToken: pick('API_TOKEN', env.API_TOKEN, () => randomBytes(24).toString('base64url')),
     adminToken: pick('ADMIN_TOKEN', env.ADMIN_TOKEN, () => randomBytes(24).toString('base64url')),
     encryptionKey: pick('ENCRYPTION_KEY', env.ENCRYPTION_KEY, () => randomBytes(32).toString('hex')),
+    webhookToken: pick('BEDS24_WEBHOOK_TOKEN', env.BEDS24_WEBHOOK_TOKEN, () => randomBytes(24).toString('base64url')),
     generated,
   };
   if (generated.length > 0) {

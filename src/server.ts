@@ -34,6 +34,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
   // The port is taken first: a second start in the same folder must fail before it touches the database,
   // the sandbox or the files of the server that already runs there.
   const http = await bindPort(env.PORT);
+  const localUrl = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
   // Closed in reverse order of opening after HTTP: the sync (running jobs finish), the sandbox, the database.
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
@@ -66,6 +67,10 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       beds24ApiUrl,
       encryptionKey: secrets.encryptionKey,
       horizonDays: env.SYNC_HORIZON_DAYS,
+      webhookToken: secrets.webhookToken,
+      pullIntervalSeconds: env.BEDS24_PULL_INTERVAL_SECONDS,
+      // Demo mode: the sandbox runs beside us, so its webhooks reach this server at its local address.
+      publicUrl: env.PUBLIC_URL ?? (demo ? localUrl : undefined),
       logger,
       clock: systemClock,
     });
@@ -79,7 +84,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
 
     const { apiToken, adminToken } = secrets;
     http.attach(createApp({ db: database.db, logger, apiToken, adminToken, sync }));
-    const url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
+    const url = localUrl;
 
     // One write, so whoever reads the banner gets the URL and the tokens together.
     const banner = [
@@ -87,12 +92,14 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       demo ? `Beds24: demo mode, local sandbox at ${beds24ApiUrl}` : `Beds24: ${beds24ApiUrl}`,
     ];
     if (demo) banner.push(`  (its URL is kept in ${join(env.DATA_DIR, SANDBOX_URL_FILE)} for npm run beds24)`);
+    const shown = {
+      API_TOKEN: secrets.apiToken,
+      ADMIN_TOKEN: secrets.adminToken,
+      BEDS24_WEBHOOK_TOKEN: secrets.webhookToken,
+    };
     for (const name of secrets.generated) {
       if (name === 'ENCRYPTION_KEY') banner.push(`ENCRYPTION_KEY generated into ${env.DATA_DIR}/dev-secrets.json`);
-      else
-        banner.push(
-          `${name} (generated for development): ${name === 'API_TOKEN' ? secrets.apiToken : secrets.adminToken}`,
-        );
+      else banner.push(`${name} (generated for development): ${shown[name]}`);
     }
     process.stdout.write(`${banner.join('\n')}\n`);
 

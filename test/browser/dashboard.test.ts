@@ -126,6 +126,65 @@ describe('the sync dashboard in a browser', () => {
     await page.close();
   }, 60_000);
 
+  it('shows a red banner per overbooking (guest, nights, Beds24 room), the last pull, inbound figures', async () => {
+    // Every room of the Beds24 room is sold on those nights (the last one from the second night on).
+    const mapped: Array<{ id: string }> = await world.database
+      .db('rooms')
+      .where({ property_id: world.propertyId, beds24_room_id: world.beds24RoomIds[0] })
+      .select('id');
+    const second = mapped.at(-1)!.id;
+    for (const room of mapped.slice(0, -1)) {
+      await createReservation(world.app, room.id, { check_in: day(30), check_out: day(32) });
+    }
+    const blocking = await createReservation(world.app, second, { check_in: day(31), check_out: day(32) });
+    const [made] = world.sandbox.addBookings(world.accountId, [
+      {
+        roomId: world.beds24RoomIds[0],
+        arrival: day(30),
+        departure: day(32),
+        status: 'confirmed',
+        firstName: 'Nora',
+        lastName: 'Overbook',
+        channel: 'booking',
+      },
+    ]);
+    const bookingId = (made?.new as { id: number }).id;
+    const admin = (method: string, path: string, body?: unknown) => world.app.request(method, path, body, ADMIN_TOKEN);
+    expect((await admin('POST', '/api/admin/beds24/pull', { property_id: world.propertyId })).status).toBe(202);
+    const unassignedCount = async (): Promise<number> =>
+      (await admin('GET', statusPath())).body.unassigned_reservations;
+    await expect.poll(unassignedCount, { timeout: 15_000 }).toBe(1);
+    const status = await admin('GET', statusPath());
+
+    const { page, answers } = await openDashboard();
+    const section = page.locator(`section[data-property="${world.propertyId}"]`);
+    const banner = section.locator('[data-unassigned]');
+    await banner.waitFor();
+    const stay = `2 nights (${day(30)} → ${day(32)}) · Beds24 room ${world.beds24RoomIds[0]}`;
+    const text = `Overbooking: Nora Overbook · ${stay} · booking ${bookingId} · no free room: assign one`;
+    await expect(banner.textContent()).resolves.toBe(text);
+    const background = await page.evaluate(
+      `getComputedStyle(document.querySelector('[data-unassigned]')).backgroundColor`,
+    );
+    expect(background).toBe('rgb(198, 40, 40)');
+    const figure = (name: string) => section.locator(`[data-${name}] b`).textContent();
+    await expect(figure('last-pull')).resolves.toBe(inHotelZone(status.body.last_pull_at));
+    await expect(figure('imported')).resolves.toBe(String(status.body.imported_bookings));
+    await expect(figure('webhooks')).resolves.toMatch(/^\d+$/);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}dashboard-overbooking.png`, fullPage: true });
+
+    // Staff solve it: the second room is freed and given to the channel booking; the banner goes.
+    expect((await world.app.request('DELETE', `/api/reservations/${blocking.id}`)).status).toBe(200);
+    const listed = await world.app.request('GET', `/api/reservations?unassigned=true&property_id=${world.propertyId}`);
+    const [unassigned] = listed.body.data;
+    const assigned = await world.app.request('PATCH', `/api/reservations/${unassigned.id}`, { room_id: second });
+    expect(assigned.status).toBe(200);
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(answers.filter((answer) => answer.status >= 400)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('polls every 3 s without an info log line per request; a failed read is still logged', async () => {
     const { page } = await openDashboard();
     let polls = 0;

@@ -16,6 +16,16 @@ export interface RoomTypeSpec {
   /** The Beds24 room's own stay limits (its settings in Beds24, outside the calendar). */
   beds24MinStay?: number;
   beds24MaxStay?: number;
+  /** The Beds24 room type's quantity (default `units`); with `units: 0`, a Beds24 room no PMS room maps to. */
+  beds24Qty?: number;
+}
+
+/** The Beds24 side before the PMS connects: what a hotel's account already holds. */
+export interface Beds24Account {
+  sandbox: Beds24Sandbox;
+  accountId: number;
+  beds24PropertyId: number;
+  beds24RoomIds: number[];
 }
 
 export interface SyncWorld {
@@ -40,7 +50,7 @@ export interface SyncWorld {
  */
 export async function startSyncWorld(
   roomTypes: RoomTypeSpec[],
-  options: TestAppOptions & { timezone?: string } = {},
+  options: TestAppOptions & { timezone?: string; beforeConnect?: (account: Beds24Account) => void } = {},
 ): Promise<SyncWorld> {
   const database = await createTestDatabase();
   const clock = options.clock;
@@ -62,7 +72,7 @@ export async function startSyncWorld(
   const property = await createProperty(app, { timezone });
   const beds24Rooms = roomTypes.map((type) => ({
     name: type.name,
-    qty: type.units,
+    qty: type.beds24Qty ?? type.units,
     ...(type.beds24MinStay === undefined ? {} : { minStay: type.beds24MinStay }),
     ...(type.beds24MaxStay === undefined ? {} : { maxStay: type.beds24MaxStay }),
   }));
@@ -84,6 +94,8 @@ export async function startSyncWorld(
     }
     rooms.push(ids);
   }
+  const beds24PropertyId = beds24Property.id;
+  options.beforeConnect?.({ sandbox, accountId: account.accountId, beds24PropertyId, beds24RoomIds });
   const connect = await app.request(
     'PUT',
     '/api/admin/beds24/config',

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.ts';
 import { systemClock, type Clock } from '../../src/clock.ts';
@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../src/logger.ts';
 export const API_TOKEN = 'test-api-token';
 export const ADMIN_TOKEN = 'test-admin-token';
 export const TEST_ENCRYPTION_KEY = 'c0ffee'.repeat(10) + 'c0ff';
+export const WEBHOOK_TOKEN = 'test-webhook-token-0123456789';
 
 /** Response bodies stay loosely typed on purpose: the tests assert on their shape field by field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one loose type the tests' answers share
@@ -39,6 +40,12 @@ export interface TestAppOptions {
   horizonDays?: number;
   /** How often the outbox sweeper runs (a test that drives the sweeps itself makes it rare). */
   sweepIntervalMs?: number;
+  /** BEDS24_PULL_INTERVAL_SECONDS (also the per-booking read limit of webhook hints). */
+  pullIntervalSeconds?: number;
+  /** False: no interval pulls, so the webhook path alone brings bookings in. */
+  intervalPulls?: boolean;
+  /** PUBLIC_URL; `self` for this app's own URL (known once it listens). */
+  publicUrl?: string;
 }
 
 /** The real Express app and the real sync on a real port, talked to over HTTP with fetch. */
@@ -46,6 +53,14 @@ export async function startTestApp(
   database: { db: Knex; url: string },
   options: TestAppOptions = {},
 ): Promise<TestApp> {
+  // Listening first, so the app's own URL can be its PUBLIC_URL.
+  let handle: RequestListener = (_req, res) => {
+    res.writeHead(503).end();
+  };
+  const server: Server = await new Promise((resolve) => {
+    const s = createServer((req, res) => handle(req, res)).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger('silent');
   const sync = new Beds24Sync({
@@ -53,6 +68,7 @@ export async function startTestApp(
     databaseUrl: database.url,
     beds24ApiUrl: options.beds24ApiUrl ?? 'http://127.0.0.1:9/v2',
     encryptionKey: TEST_ENCRYPTION_KEY,
+    webhookToken: WEBHOOK_TOKEN,
     horizonDays: options.horizonDays ?? 365,
     logger,
     clock,
@@ -62,13 +78,12 @@ export async function startTestApp(
       ...options.client,
     },
     sweepIntervalMs: options.sweepIntervalMs ?? 1000,
+    pullIntervalSeconds: options.pullIntervalSeconds,
+    intervalPulls: options.intervalPulls,
+    publicUrl: options.publicUrl === 'self' ? baseUrl : options.publicUrl,
   });
   if (options.queue !== false) await sync.start({ workers: options.workers ?? false });
-  const app = createApp({ db: database.db, logger, apiToken: API_TOKEN, adminToken: ADMIN_TOKEN, sync });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  handle = createApp({ db: database.db, logger, apiToken: API_TOKEN, adminToken: ADMIN_TOKEN, sync });
   return {
     baseUrl,
     sync,

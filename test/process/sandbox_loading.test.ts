@@ -16,6 +16,7 @@ const PRODUCTION = {
   API_TOKEN: 'loading-api-token',
   ADMIN_TOKEN: 'loading-admin-token',
   ENCRYPTION_KEY: 'ab'.repeat(32),
+  BEDS24_WEBHOOK_TOKEN: 'loading-webhook-token',
   // Nothing listens there: a start with no connected property never calls Beds24.
   BEDS24_API_URL: 'http://127.0.0.1:9/v2',
 };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess, runServerToExit, spawnServer, startServerProcess } from '../helpers/server_process.ts';
+import { eventually } from '../helpers/inbound.ts';
 import type { ApiResponse } from '../helpers/test_app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
@@ -38,6 +39,8 @@ describe('npm start with no database server and no environment', () => {
     const first = await spawnServer({ ...base, DATA_DIR: dataDir });
     const apiToken = /API_TOKEN \(generated for development\): (\S+)/.exec(first.output())?.[1];
     expect(apiToken).toBeDefined();
+    const webhookToken = /BEDS24_WEBHOOK_TOKEN \(generated for development\): (\S+)/.exec(first.output())?.[1];
+    expect(webhookToken?.length).toBeGreaterThanOrEqual(16);
     expect(await get(`${first.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });
     const properties = await get(`${first.url}/api/properties`, apiToken);
     expect(properties.body.data).toHaveLength(1);
@@ -51,6 +54,30 @@ describe('npm start with no database server and no environment', () => {
     const second = await spawnServer({ ...base, DATA_DIR: dataDir });
     expect(second.output()).toContain(apiToken);
     expect((await get(`${second.url}/api/properties`, apiToken)).body.data).toHaveLength(1);
+
+    // Demo mode points the sandbox's booking webhook at this start's address: a channel booking arrives by it.
+    const adminToken = /ADMIN_TOKEN \(generated for development\): (\S+)/.exec(first.output())?.[1];
+    const demo = properties.body.data[0];
+    const config = await get(`${second.url}/api/admin/beds24/config/${demo.id}`, adminToken);
+    const sandbox = (await readFile(join(dataDir, 'beds24-sandbox.url'), 'utf8')).trim().replace(/\/v2$/, '');
+    const hooks = await (
+      await fetch(`${sandbox}/_sandbox/properties/${config.body.beds24_property_id}/webhooks`)
+    ).json();
+    expect(hooks).toMatchObject({ url: `${second.url}/webhooks/beds24`, version: 'twoNoPersonalData' });
+    const { accountIds } = (await (await fetch(`${sandbox}/_sandbox/accounts`)).json()) as { accountIds: number[] };
+    const booked = await fetch(`${sandbox}/_sandbox/accounts/${accountIds[0]}/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { roomId: rooms.body.data[0].beds24_room_id, arrival: '2029-01-10', departure: '2029-01-12', status: 'new' },
+      ]),
+    });
+    const bookingId = ((await booked.json()) as Array<{ new: { id: number } }>)[0]!.new.id;
+    const arrived = await eventually(
+      () => get(`${second.url}/api/reservations?property_id=${demo.id}&from=2029-01-01&to=2029-02-01`, apiToken),
+      (res) => res.body.data.some((r: { beds24_booking_id: number }) => r.beds24_booking_id === bookingId),
+    );
+    expect(arrived.body.data.filter((r: { source: string }) => r.source === 'beds24')).toHaveLength(1);
 
     // The command line next to the running server uses its PostgreSQL and must leave it running.
     const cli = await runCliProcess({ ...base, DATA_DIR: dataDir }, ['status']);
@@ -69,6 +96,7 @@ describe('npm start with no database server and no environment', () => {
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     const secrets = JSON.parse(await readFile(join(dataDir, 'dev-secrets.json'), 'utf8'));
     expect(secrets.ENCRYPTION_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(secrets.BEDS24_WEBHOOK_TOKEN).toBe(webhookToken);
   }, 120_000);
 });
 
@@ -137,8 +165,10 @@ describe('bad configuration', () => {
     [{ SYNC_HORIZON_DAYS: '1000' }, /^Invalid environment variable SYNC_HORIZON_DAYS: .*\n$/],
     [
       { NODE_ENV: 'production' },
-      /^Missing environment variable DATABASE_URL, API_TOKEN, ADMIN_TOKEN, ENCRYPTION_KEY, BEDS24_API_URL: .*\n$/,
+      /^Missing environment variable DATABASE_URL, API_TOKEN, ADMIN_TOKEN, ENCRYPTION_KEY, BEDS24_API_URL, BEDS24_WEBHOOK_TOKEN: .*\n$/,
     ],
+    [{ BEDS24_WEBHOOK_TOKEN: 'too-short' }, /^Invalid environment variable BEDS24_WEBHOOK_TOKEN: .*\n$/],
+    [{ BEDS24_PULL_INTERVAL_SECONDS: '4' }, /^Invalid environment variable BEDS24_PULL_INTERVAL_SECONDS: .*\n$/],
   ])('stops with exit code 1 and one line naming the variable for %j', async (env, message) => {
     const { code, output } = await runServerToExit({ ...base, DATA_DIR: dataDir, ...env });
     expect(code).toBe(1);

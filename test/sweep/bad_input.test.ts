@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGuest, createProperty, createReservation, createRoom } from '../helpers/fixtures.ts';
 import { startSyncWorld, type SyncWorld } from '../helpers/sync_harness.ts';
-import { ADMIN_TOKEN, API_TOKEN, type Json } from '../helpers/test_app.ts';
+import { ADMIN_TOKEN, API_TOKEN, WEBHOOK_TOKEN, type Json } from '../helpers/test_app.ts';
 import {
   DbWatch,
   detailPaths,
@@ -1141,6 +1141,7 @@ const BODY_ROUTES: readonly BodyRoute[] = [
       { name: 'refresh_token', kind: 'secret', omit: ['invite_code'] },
       { name: 'sync_enabled', kind: 'bool' },
       { name: 'push_sync_enabled', kind: 'bool' },
+      { name: 'pull_sync_enabled', kind: 'bool' },
     ],
     required: ['property_id', 'beds24_property_id'],
     patch: false,
@@ -1267,6 +1268,29 @@ const BODY_ROUTES: readonly BodyRoute[] = [
         name: 'a property that is not connected',
         request: (c) =>
           jsonRequest('POST', '/api/admin/beds24/resync', { property_id: c.otherPropertyId }, ADMIN_TOKEN),
+        status: 409,
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    pattern: '/api/admin/beds24/pull',
+    path: () => '/api/admin/beds24/pull',
+    token: ADMIN_TOKEN,
+    base: (c) => ({ property_id: c.propertyId }),
+    fields: [{ name: 'property_id', kind: 'uuid' }],
+    required: ['property_id'],
+    patch: false,
+    rules: [
+      {
+        name: 'a property_id that does not exist',
+        request: () => jsonRequest('POST', '/api/admin/beds24/pull', { property_id: NONEXISTENT }, ADMIN_TOKEN),
+        status: 400,
+        path: 'property_id',
+      },
+      {
+        name: 'a property that is not connected',
+        request: (c) => jsonRequest('POST', '/api/admin/beds24/pull', { property_id: c.otherPropertyId }, ADMIN_TOKEN),
         status: 409,
       },
     ],
@@ -2272,4 +2296,274 @@ describe('fast-check', () => {
       );
     });
   }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The Beds24 webhook route: its own token (header or query), lenient on extra fields, never a bearer token
+
+const WEBHOOK_PATH = '/webhooks/beds24';
+
+function webhookRequest(
+  raw: string | Uint8Array,
+  {
+    headers = { 'content-type': 'application/json' },
+    token = WEBHOOK_TOKEN,
+  }: { headers?: Record<string, string>; token?: string | null } = {},
+): SweepRequest {
+  const auth: Record<string, string> = token === null ? {} : { 'x-webhook-token': token };
+  return { method: 'POST', path: WEBHOOK_PATH, raw, headers: { ...headers, ...auth }, token: null };
+}
+
+function validWebhook(c: Ctx): { booking: Record<string, unknown> } {
+  return {
+    booking: {
+      id: 6001,
+      propertyId: c.beds24PropertyId,
+      roomId: c.world.beds24RoomIds[0],
+      status: 'new',
+      arrival: '2027-05-01',
+      departure: '2027-05-03',
+      modifiedTime: '2027-04-01T10:00:00',
+    },
+  };
+}
+
+const inboxRows = async (): Promise<number> =>
+  Number((await ctx.world.database.db('beds24_webhook_inbox').count({ n: '*' }).first())?.n);
+
+function webhookCases(): Case[] {
+  const withBooking = (c: Ctx, field: string, value: unknown): string =>
+    jsonText({ booking: { ...validWebhook(c).booking, [field]: value } });
+  const cases: Case[] = [
+    { name: 'no token', request: (c) => webhookRequest(jsonText(validWebhook(c)), { token: null }), status: 401 },
+    {
+      name: 'a wrong token',
+      request: (c) => webhookRequest(jsonText(validWebhook(c)), { token: 'x'.repeat(30) }),
+      status: 401,
+    },
+    {
+      name: 'the token with its last character changed',
+      request: (c) => webhookRequest(jsonText(validWebhook(c)), { token: `${WEBHOOK_TOKEN.slice(0, -1)}!` }),
+      status: 401,
+    },
+    {
+      name: 'the token in upper case',
+      request: (c) => webhookRequest(jsonText(validWebhook(c)), { token: WEBHOOK_TOKEN.toUpperCase() }),
+      status: 401,
+    },
+    {
+      name: 'the admin bearer token instead',
+      request: (c) => ({ ...webhookRequest(jsonText(validWebhook(c)), { token: null }), token: ADMIN_TOKEN }),
+      status: 401,
+    },
+    {
+      name: 'a wrong token in the query',
+      request: (c) => ({
+        ...webhookRequest(jsonText(validWebhook(c)), { token: null }),
+        path: `${WEBHOOK_PATH}?token=nope-nope-nope-nope`,
+      }),
+      status: 401,
+    },
+    {
+      name: 'the token twice in the query',
+      request: (c) => ({
+        ...webhookRequest(jsonText(validWebhook(c)), { token: null }),
+        path: `${WEBHOOK_PATH}?token=${WEBHOOK_TOKEN}&token=${WEBHOOK_TOKEN}`,
+      }),
+      status: 401,
+    },
+    {
+      name: 'a wrong token with 2 MB of body',
+      request: () => webhookRequest('x'.repeat(2_000_000), { token: 'wrong-wrong-wrong-wrong' }),
+      status: 401,
+    },
+    { name: 'body: not JSON', request: () => webhookRequest('{"booking": '), status: 400, path: 'body' },
+    { name: 'body: JSON null', request: () => webhookRequest('null'), status: 400, path: 'body' },
+    { name: 'body: a JSON string', request: () => webhookRequest('"text"'), status: 400, path: 'body' },
+    { name: 'body: a JSON number', request: () => webhookRequest('42'), status: 400, path: 'body' },
+    {
+      name: 'body: an array holding a valid body',
+      request: (c) => webhookRequest(jsonText([validWebhook(c)])),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: a 100 000-deep array',
+      request: () => webhookRequest(`${'['.repeat(100_000)}${']'.repeat(100_000)}`),
+      status: 400,
+      path: 'body',
+    },
+    { name: 'body: empty', request: () => webhookRequest(''), status: 400 },
+    {
+      name: 'body: form-urlencoded',
+      request: () =>
+        webhookRequest('bookid=1&status=new', { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: an unknown charset',
+      request: (c) =>
+        webhookRequest(jsonText(validWebhook(c)), { headers: { 'content-type': 'application/json; charset=bogus-8' } }),
+      status: 400,
+      path: 'body',
+    },
+    {
+      name: 'body: corrupt gzip',
+      request: () =>
+        webhookRequest('not gzip', { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }),
+      status: 400,
+      path: 'body',
+    },
+    { name: 'body: an empty object', request: () => webhookRequest('{}'), status: 400, path: 'booking' },
+    {
+      name: 'body: over 1 MB',
+      request: (c) => webhookRequest(jsonText({ ...validWebhook(c), padding: 'y'.repeat(1_100_000) })),
+      status: 413,
+    },
+    { name: 'booking: a string', request: () => webhookRequest('{"booking": "6001"}'), status: 400, path: 'booking' },
+    {
+      name: 'booking: a deeply nested object',
+      request: () => webhookRequest(jsonText({ booking: nested(300) })),
+      status: 400,
+    },
+    {
+      name: 'inventory: another action',
+      request: () => webhookRequest('{"roomId": 1, "propId": 2, "action": "DELETE"}'),
+      status: 400,
+      path: 'action',
+    },
+    {
+      name: 'inventory: no propId',
+      request: () => webhookRequest('{"roomId": 1, "action": "SYNC_ROOM"}'),
+      status: 400,
+      path: 'propId',
+    },
+    {
+      name: 'inventory: roomId as text',
+      request: () => webhookRequest('{"roomId": "1", "propId": 2, "action": "SYNC_ROOM"}'),
+      status: 400,
+      path: 'roomId',
+    },
+  ];
+  for (const field of ['id', 'propertyId', 'roomId']) {
+    for (const bad of badValues({ name: field, kind: 'beds24id' })) {
+      cases.push({
+        name: `booking.${field}: ${bad.label}`,
+        request: (c) => webhookRequest(withBooking(c, field, bad.value)),
+        status: 400,
+        path: `booking.${field}`,
+        group: `booking.${field}`,
+      });
+    }
+  }
+  for (const field of ['arrival', 'departure']) {
+    for (const bad of badValues({ name: field, kind: 'date' })) {
+      cases.push({
+        name: `booking.${field}: ${bad.label}`,
+        request: (c) => webhookRequest(withBooking(c, field, bad.value)),
+        status: 400,
+        path: `booking.${field}`,
+        group: `booking.${field}`,
+      });
+    }
+  }
+  for (const [label, value] of [
+    ['a number', 1],
+    ['null', null],
+    ['an empty string', ''],
+    ['41 characters', 'x'.repeat(41)],
+    ['an array', ['new']],
+  ] as const) {
+    cases.push({
+      name: `booking.status: ${label}`,
+      request: (c) => webhookRequest(withBooking(c, 'status', value)),
+      status: 400,
+      path: 'booking.status',
+      group: 'booking.status',
+    });
+  }
+  for (const [label, value] of [
+    ['a word', 'yesterday'],
+    ['a date only', '2027-04-01'],
+    ['month 13', '2027-13-01T10:00:00'],
+    ['a number', 1_800_000_000],
+    ['null', null],
+    ['an empty string', ''],
+  ] as const) {
+    cases.push({
+      name: `booking.modifiedTime: ${label}`,
+      request: (c) => webhookRequest(withBooking(c, 'modifiedTime', value)),
+      status: 400,
+      path: 'booking.modifiedTime',
+      group: 'booking.modifiedTime',
+    });
+  }
+  return cases;
+}
+
+describe('POST /webhooks/beds24 (webhook token)', () => {
+  const groups = Map.groupBy(webhookCases(), (c) => c.group ?? 'rules');
+  for (const [group, members] of groups) {
+    it(`${group} (${members.length} cases): the contract's 4xx, nothing stored`, async () => {
+      const failures: string[] = [];
+      for (const c of members) {
+        try {
+          const before = await inboxRows();
+          await runCase(c);
+          expect(await inboxRows(), `${c.name}: the inbox`).toBe(before);
+        } catch (error) {
+          failures.push(`${c.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      expect(failures, failures.join('\n\n')).toEqual([]);
+    });
+  }
+
+  it('accepts the valid delivery (lenient on extra fields), with the token in the header or the query', async () => {
+    const before = await inboxRows();
+    const body = jsonText({ ...validWebhook(ctx), infoItems: [], extra: { anything: true } });
+    expect((await send(ctx.baseUrl, webhookRequest(body))).status).toBe(202);
+    const query = { ...webhookRequest(body, { token: null }), path: `${WEBHOOK_PATH}?token=${WEBHOOK_TOKEN}` };
+    expect((await send(ctx.baseUrl, query)).status).toBe(202);
+    expect(await inboxRows()).toBe(before + 2);
+  });
+
+  it('arbitrary bodies with the valid token never get a 5xx, and a rejection stores nothing', async () => {
+    await watch.reset();
+    const value = fc.oneof(fc.anything({ maxDepth: 2 }), numberLike, dateLike, anyString);
+    const bookingField = fc.constantFrom(
+      'id',
+      'propertyId',
+      'roomId',
+      'status',
+      'arrival',
+      'departure',
+      'modifiedTime',
+    );
+    const body = fc.oneof(
+      fc.anything({ stringUnit: 'grapheme' }).map((v) => JSON.stringify(v) ?? ''),
+      fc
+        .array(fc.tuple(bookingField, value), { minLength: 1, maxLength: 3 })
+        .map((pairs) => jsonText({ booking: { ...validWebhook(ctx).booking, ...Object.fromEntries(pairs) } })),
+      fc
+        .record(
+          { roomId: value, propId: value, action: fc.oneof(value, fc.constant('SYNC_ROOM')) },
+          { requiredKeys: [] },
+        )
+        .map((v) => jsonText(v)),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (raw) => {
+        const before = await inboxRows();
+        const res = await send(ctx.baseUrl, webhookRequest(raw));
+        fcRuns += 1;
+        fcStatuses.set(res.status, (fcStatuses.get(res.status) ?? 0) + 1);
+        expectNoServerError(res, `POST ${WEBHOOK_PATH} body=${raw.slice(0, 200)}`);
+        if (res.status !== 202) expect(await inboxRows()).toBe(before);
+        await watch.expectUnchangedIfRejected(res, `POST ${WEBHOOK_PATH}`);
+      }),
+      { numRuns: BODY_RUNS },
+    );
+  });
 });

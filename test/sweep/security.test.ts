@@ -23,6 +23,7 @@ import {
   ADMIN_TOKEN,
   API_TOKEN,
   TEST_ENCRYPTION_KEY,
+  WEBHOOK_TOKEN,
   startTestApp,
   type Json,
   type TestApp,
@@ -121,6 +122,7 @@ describe('authentication on every route', () => {
       'PATCH /api/reservations/:id': { notes: 'auth sweep' },
       'PUT /api/admin/beds24/config': { property_id: ids.property, beds24_property_id: 1, sync_enabled: false },
       'POST /api/admin/beds24/resync': { property_id: ids.property },
+      'POST /api/admin/beds24/pull': { property_id: ids.property },
     };
     const query: Record<string, string> = {
       'GET /api/rooms/:id/rates': '?from=2027-10-01&to=2027-10-05',
@@ -318,13 +320,19 @@ describe('secrets never leak', () => {
     city: 'Wolkenkuckucksheim',
   };
   const note = 'Allergic to penicillin; door code 4711';
+  const channelGuest = {
+    firstName: 'Wilhelmina',
+    lastName: 'Confidentia',
+    email: 'wilhelmina@example.test',
+    phone: '+44 20 7946 0123',
+  };
 
   const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
   const admin = (method: string, path: string, body?: unknown) => world.app.request(method, path, body, ADMIN_TOKEN);
   const keep = (what: string, body: unknown): void => void answers.push({ what, body: JSON.stringify(body) ?? '' });
 
   beforeAll(async () => {
-    world = await startSyncWorld([{ name: 'double', units: 2 }], { logger: capture.logger });
+    world = await startSyncWorld([{ name: 'double', units: 2 }], { logger: capture.logger, publicUrl: 'self' });
     await waitForIdle(world);
     // The tokens of the connection startSyncWorld made (its invite code is gone: it was used once).
     const initial: Json = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();
@@ -403,6 +411,27 @@ describe('secrets never leak', () => {
     keep('PUT config with a bad refresh token', refused.body);
     await world.app.request('PATCH', `/api/reservations/${firstReservation.id}`, { notes: `${note} (again)` });
     await waitForIdle(world);
+
+    // A channel booking with a guest is imported (the reconnect's full import read every booking already).
+    world.sandbox.addBookings(world.accountId, [
+      { roomId: world.beds24RoomIds[0], arrival: day(20), departure: day(22), status: 'new', ...channelGuest },
+    ]);
+    const pulled = await admin('POST', '/api/admin/beds24/pull', { property_id: world.propertyId });
+    expect(pulled.status).toBe(202);
+    keep('POST pull', pulled.body);
+    for (let tries = 0; tries < 200; tries += 1) {
+      if ((await world.database.db('guests').where({ last_name: channelGuest.lastName })).length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await waitForIdle(world);
+    // A delivery with the token in the query, as a Beds24 URL setting may carry it.
+    const byQuery = await fetch(`${world.app.baseUrl}/webhooks/beds24?token=${WEBHOOK_TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ roomId: world.beds24RoomIds[0], propId: world.beds24PropertyId, action: 'SYNC_ROOM' }),
+    });
+    expect(byQuery.status).toBe(202);
+    addSecret('webhook token', WEBHOOK_TOKEN);
 
     addSecret('API token', API_TOKEN);
     addSecret('admin token', ADMIN_TOKEN);
@@ -505,9 +534,22 @@ describe('secrets never leak', () => {
       'Privatissima',
       'ottoline@example.test',
       note,
+      ...Object.values(channelGuest),
     ]) {
       expect(text.includes(value), value).toBe(false);
     }
+  });
+
+  it("imported the channel guest, and wrote no imported guest's details in any log line", async () => {
+    expect(await world.database.db('guests').where({ last_name: channelGuest.lastName })).toHaveLength(1);
+    const logged = capture.lines.join('\n');
+    for (const value of Object.values(channelGuest)) expect(logged.includes(value), value).toBe(false);
+  });
+
+  it('set the booking webhook with the token (PUBLIC_URL) without logging it', () => {
+    expect(world.sandbox.propertyWebhooks(world.beds24PropertyId)?.customHeader).toBe(
+      `X-Webhook-Token: ${WEBHOOK_TOKEN}`,
+    );
   });
 
   it('stores the tokens encrypted: v1: ciphertexts without the token, opened only by the right key', async () => {
@@ -562,6 +604,7 @@ describe('secrets never leak', () => {
       beds24_property_id: world.beds24PropertyId,
       sync_enabled: true,
       push_sync_enabled: true,
+      pull_sync_enabled: true,
       connected: true,
     });
   });

@@ -38,6 +38,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', pattern: '/api/admin/beds24/config', admin: true },
   { method: 'GET', pattern: '/api/admin/beds24/config/:property_id', admin: true },
   { method: 'POST', pattern: '/api/admin/beds24/resync', admin: true },
+  { method: 'POST', pattern: '/api/admin/beds24/pull', admin: true },
   { method: 'POST', pattern: '/api/admin/beds24/verify', admin: true },
   { method: 'GET', pattern: '/api/admin/beds24/status', admin: true },
   { method: 'GET', pattern: '/api/admin/beds24/jobs', admin: true },

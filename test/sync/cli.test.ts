@@ -52,6 +52,23 @@ describe('npm run beds24 --', () => {
     expect((await cli('verify', '--property', world.propertyId)).code).toBe(0);
   });
 
+  it('pull imports the bookings made at channels now, and says so', async () => {
+    const [made] = world.sandbox.addBookings(world.accountId, [
+      { roomId: world.beds24RoomIds[0], arrival: day(20), departure: day(22), status: 'confirmed', lastName: 'Cli' },
+    ]);
+    const bookingId = (made?.new as { id: number }).id;
+    const { code, lines } = await cli('pull', '--property', world.propertyId);
+    expect(code).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/booking\(s\) read in 1 call\(s\): 1 created, 0 updated/);
+    const imported = await world.database.db('reservations').where({ beds24_booking_id: bookingId, source: 'beds24' });
+    expect(imported).toHaveLength(1);
+    const again = await cli('pull', '--property', world.propertyId);
+    expect(again.lines[0]).toMatch(/: 0 created, 0 updated/);
+    const status = await cli('status', '--property', world.propertyId);
+    expect(status.lines.join('\n')).toMatch(/pull on, last pull \d{4}-/);
+  });
+
   it('retry-failed queues every failed item again', async () => {
     // Mapped in SQL: the API refuses a Beds24 room the account does not have.
     const wrong = await createRoom(world.app, world.propertyId, { number: 'C9' });

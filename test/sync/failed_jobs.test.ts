@@ -209,6 +209,7 @@ describe('admin config', () => {
       beds24_property_id: world.beds24PropertyId,
       sync_enabled: true,
       push_sync_enabled: true,
+      pull_sync_enabled: true,
       connected: true,
     });
     const row: Json = await world.database.db('beds24_config').where({ property_id: world.propertyId }).first();

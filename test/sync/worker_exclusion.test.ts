@@ -34,19 +34,20 @@ describe('SyncWorker', () => {
       queue,
       logger: createLogger('silent'),
       clock: systemClock,
-      handlers: { reservations: push, availability: push, rates: push, resync: push },
+      handlers: { reservations: push, availability: push, rates: push, resync: push, import: push },
     });
     const [a, b] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];
     const verdicts = await Promise.all([
       worker.handle({ kind: 'reservations', propertyId: a }, { id: '1', retryCount: 0 }),
       worker.handle({ kind: 'availability', propertyId: a }, { id: '2', retryCount: 0 }),
       worker.handle({ kind: 'resync', propertyId: a }, { id: '3', retryCount: 0 }),
+      worker.handle({ kind: 'import', propertyId: a }, { id: '5', retryCount: 0 }),
       worker.handle({ kind: 'reservations', propertyId: b }, { id: '4', retryCount: 0 }),
     ]);
-    expect(verdicts).toEqual(['completed', 'completed', 'completed', 'completed']);
+    expect(verdicts).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
     const ofA = spans.filter((span) => span.propertyId === a);
     const ofB = spans.filter((span) => span.propertyId === b);
-    expect(ofA).toHaveLength(3);
+    expect(ofA).toHaveLength(4);
     for (const [i, x] of ofA.entries()) for (const y of ofA.slice(i + 1)) expect(overlap(x, y)).toBe(false);
     // Property b's push ran while one of property a's did: properties do not wait for each other.
     expect(ofA.some((x) => overlap(x, ofB[0]!))).toBe(true);

@@ -7,6 +7,7 @@ describe('loadEnv', () => {
       NODE_ENV: 'development',
       PORT: 3000,
       SYNC_HORIZON_DAYS: 365,
+      BEDS24_PULL_INTERVAL_SECONDS: 300,
       LOG_LEVEL: 'info',
       DATA_DIR: '.data',
     });
@@ -24,12 +25,20 @@ describe('loadEnv', () => {
       BEDS24_API_URL: 'https://api.beds24.com/v2',
       ENCRYPTION_KEY: 'a'.repeat(64),
       LOG_LEVEL: 'debug',
+      BEDS24_WEBHOOK_TOKEN: 'abcdefghijklmnop',
+      BEDS24_PULL_INTERVAL_SECONDS: '5',
+      PUBLIC_URL: 'https://pms.example.com',
     });
     expect(env).toMatchObject({
       PORT: 8080,
       SYNC_HORIZON_DAYS: 720,
       LOG_LEVEL: 'debug',
       BEDS24_API_URL: 'https://api.beds24.com/v2',
+    });
+    expect(env).toMatchObject({
+      BEDS24_WEBHOOK_TOKEN: 'abcdefghijklmnop',
+      BEDS24_PULL_INTERVAL_SECONDS: 5,
+      PUBLIC_URL: 'https://pms.example.com',
     });
   });
 
@@ -44,6 +53,11 @@ describe('loadEnv', () => {
     [{ BEDS24_API_URL: 'not a url' }, /BEDS24_API_URL/],
     [{ ENCRYPTION_KEY: 'short' }, /ENCRYPTION_KEY: must be 64 hex/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+    [{ BEDS24_WEBHOOK_TOKEN: 'fifteen-chars-x' }, /BEDS24_WEBHOOK_TOKEN: must be at least 16 characters/],
+    [{ BEDS24_WEBHOOK_TOKEN: 'has a space in the token' }, /BEDS24_WEBHOOK_TOKEN: must be printable ASCII/],
+    [{ BEDS24_PULL_INTERVAL_SECONDS: '4' }, /BEDS24_PULL_INTERVAL_SECONDS/],
+    [{ BEDS24_PULL_INTERVAL_SECONDS: '3601' }, /BEDS24_PULL_INTERVAL_SECONDS/],
+    [{ PUBLIC_URL: 'ftp://pms.example.com' }, /PUBLIC_URL/],
   ])('rejects %j with one line naming the variable', (env, message) => {
     expect(() => loadEnv(env)).toThrow(message);
     try {
@@ -61,7 +75,8 @@ describe('loadEnv', () => {
 
   it('requires the production variables with NODE_ENV=production', () => {
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(
-      'Missing environment variable DATABASE_URL, API_TOKEN, ADMIN_TOKEN, ENCRYPTION_KEY, BEDS24_API_URL: required when NODE_ENV=production',
+      'Missing environment variable DATABASE_URL, API_TOKEN, ADMIN_TOKEN, ENCRYPTION_KEY, BEDS24_API_URL, ' +
+        'BEDS24_WEBHOOK_TOKEN: required when NODE_ENV=production',
     );
     const full = {
       NODE_ENV: 'production',
@@ -70,8 +85,10 @@ describe('loadEnv', () => {
       ADMIN_TOKEN: 'b',
       ENCRYPTION_KEY: 'f'.repeat(64),
       BEDS24_API_URL: 'https://api.beds24.com/v2',
+      BEDS24_WEBHOOK_TOKEN: 'w'.repeat(16),
     };
     expect(loadEnv(full).NODE_ENV).toBe('production');
+    expect(() => loadEnv({ ...full, BEDS24_WEBHOOK_TOKEN: undefined })).toThrow(/BEDS24_WEBHOOK_TOKEN/);
     expect(() => loadEnv({ ...full, ADMIN_TOKEN: undefined })).toThrow(/ADMIN_TOKEN/);
   });
 });

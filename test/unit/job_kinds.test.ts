@@ -11,8 +11,19 @@ import {
   type SyncKind,
 } from '../../src/integrations/beds24/queue/job_kinds.ts';
 import { DEFAULT_TUNING } from '../../src/integrations/beds24/queue/queue_config.ts';
+import { DEFAULT_RESERVES } from '../../src/integrations/beds24/client/priority.ts';
 
 describe('job kinds', () => {
+  it('imports spend below bookings and closings, above rates and resyncs, and run before the calendar', () => {
+    const reserve = (kind: SyncKind): number => DEFAULT_RESERVES[KIND_SETTINGS[kind].creditPriority];
+    expect(DEFAULT_RESERVES.critical).toBeLessThan(reserve('import'));
+    expect(reserve('import')).toBeLessThan(reserve('rates'));
+    expect(reserve('import')).toBeLessThan(reserve('resync'));
+    expect(KIND_SETTINGS.import.queuePriority).toBeLessThan(KIND_SETTINGS.reservations.queuePriority);
+    expect(KIND_SETTINGS.import.queuePriority).toBeGreaterThan(KIND_SETTINGS.availability.queuePriority);
+    expect(KIND_SETTINGS.import.clears).toEqual([]);
+  });
+
   it.each<[SyncKind, SyncKind[]]>([
     ['reservations', ['reservations']],
     ['availability', ['availability', 'rates']],

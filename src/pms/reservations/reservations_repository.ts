@@ -63,3 +63,51 @@ export async function listReservations(db: Db, filter: ListReservationsFilter): 
   const rows = await applyCursor<Reservation>(query, 'reservations', filter.limit, filter.cursor);
   return toPage(rows, filter.limit, (row) => row);
 }
+
+/** The reservations (one per unit) imported for a Beds24 booking, locked until the transaction ends. */
+export function lockImportedUnits(db: Db, propertyId: string, beds24BookingId: number): Promise<ReservationRow[]> {
+  return db<ReservationRow>('reservations')
+    .where({ property_id: propertyId, source: 'beds24', beds24_booking_id: beds24BookingId })
+    .orderBy('beds24_unit')
+    .forUpdate()
+    .select('*');
+}
+
+/** A reservation of the PMS's own (not imported) that was pushed as this Beds24 booking. */
+export async function isOwnBeds24Booking(db: Db, beds24BookingId: number): Promise<boolean> {
+  const row = await db('reservations')
+    .where({ beds24_booking_id: beds24BookingId })
+    .whereNot({ source: 'beds24' })
+    .first('id');
+  return row !== undefined;
+}
+
+/** The Beds24 bookings of the property with an occupying unit that has no room (an overbooking to solve). */
+export async function bookingsWithUnassignedUnits(
+  db: Db,
+  propertyId: string,
+  beds24BookingIds: number[],
+): Promise<Set<number>> {
+  if (beds24BookingIds.length === 0) return new Set();
+  const rows: Array<{ beds24_booking_id: number }> = await db('reservations')
+    .where({ property_id: propertyId, source: 'beds24' })
+    .whereNull('room_id')
+    .whereIn('status', OCCUPYING_STATUSES)
+    .whereIn('beds24_booking_id', beds24BookingIds)
+    .distinct('beds24_booking_id');
+  return new Set(rows.map((row) => row.beds24_booking_id));
+}
+
+/** Per property, how many reservations are unassigned and occupying: overbookings staff must solve. */
+export async function unassignedCounts(
+  db: Db,
+  propertyId?: string,
+): Promise<Array<{ property_id: string; n: number }>> {
+  const { rows }: { rows: Array<{ property_id: string; n: number }> } = await db.raw(
+    `select property_id, count(*)::int as n from reservations
+     where room_id is null and status = any(?::text[]) and (?::uuid is null or property_id = ?::uuid)
+     group by property_id`,
+    [[...OCCUPYING_STATUSES], propertyId ?? null, propertyId ?? null],
+  );
+  return rows;
+}

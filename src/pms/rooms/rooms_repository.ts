@@ -49,3 +49,12 @@ async function assertNumberFree(db: Db, propertyId: string, number: string): Pro
   const clash = await db('rooms').where({ property_id: propertyId, number }).first<{ id: string } | undefined>('id');
   if (clash) throw new ConflictError(`room number ${number} already exists in this property (room ${clash.id})`);
 }
+
+/** The Beds24 rooms that rooms of the property (any status) are mapped to. */
+export async function mappedBeds24Rooms(db: Db, propertyId: string): Promise<Set<number>> {
+  const rows: Array<{ beds24_room_id: number }> = await db('rooms')
+    .where({ property_id: propertyId })
+    .whereNotNull('beds24_room_id')
+    .distinct('beds24_room_id');
+  return new Set(rows.map((row) => Number(row.beds24_room_id)));
+}

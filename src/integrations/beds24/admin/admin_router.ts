@@ -28,6 +28,7 @@ export function createBeds24AdminRouter({ db, sync }: AdminDeps): Router {
     .put('/config', config.putConfigHandler)
     .get('/config/:property_id', config.getConfigHandler)
     .post('/resync', resyncs.resyncHandler)
+    .post('/pull', resyncs.pullHandler)
     .post('/verify', verify.verifyHandler)
     .get('/status', status.statusHandler)
     .get('/jobs', jobs.listJobsHandler)

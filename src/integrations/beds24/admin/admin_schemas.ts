@@ -14,6 +14,7 @@ export const ConfigBody = z
     refresh_token: secret.optional(),
     sync_enabled: z.boolean().optional(),
     push_sync_enabled: z.boolean().optional(),
+    pull_sync_enabled: z.boolean().optional(),
   })
   .refine((body) => body.invite_code === undefined || body.refresh_token === undefined, {
     path: ['refresh_token'],
@@ -28,6 +29,8 @@ export const ResyncBody = z
     path: ['to'],
     error: 'must not be before from',
   });
+
+export const PullBody = z.strictObject({ property_id: Id });
 
 export const StatusQuery = z.strictObject({ property_id: Id.optional() });
 

@@ -18,6 +18,7 @@ function present(config: Beds24Config) {
     beds24_property_id: config.beds24_property_id,
     sync_enabled: config.sync_enabled,
     push_sync_enabled: config.push_sync_enabled,
+    pull_sync_enabled: config.pull_sync_enabled,
     connected: config.refresh_token !== null,
   };
 }
@@ -32,6 +33,7 @@ export function createConfigController({ db, sync }: ConfigControllerDeps) {
       refreshToken: input.refresh_token,
       syncEnabled: input.sync_enabled,
       pushSyncEnabled: input.push_sync_enabled,
+      pullSyncEnabled: input.pull_sync_enabled,
     });
     res.json(present(config));
   };

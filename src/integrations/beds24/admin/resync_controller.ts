@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
 import { parse } from '../../../http/validate.ts';
 import type { Beds24Sync } from '../beds24_sync.ts';
-import { ResyncBody } from './admin_schemas.ts';
+import { PullBody, ResyncBody } from './admin_schemas.ts';
 
 export interface ResyncControllerDeps {
-  sync: Pick<Beds24Sync, 'resync'>;
+  sync: Pick<Beds24Sync, 'resync' | 'pull'>;
 }
 
 export function createResyncController({ sync }: ResyncControllerDeps) {
@@ -14,5 +14,12 @@ export function createResyncController({ sync }: ResyncControllerDeps) {
     res.status(202).json({ job_id: jobId });
   };
 
-  return { resyncHandler };
+  /** A full import of the property's current and future bookings from Beds24. */
+  const pullHandler: RequestHandler = async (req, res) => {
+    const input = parse(PullBody, req.body);
+    const jobId = await sync.pull(input.property_id);
+    res.status(202).json({ job_id: jobId });
+  };
+
+  return { resyncHandler, pullHandler };
 }

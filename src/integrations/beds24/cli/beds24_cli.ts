@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../../../logger.ts';
 import { useEncryptionKey } from '../../../utils/encryption.ts';
 import { Beds24Sync } from '../beds24_sync.ts';
 import { findRunningDemoSandbox, startDemoSandbox } from '../demo/demo_sandbox.ts';
+import type { ImportSummary } from '../services/booking_import_service.ts';
 import type { CalendarDriftRange, DriftCause } from '../services/drift_ranges.ts';
 import { configuredProperties, isPushEnabled } from '../store/config_store.ts';
 import { countPendingChanges } from '../store/outbox_store.ts';
@@ -25,7 +26,9 @@ const USAGE = `usage: npm run beds24 -- <command> [options]
   retry-failed [--property <id>]
                        put every failed item back in the queue
   verify [--property <id>] [--no-repair]
-                       read Beds24 back, list what differs, and (unless --no-repair) put it right`;
+                       read Beds24 back, list what differs, and (unless --no-repair) put it right
+  pull [--property <id>]
+                       import every current and future booking from Beds24 now (a full import)`;
 
 class UsageError extends AppError {
   constructor(message: string) {
@@ -36,7 +39,7 @@ class UsageError extends AppError {
 type Out = (line: string) => void;
 
 /** Commands that call Beds24; the others (status, retry-failed) work on the database alone. */
-const NEEDS_BEDS24 = new Set(['connect', 'resync', 'verify']);
+const NEEDS_BEDS24 = new Set(['connect', 'resync', 'verify', 'pull']);
 
 type Stops = Array<() => Promise<void>>;
 
@@ -75,6 +78,14 @@ function describeRange(range: CalendarDriftRange): string {
   return `room ${range.beds24_room_id} ${nights}: ${seen}; ${cause}`;
 }
 
+function describeImport(summary: ImportSummary): string {
+  const overbooked = summary.unassigned > 0 ? `, ${summary.unassigned} without a free room (overbooking)` : '';
+  return (
+    `${summary.pulled} booking(s) read in ${summary.calls} call(s): ${summary.created} created, ` +
+    `${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.ignored} not imported${overbooked}`
+  );
+}
+
 function bar(done: number, total: number): string {
   const width = 30;
   const filled = total === 0 ? width : Math.round((done / total) * width);
@@ -96,8 +107,8 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
     },
     strict: true,
   });
-  if (!command || !['connect', 'resync', 'status', 'retry-failed', 'verify'].includes(command))
-    throw new UsageError(USAGE);
+  const commands = ['connect', 'resync', 'status', 'retry-failed', 'verify', 'pull'];
+  if (!command || !commands.includes(command)) throw new UsageError(USAGE);
 
   const env = loadEnv(process.env);
   const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL);
@@ -179,6 +190,17 @@ export async function runCli(argv: string[], out: Out = (line) => process.stdout
         }
         return differences > 0 ? 1 : 0;
       }
+      case 'pull': {
+        for (const property of await configuredProperties(db, values.property)) {
+          const summary = await sync.pullNow(property.id, { reason: 'command_line', priority: 'high', full: true });
+          if (summary.pull === 'none') {
+            out(`${property.name}: not connected or pulls off`);
+            continue;
+          }
+          out(`${property.name}: ${describeImport(summary)}`);
+        }
+        return 0;
+      }
       default:
         throw new UsageError(USAGE);
     }
@@ -201,6 +223,9 @@ async function printStatus(db: Knex, sync: Beds24Sync, propertyId: string | unde
     const oldest = s.oldest_pending_change_age_s ?? '-';
     out(`  failed items ${s.failed_jobs}, oldest pending change ${oldest} s, last push ${lastPush}`);
     out(`  credits ${s.credits.remaining ?? 'unknown'} left, reset in ${s.credits.resets_in_s ?? '-'} s`);
+    const lastPull = s.last_pull_at?.toISOString() ?? 'never';
+    out(`  pull ${onOff(s.pull_sync_enabled)}, last pull ${lastPull}, webhooks in 24 h ${s.webhooks.received_24h}`);
+    out(`  imported bookings ${s.imported_bookings}, unassigned (overbookings) ${s.unassigned_reservations}`);
   }
   return 0;
 }

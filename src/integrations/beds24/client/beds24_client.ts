@@ -16,6 +16,7 @@ import {
   type CalendarWrite,
   type ItemMessage,
   type PostResultItem,
+  type PropertyWrite,
 } from './beds24_schemas.ts';
 import type { Beds24Transport, QueryValue } from './beds24_transport.ts';
 import type { Beds24Priority } from './priority.ts';
@@ -33,6 +34,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** No try of the call starts after this (the deadline of the job attempt making it). */
   deadline?: Date;
+  /** Counts the calls made (one per page of a list). */
+  tally?: { calls: number };
 }
 
 const MAX_PAGES = 200;
@@ -83,6 +86,7 @@ export class Beds24Client {
   async getBookings(query: BookingsQuery, options: CallOptions = {}): Promise<Beds24Booking[]> {
     const { priority = 'critical' } = options;
     return this.paged(query as Record<string, QueryValue>, async (pageQuery) => {
+      if (options.tally) options.tally.calls += 1;
       const answer = await this.transport.call({
         method: 'GET',
         path: '/bookings',
@@ -94,6 +98,21 @@ export class Beds24Client {
       });
       return { items: answer.data, more: answer.pages?.nextPageExists === true };
     });
+  }
+
+  /** Modifies properties (their booking webhook, for one); one result per item. */
+  async postProperties(items: PropertyWrite[], options: CallOptions = {}): Promise<ItemResult[]> {
+    const { priority = 'normal' } = options;
+    const answer = await this.transport.call({
+      method: 'POST',
+      path: '/properties',
+      body: items,
+      schema: PostResults,
+      priority,
+      idempotent: true,
+      ...settings(options),
+    });
+    return toItemResults(answer, items.length, 'POST /properties');
   }
 
   async postCalendar(rooms: CalendarWrite[], options: CallOptions = {}): Promise<ItemResult[]> {

@@ -228,6 +228,17 @@ export interface BookingWrite {
   actions?: { checkAvailability?: boolean; allowWebhooks?: boolean };
 }
 
+/** One item of `POST /properties`: an existing property (`id`) and the settings to change. */
+export interface PropertyWrite {
+  id: number;
+  webhooks?: {
+    version: 'one' | 'twoNoPersonalData' | 'twoWithPersonalData';
+    url: string;
+    additionalData: 'none' | 'CVC' | 'token' | 'CVCAndToken';
+    customHeader: string;
+  };
+}
+
 /** One room of `POST /inventory/rooms/calendar`; `to` is inclusive. */
 export interface CalendarWrite {
   roomId: number;

@@ -2,23 +2,29 @@ import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import type { Beds24Sync } from '../beds24_sync.ts';
 import type { Beds24Sandbox } from '@pms/beds24-sandbox';
-import { unconfiguredProperty } from '../store/config_store.ts';
+import { configuredProperties, unconfiguredProperty } from '../store/config_store.ts';
 
 export interface DemoConnectionDeps {
   db: Knex;
   sandbox: Beds24Sandbox;
-  sync: Pick<Beds24Sync, 'connect'>;
+  sync: Pick<Beds24Sync, 'connect' | 'configureWebhooks'>;
   logger: Logger;
 }
 
 /**
  * Demo mode: the first time, gives the sandbox a Beds24 account with one room type per PMS room type of
  * the demo hotel, maps the rooms to it and connects the property with an invite code, exactly as an
- * operator would through the admin API. Later starts find the connection and do nothing.
+ * operator would through the admin API (which also points the sandbox property's booking webhook at this
+ * server, so channel bookings made in the sandbox arrive by webhook). Later starts find the connection and
+ * only point the webhook at this start's address.
  */
 export async function ensureDemoConnection({ db, sandbox, sync, logger }: DemoConnectionDeps): Promise<void> {
   const property = await unconfiguredProperty(db, 'Demo Hotel');
-  if (!property) return;
+  if (!property) {
+    const demo = (await configuredProperties(db)).find((configured) => configured.name === 'Demo Hotel');
+    if (demo) await sync.configureWebhooks(demo.id);
+    return;
+  }
   const rooms: Array<{ id: string; room_type: string }> = await db('rooms')
     .where({ property_id: property.id })
     .select('id', 'room_type');

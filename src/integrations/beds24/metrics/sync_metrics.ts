@@ -1,17 +1,21 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
-import { SYNC_KINDS } from '../queue/job_kinds.ts';
+import { unassignedCounts } from '../../../pms/reservations/reservations_repository.ts';
+import { OUTBOX_KINDS, SYNC_KINDS } from '../queue/job_kinds.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { configuredPropertyIds } from '../store/config_store.ts';
 import { creditsPerAccount } from '../store/credit_meter_store.ts';
 import { failedPerProperty } from '../store/failures_store.ts';
 import { oldestAgePerProperty, pendingPerPropertyAndKind } from '../store/outbox_store.ts';
+import { lastPullPerProperty } from '../store/pull_state_store.ts';
 
 const JOB_STATES = ['created', 'retry', 'active', 'failed'] as const;
 
 export interface SyncMetricsDeps {
   db: Knex;
   queue: Pick<SyncQueue, 'jobCounts'>;
+  clock: Clock;
 }
 
 /**
@@ -25,8 +29,10 @@ export class SyncMetrics {
   readonly credits: Counter<'endpoint'>;
   readonly pushLatency: Histogram<'kind'>;
   readonly driftCells: Counter<'kind'>;
+  readonly imports: Counter<'outcome'>;
+  readonly webhooks: Counter<'outcome'>;
 
-  constructor({ db, queue }: SyncMetricsDeps) {
+  constructor({ db, queue, clock }: SyncMetricsDeps) {
     const registers = [this.registry];
     this.calls = new Counter({
       name: 'beds24_calls_total',
@@ -51,6 +57,18 @@ export class SyncMetrics {
       name: 'beds24_drift_found_total',
       help: 'Calendar cells and bookings found different in Beds24 by verify',
       labelNames: ['kind'],
+      registers,
+    });
+    this.imports = new Counter({
+      name: 'beds24_imports_total',
+      help: 'Beds24 bookings read by the import, by what became of them',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.webhooks = new Counter({
+      name: 'beds24_webhooks_total',
+      help: 'Beds24 webhook deliveries received (accepted, unauthorized, invalid, ignored)',
+      labelNames: ['outcome'],
       registers,
     });
 
@@ -88,7 +106,7 @@ export class SyncMetrics {
         const rows = await pendingPerPropertyAndKind(db);
         this.reset();
         for (const property of properties) {
-          for (const kind of SYNC_KINDS) this.set({ property, kind }, 0);
+          for (const kind of OUTBOX_KINDS) this.set({ property, kind }, 0);
         }
         for (const row of rows) this.set({ property: row.property_id, kind: row.kind }, row.n);
       },
@@ -102,6 +120,34 @@ export class SyncMetrics {
         const rows = await creditsPerAccount(db);
         this.reset();
         for (const row of rows) this.set({ account: row.account_key }, row.remaining);
+      },
+    });
+    new Gauge({
+      name: 'beds24_unassigned_reservations',
+      help: 'Reservations from Beds24 without a room in an occupying status (overbookings), per property',
+      labelNames: ['property'],
+      registers,
+      async collect() {
+        const properties = await configuredPropertyIds(db);
+        const rows = await unassignedCounts(db);
+        this.reset();
+        for (const property of properties) this.set({ property }, 0);
+        for (const row of rows) this.set({ property: row.property_id }, row.n);
+      },
+    });
+    new Gauge({
+      name: 'beds24_pull_lag_seconds',
+      help: "Age of the last successful pull of Beds24's bookings, per property pulling (+Inf before the first)",
+      labelNames: ['property'],
+      registers,
+      async collect() {
+        const rows = await lastPullPerProperty(db);
+        const now = clock.now().getTime();
+        this.reset();
+        for (const row of rows) {
+          const age = row.last_pull_at === null ? Infinity : Math.max(0, (now - row.last_pull_at.getTime()) / 1000);
+          this.set({ property: row.property_id }, age);
+        }
       },
     });
     new Gauge({

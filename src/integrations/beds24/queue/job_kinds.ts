@@ -7,11 +7,14 @@ import type { Beds24Priority } from '../client/priority.ts';
  * - `reservations`: the bookings of the reservations named in the outbox;
  * - `availability`: the calendar (units free), after a stay, room or block changed;
  * - `rates`: the calendar (prices and restrictions), after a rate or restriction changed;
- * - `resync`: every cell of a range of the calendar, sent again whatever Beds24 is believed to hold.
+ * - `resync`: every cell of a range of the calendar, sent again whatever Beds24 is believed to hold;
+ * - `import`: the other way round, Beds24's bookings into the PMS: the property's webhook deliveries waiting
+ *   in the inbox and a pull when one is due (the inbox and the pull state are its outbox, so it clears no
+ *   outbox kind).
  * The failed list names what failed with words of its own (`reservation`, `calendar`, `job`): a booking,
  * a Beds24 room's calendar, or a whole job of one of these kinds.
  */
-export const SYNC_KINDS = ['reservations', 'availability', 'rates', 'resync'] as const;
+export const SYNC_KINDS = ['reservations', 'availability', 'rates', 'resync', 'import'] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];
 
 export interface KindSettings {
@@ -59,7 +62,23 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
     debounceSeconds: 0,
     attemptBudgetSeconds: 840,
   },
+  // A channel booking the PMS does not know is a room it may sell twice: imports run before the calendar
+  // push (so it counts them) and spend like availability changes (down to 2 credits left), below bookings
+  // and closings (every credit) and above rates (5) and full resyncs (10). A second of debounce folds a
+  // burst of webhook deliveries into one run.
+  import: {
+    clears: [],
+    queuePriority: 35,
+    creditPriority: 'high',
+    debounceSeconds: 1,
+    attemptBudgetSeconds: 840,
+  },
 };
+
+/** The kinds of change the outbox holds (the import's work waits in the inbox and the pull state instead). */
+export const OUTBOX_KINDS: readonly SyncKind[] = SYNC_KINDS.filter((kind) =>
+  SYNC_KINDS.some((job) => KIND_SETTINGS[job].clears.includes(kind)),
+);
 
 /** Time for the attempt's own database work after its last Beds24 call, before pg-boss gives up on it. */
 const EXPIRY_MARGIN_SECONDS = 30;

@@ -3,7 +3,7 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import { AppError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
-import type { PushOptions, PushSummary } from '../beds24_sync_types.ts';
+import type { PushOptions } from '../beds24_sync_types.ts';
 import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors.ts';
 import { recordAbandonedJob, recordFailure, resolveFailures } from '../store/failures_store.ts';
 import { oldestChangeAge } from '../store/outbox_store.ts';
@@ -11,7 +11,12 @@ import { KIND_SETTINGS, attemptDeadline, type SyncKind } from './job_kinds.ts';
 import type { SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
 
-export type KindHandler = (propertyId: string, options: PushOptions) => Promise<PushSummary>;
+/** What a job's run did: logged as it is; `calls` tells whether it reached Beds24 (for the push latency). */
+export interface JobSummary {
+  calls: number;
+}
+
+export type KindHandler = (propertyId: string, options: PushOptions) => Promise<JobSummary>;
 
 export interface SyncWorkerDeps {
   db: Knex;

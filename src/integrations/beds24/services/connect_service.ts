@@ -6,6 +6,7 @@ import { findProperty } from '../../../pms/properties/properties_repository.ts';
 import { encrypt } from '../../../utils/encryption.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import {
+  isPullEnabled,
   isPushEnabled,
   loadConfig,
   lockConfig,
@@ -18,7 +19,9 @@ import { pendingKinds } from '../store/outbox_store.ts';
 import type { Beds24Connector, Connection } from './beds24_connector.ts';
 import type { CalendarTick } from './calendar_tick.ts';
 import type { PropertyResync } from './property_resync.ts';
+import type { BookingImportService } from './booking_import_service.ts';
 import type { Beds24RoomCatalog } from './room_catalog.ts';
+import type { WebhookSetup } from './webhook_setup.ts';
 
 export interface ConnectRequest {
   propertyId: string;
@@ -28,6 +31,7 @@ export interface ConnectRequest {
   refreshToken?: string;
   syncEnabled?: boolean;
   pushSyncEnabled?: boolean;
+  pullSyncEnabled?: boolean;
 }
 
 export interface ConnectServiceDeps {
@@ -37,6 +41,8 @@ export interface ConnectServiceDeps {
   resync: Pick<PropertyResync, 'queue'>;
   tick: Pick<CalendarTick, 'cover'>;
   queue: Pick<SyncQueue, 'send'>;
+  imports: Pick<BookingImportService, 'queueFullImport' | 'queuePull'>;
+  webhooks: Pick<WebhookSetup, 'configure'>;
   encryptionKey: string;
   clock: Clock;
 }
@@ -46,8 +52,10 @@ export interface ConnectServiceDeps {
  * route, the command line and demo mode. New credentials are checked against Beds24, and so is every
  * mapped room; the tokens are stored encrypted, jobs that gave up on refused credentials are resolved, and
  * the date-change tick and the nightly check cover the property from now. Connecting, reconnecting or
- * switching pushes back on queues a full resync and pushes the changes kept while pushes were off. A
- * refused request stores nothing.
+ * switching pushes back on queues a full resync and pushes the changes kept while pushes were off.
+ * Connecting (pulls on) also queues a full import of the property's current and future bookings and, when
+ * PUBLIC_URL is set, points its booking webhook at this PMS; switching pulls back on queues a pull of what
+ * changed meanwhile. A refused request stores nothing.
  */
 export class ConnectService {
   private readonly deps: ConnectServiceDeps;
@@ -57,7 +65,7 @@ export class ConnectService {
   }
 
   async connect(request: ConnectRequest): Promise<Beds24Config> {
-    const { db, connector, rooms, resync, tick, queue, encryptionKey, clock } = this.deps;
+    const { db, connector, rooms, resync, tick, queue, imports, webhooks, encryptionKey, clock } = this.deps;
     const { propertyId } = request;
     if (!(await findProperty(db, propertyId))) throw ValidationError.field('property_id', 'no property with this id');
     const beds24PropertyId = request.beds24PropertyId ?? (await this.onlyProperty(request));
@@ -87,6 +95,7 @@ export class ConnectService {
         beds24_property_id: beds24PropertyId,
         sync_enabled: request.syncEnabled ?? before?.sync_enabled ?? true,
         push_sync_enabled: request.pushSyncEnabled ?? before?.push_sync_enabled ?? true,
+        pull_sync_enabled: request.pullSyncEnabled ?? before?.pull_sync_enabled ?? true,
       };
       if (connection) {
         Object.assign(row, {
@@ -108,8 +117,11 @@ export class ConnectService {
       // Connecting (or reconnecting), or switching pushes back on, brings Beds24 up to date: bookings and calendar.
       const resumed = isPushEnabled(after) && (connection !== undefined || !isPushEnabled(before));
       if (resumed) await resync.queue(trx, propertyId);
+      if (isPullEnabled(after) && connection !== undefined) await imports.queueFullImport(trx, propertyId);
+      else if (isPullEnabled(after) && !isPullEnabled(before)) await imports.queuePull(trx, propertyId);
       return { config: after, resumed };
     });
+    if (connection !== undefined && isPullEnabled(config)) await webhooks.configure(config);
     // The changes kept while pushes were off (of every kind, past stays' included) go out now too.
     if (resumed) for (const kind of await pendingKinds(db, propertyId)) await queue.send(db, kind, propertyId);
     return config;

@@ -11,6 +11,7 @@ export type Beds24Config = Pick<
   | 'refresh_token'
   | 'sync_enabled'
   | 'push_sync_enabled'
+  | 'pull_sync_enabled'
   | 'connected_at'
   | 'last_push_at'
 >;
@@ -22,6 +23,7 @@ const COLUMNS = [
   'refresh_token',
   'sync_enabled',
   'push_sync_enabled',
+  'pull_sync_enabled',
   'connected_at',
   'last_push_at',
 ] as const;
@@ -33,6 +35,11 @@ export function loadConfig(db: Db, propertyId: string): Promise<Beds24Config | u
 /** Both SQL toggles on and a refresh token stored: the only state in which anything is sent. */
 export function isPushEnabled(config: Beds24Config | undefined): config is Beds24Config & { refresh_token: string } {
   return config !== undefined && config.sync_enabled && config.push_sync_enabled && config.refresh_token !== null;
+}
+
+/** `sync_enabled` and `pull_sync_enabled` on and a refresh token stored: bookings are read from Beds24. */
+export function isPullEnabled(config: Beds24Config | undefined): config is Beds24Config & { refresh_token: string } {
+  return config !== undefined && config.sync_enabled && config.pull_sync_enabled && config.refresh_token !== null;
 }
 
 /** The row as it is, locked until the transaction ends: concurrent connects of one property queue up here. */

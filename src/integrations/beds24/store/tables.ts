@@ -18,6 +18,8 @@ export interface Beds24ConfigTable {
   access_token_expires_at: Date | null;
   sync_enabled: boolean;
   push_sync_enabled: boolean;
+  /** Pulls and webhook processing (with `sync_enabled`). */
+  pull_sync_enabled: boolean;
   connected_at: Date | null;
   last_push_at: Date | null;
   /** The hotel's local date the calendar was last brought up for. */
@@ -148,6 +150,60 @@ export interface SyncLogTable {
   error: string | null;
 }
 
+/** Times on the injected clock; an incremental pull or a full import is due when asked after the last one. */
+export interface PullStateTable {
+  property_id: string;
+  /** The start of the last pull whose every booking was applied: the next pull reads from here (less an overlap). */
+  cursor: Date | null;
+  /** When the last successful pull (incremental or full) ended. */
+  last_pull_at: Date | null;
+  /** The start of the last successful full import. */
+  last_full_import_at: Date | null;
+  pull_requested_at: Date | null;
+  full_import_requested_at: Date | null;
+  /** When the interval pull is next due (claimed by one process's scheduler tick). */
+  next_pull_at: Date | null;
+  /** The last pull an inventory webhook asked for (at most one per INVENTORY_PULL_SPACING). */
+  inventory_pull_at: Date | null;
+  updated_at: Date;
+}
+
+/** What the PMS made of a Beds24 booking it read. */
+export type ImportOutcome = 'imported' | 'ours' | 'inquiry' | 'unmapped' | 'invalid' | 'not_found' | 'other_property';
+
+export interface ImportedBookingTable {
+  property_id: string;
+  beds24_booking_id: number;
+  outcome: ImportOutcome;
+  /** Beds24's modifiedTime of the version applied, as Beds24 wrote it. */
+  modified_time: string | null;
+  fingerprint: string | null;
+  /** When the content of the version held was read from Beds24 (our clock; the start of the read). */
+  version_read_at: Date | null;
+  /** The last read of this booking by id (webhook hints): at most one per pull interval. */
+  last_read_at: Date | null;
+  imported_at: Date | null;
+  updated_at: Date;
+}
+
+export type WebhookKind = 'booking' | 'inventory';
+
+/** One webhook delivery: ids, status and modifiedTime only, never a guest's personal data. */
+export interface WebhookInboxTable {
+  id: number;
+  property_id: string;
+  kind: WebhookKind;
+  beds24_property_id: number;
+  beds24_booking_id: number | null;
+  beds24_room_id: number | null;
+  status: string | null;
+  modified_time: string | null;
+  received_at: Date;
+  /** A hint for a booking read less than an interval ago waits until its next allowed read. */
+  not_before: Date | null;
+  processed_at: Date | null;
+}
+
 declare module 'knex/types/tables.js' {
   interface Tables {
     beds24_config: Beds24ConfigTable;
@@ -161,5 +217,8 @@ declare module 'knex/types/tables.js' {
     beds24_room_catalog: RoomCatalogTable;
     beds24_credit_meter: CreditMeterTable;
     beds24_sync_log: SyncLogTable;
+    beds24_pull_state: PullStateTable;
+    beds24_imported_bookings: ImportedBookingTable;
+    beds24_webhook_inbox: WebhookInboxTable;
   }
 }
