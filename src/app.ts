@@ -49,7 +49,7 @@ export function createApp({ db, logger, apiToken, adminToken, sync }: AppOptions
         if (error || res.statusCode >= 500) return 'error';
         const pattern = routePattern(req as Request);
         // The dashboard reads the overbookings' list while there are any.
-        const unassignedList = pattern === '/api/reservations' && /[?&]unassigned=true(&|$)/.test(req.url ?? '');
+        const unassignedList = pattern === '/api/reservations' && /[?&]unassigned=true(&|$)/.test(req.url);
         const polled = req.method === 'GET' && (POLLED_ROUTES.has(pattern) || unassignedList);
         return polled && res.statusCode < 400 ? 'debug' : 'info';
       },

@@ -62,7 +62,7 @@ export async function reservationsOfBooking(world: SyncWorld, bookingId: number)
 
 /** Polls `read` until `done` holds for its value, or fails after the deadline with the last value. */
 export async function eventually<T>(
-  read: () => Promise<T>,
+  read: () => T | Promise<T>,
   done: (value: T) => boolean,
   timeoutMs = 20_000,
 ): Promise<T> {

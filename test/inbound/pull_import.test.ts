@@ -193,7 +193,7 @@ describe('bookings by pull only (every webhook dropped)', () => {
     const before = await pullState();
     const count = pulls(world).length;
     const next = await eventually(
-      async () => pulls(world),
+      () => pulls(world),
       (list) => list.length > count + 1,
     );
     const query = next.at(-1)!;
@@ -213,7 +213,7 @@ describe('bookings by pull only (every webhook dropped)', () => {
     expect(booking).toBeDefined();
     const count = pulls(world).length;
     await eventually(
-      async () => pulls(world),
+      () => pulls(world),
       (list) => list.length >= count + 2,
     );
     await waitForIdle(world);

@@ -148,8 +148,7 @@ describe('channel bookings arriving by webhook', () => {
     });
     expect(write.status).toBe(201);
     await eventually(
-      async () =>
-        world.sandbox.webhookDeliveries().filter((d) => d.bookingId === booking!.id && d.outcome === 'delivered'),
+      () => world.sandbox.webhookDeliveries().filter((d) => d.bookingId === booking!.id && d.outcome === 'delivered'),
       (list) => list.length > 0,
     );
     await eventually(
@@ -271,7 +270,7 @@ describe('channel bookings arriving by webhook', () => {
     expect(listed.map((r: Json) => r.id)).toContain(unassigned.id);
     expect((await status(world)).unassigned_reservations).toBeGreaterThanOrEqual(1);
     const warning = capture.lines
-      .map((line) => JSON.parse(line) as Json)
+      .map((line) => JSON.parse(line))
       .find((line) => line.level === 40 && line.beds24_booking_id === id);
     expect(warning).toMatchObject({ beds24_room_id: world.beds24RoomIds[1], nights: 3, check_in: day(110) });
     expect(capture.lines.join('\n')).not.toMatch(/Hidden|Overbooked/);

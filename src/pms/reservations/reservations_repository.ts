@@ -78,7 +78,7 @@ export async function isOwnBeds24Booking(db: Db, beds24BookingId: number): Promi
   const row = await db('reservations')
     .where({ beds24_booking_id: beds24BookingId })
     .whereNot({ source: 'beds24' })
-    .first('id');
+    .first<{ id: string } | undefined>('id');
   return row !== undefined;
 }
 

@@ -56,5 +56,5 @@ export async function mappedBeds24Rooms(db: Db, propertyId: string): Promise<Set
     .where({ property_id: propertyId })
     .whereNotNull('beds24_room_id')
     .distinct('beds24_room_id');
-  return new Set(rows.map((row) => Number(row.beds24_room_id)));
+  return new Set(rows.map((row) => row.beds24_room_id));
 }

@@ -121,7 +121,11 @@ export class AvailabilityPushService {
     // A refused calendar item of a Beds24 room that nothing maps to any more has nothing left to push.
     await resolveCalendarFailuresExcept(this.deps.db, propertyId, [...desired.cells.keys()]);
     // A resync diffs against nothing, in this run only: every cell of its range goes out once.
-    const changed = diffCalendar(desired, resend ? new Map<number, Map<CalendarDate, Cell>>() : remembered, restrictionRooms);
+    const changed = diffCalendar(
+      desired,
+      resend ? new Map<number, Map<CalendarDate, Cell>>() : remembered,
+      restrictionRooms,
+    );
     if (changed.length === 0) return summary;
     const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
     await this.send(config, changed, { ...options, priority }, summary);

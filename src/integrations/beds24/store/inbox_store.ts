@@ -47,7 +47,9 @@ export function waitingDeliveries(db: Db, propertyId: string, now: Date, limit =
   return db('beds24_webhook_inbox')
     .where({ property_id: propertyId })
     .whereNull('processed_at')
-    .where((q) => q.whereNull('not_before').orWhere('not_before', '<=', now))
+    .where((q) => {
+      q.whereNull('not_before').orWhere('not_before', '<=', now);
+    })
     .orderBy('id')
     .limit(limit)
     .select('id', 'kind', 'beds24_booking_id', 'beds24_room_id', 'modified_time', 'received_at');
