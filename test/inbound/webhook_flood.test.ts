@@ -65,7 +65,7 @@ describe('a flood of valid-token deliveries', () => {
     expect(await reservationsOfBooking(world, id)).toHaveLength(1);
   }, 60_000);
 
-  it('naming 60 unknown bookings of a mapped room costs one batched read, each one per interval', async () => {
+  it('naming 60 unknown bookings of a mapped room costs a few batched reads, each booking one per interval', async () => {
     const ids = Array.from({ length: 60 }, (_, i) => 90_000_000 + i);
     const named = new Set(ids.map(String));
     const batches = (): number =>
@@ -79,13 +79,18 @@ describe('a flood of valid-token deliveries', () => {
         ),
       );
     const now = (): string => new Date().toISOString().slice(0, 19);
+    // Deliveries still arriving while the first read runs go into a second batch: what is bounded is one read
+    // per booking per interval, and far fewer reads than bookings.
     await send();
     await eventually(unprocessed, (n) => n === 0);
-    expect(batches()).toBe(1);
+    const firstRound = batches();
+    expect(firstRound).toBeLessThanOrEqual(3);
+    for (const id of ids) expect(readTimes(id)).toHaveLength(1);
     await send();
     await eventually(unprocessed, (n) => n === 0, 30_000);
-    expect(batches()).toBe(2);
+    expect(batches() - firstRound).toBeLessThanOrEqual(3);
     for (const id of ids) {
+      expect(readTimes(id)).toHaveLength(2);
       const [first, second] = readTimes(id);
       expect((second as number) - (first as number)).toBeGreaterThanOrEqual(INTERVAL * 1000);
     }
