@@ -14,6 +14,7 @@ import {
   type RememberedCalendar,
   type RoomInput,
   type StayInput,
+  type UnassignedStayInput,
 } from '../../src/integrations/beds24/mappers/availability_mapper.ts';
 import { validateRequestBody } from '@pms/beds24-sandbox/openapi';
 
@@ -42,6 +43,12 @@ const block = (roomId: string, start: string, end: string): BlockInput => ({
   start_date: start,
   end_date: end,
 });
+const unassigned = (
+  beds24RoomId: number,
+  checkIn: string,
+  checkOut: string,
+  status = 'confirmed',
+): UnassignedStayInput => ({ booked_beds24_room_id: beds24RoomId, check_in: checkIn, check_out: checkOut, status });
 const rate = (roomId: string, date: string, price: number): RateInput => ({ room_id: roomId, date, price });
 
 const input = (overrides: Partial<AvailabilityInput> = {}): AvailabilityInput => ({
@@ -509,6 +516,82 @@ describe('computeDesiredCalendar', () => {
           },
         ],
       ]);
+    });
+  });
+
+  describe('an unassigned imported reservation takes a unit of its booked Beds24 room, never below 0', () => {
+    const two = [room('r1', 1001), room('r2', 1001), room('r3', 1002)];
+    it.each<Row>([
+      [
+        'one unit off on each of its nights, checkout night free',
+        input({ rooms: two, unassigned: [unassigned(1001, '2027-05-11', '2027-05-13')] }),
+        [
+          [1001, units(100, 2, 1, 1, 2)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+      [
+        'pending and checked_in take a unit too',
+        input({
+          rooms: two,
+          unassigned: [
+            unassigned(1001, '2027-05-10', '2027-05-11', 'pending'),
+            unassigned(1001, '2027-05-10', '2027-05-12', 'checked_in'),
+          ],
+        }),
+        [
+          [1001, units(100, 0, 1, 2, 2)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+      [
+        'cancelled, checked_out and no_show take nothing',
+        input({
+          rooms: two,
+          unassigned: [
+            unassigned(1001, '2027-05-10', '2027-05-14', 'cancelled'),
+            unassigned(1001, '2027-05-10', '2027-05-14', 'checked_out'),
+            unassigned(1001, '2027-05-10', '2027-05-14', 'no_show'),
+          ],
+        }),
+        [
+          [1001, units(100, 2, 2, 2, 2)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+      [
+        'on top of assigned stays: never below 0',
+        input({
+          rooms: two,
+          stays: [stay('r1', '2027-05-10', '2027-05-14')],
+          unassigned: [unassigned(1001, '2027-05-10', '2027-05-12'), unassigned(1001, '2027-05-10', '2027-05-11')],
+        }),
+        [
+          [1001, units(100, 0, 0, 1, 1)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+      [
+        'nights before the range and after it are clipped',
+        input({
+          rooms: two,
+          unassigned: [unassigned(1002, '2027-05-01', '2027-05-11'), unassigned(1001, '2027-05-13', '2027-06-01')],
+        }),
+        [
+          [1001, units(100, 2, 2, 2, 1)],
+          [1002, units(100, 0, 1, 1, 1)],
+        ],
+      ],
+      [
+        'a Beds24 room no PMS room maps to takes nothing (it is not published)',
+        input({ rooms: two, unassigned: [unassigned(1009, '2027-05-10', '2027-05-14')] }),
+        [
+          [1001, units(100, 2, 2, 2, 2)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+    ])('%s', (_name, given, expected) => {
+      expectFourNights(computeDesiredCalendar(given), expected);
     });
   });
 

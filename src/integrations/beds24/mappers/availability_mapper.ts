@@ -29,6 +29,17 @@ export interface StayInput {
   status: string;
 }
 
+/**
+ * An imported reservation that got no room (an overbooking): it still takes a unit of the Beds24 room it
+ * was booked in.
+ */
+export interface UnassignedStayInput {
+  booked_beds24_room_id: number;
+  check_in: CalendarDate;
+  check_out: CalendarDate;
+  status: string;
+}
+
 export interface BlockInput {
   room_id: string;
   start_date: CalendarDate;
@@ -50,6 +61,8 @@ export interface AvailabilityInput {
   horizonDays: number;
   rooms: RoomInput[];
   stays: StayInput[];
+  /** Imported reservations without a room, by the Beds24 room they were booked in. */
+  unassigned?: UnassignedStayInput[];
   blocks: BlockInput[];
   rates: RateInput[];
   /** Stay restrictions per PMS room type and night; rooms need their `room_type` for them to apply. */
@@ -91,7 +104,9 @@ const OCCUPYING = new Set<string>(OCCUPYING_STATUSES);
  * of order tonight; the price is the lowest nightly price among R's active rooms. A price of 0 is a
  * complimentary stay, not what R sells at: it is left out of the minimum, and a night where every active
  * room of R is at 0 gets no price. One pass over the property's data: each stay and block marks its nights
- * in its room's bitmap, then rooms fold into R.
+ * in its room's bitmap, then rooms fold into R. Then each occupying unassigned reservation takes one unit of
+ * its booked R on each of its nights: the guest holds a unit there even though staff have not found the room
+ * yet; the count never goes below 0 (an overbooking has nothing more to take).
  */
 export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalendar {
   const lastNight = addDays(input.today, input.horizonDays - 1);
@@ -136,6 +151,16 @@ export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalenda
       if (price > 0 && (cell.price1 === null || price < cell.price1)) cell.price1 = price;
       const outOfOrder = i === tonight && room.housekeeping_status === 'out_of_order';
       if (bitmap[i] === 0 && !outOfOrder) cell.numAvail += 1;
+    }
+  }
+  for (const stay of input.unassigned ?? []) {
+    const row = cells.get(stay.booked_beds24_room_id);
+    if (!row || !OCCUPYING.has(stay.status)) continue;
+    const first = Math.max(0, daysBetween(from, stay.check_in));
+    const stop = Math.min(nights, daysBetween(from, stay.check_out));
+    for (let i = first; i < stop; i += 1) {
+      const cell = row[i] as Cell;
+      if (cell.numAvail > 0) cell.numAvail -= 1;
     }
   }
   if (input.restrictions !== undefined && input.restrictions.length > 0) {

@@ -224,13 +224,24 @@ export class AvailabilityPushService {
       .whereNotNull('beds24_room_id')
       .select('id', 'beds24_room_id', 'status', 'housekeeping_status', 'base_price', 'room_type');
     const roomIds = rooms.map((room) => room.id);
-    const [stays, blocks, rates, restrictions, published] = await Promise.all([
+    const beds24RoomIds = [...new Set(rooms.map((room) => room.beds24_room_id as number))];
+    const [stays, unassigned, blocks, rates, restrictions, published] = await Promise.all([
       db('reservations')
         .whereIn('room_id', roomIds)
         .whereIn('status', OCCUPYING_STATUSES)
         .where('check_in', '<=', range.to)
         .where('check_out', '>', range.from)
         .select('room_id', 'check_in', 'check_out', 'status') as Promise<AvailabilityInput['stays']>,
+      db('reservations')
+        .where({ property_id: propertyId })
+        .whereNull('room_id')
+        .whereIn('booked_beds24_room_id', beds24RoomIds)
+        .whereIn('status', OCCUPYING_STATUSES)
+        .where('check_in', '<=', range.to)
+        .where('check_out', '>', range.from)
+        .select('booked_beds24_room_id', 'check_in', 'check_out', 'status') as Promise<
+        NonNullable<AvailabilityInput['unassigned']>
+      >,
       db('maintenance_blocks')
         .whereIn('room_id', roomIds)
         .where('start_date', '<=', range.to)
@@ -250,6 +261,7 @@ export class AvailabilityPushService {
       horizonDays: this.deps.horizonDays,
       rooms,
       stays,
+      unassigned,
       blocks,
       rates,
       restrictions,
