@@ -756,6 +756,11 @@ const changedCell = (beds24RoomId: number, date: string, numAvail: number, price
   numAvail,
   price1,
 });
+/** A write of the price (or stay limits) alone: Beds24's numAvail is left as it is. */
+const priceOnly = (beds24RoomId: number, date: string, numAvail: number, price1: number | null): ChangedCell => ({
+  ...changedCell(beds24RoomId, date, numAvail, price1),
+  keepsNumAvail: true,
+});
 const byRoomAndDate = (a: ChangedCell, b: ChangedCell): number =>
   a.beds24RoomId - b.beds24RoomId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 
@@ -784,19 +789,19 @@ describe('diffCalendar', () => {
       "one night's price changed",
       desired(TODAY, 3, [[1001, cells([1, 100], [1, 100], [1, 120])]]),
       remembered([[1001, held1001()]]),
-      [changedCell(1001, '2027-05-12', 1, 120)],
+      [priceOnly(1001, '2027-05-12', 1, 120)],
     ],
     [
       'units and price changed on different nights',
       desired(TODAY, 3, [[1001, cells([0, 100], [1, 95], [1, 100])]]),
       remembered([[1001, held1001()]]),
-      [changedCell(1001, '2027-05-10', 0, 100), changedCell(1001, '2027-05-11', 1, 95)],
+      [changedCell(1001, '2027-05-10', 0, 100), priceOnly(1001, '2027-05-11', 1, 95)],
     ],
     [
       'a price of 0 differs from 100',
       desired(TODAY, 3, [[1001, cells([1, 0], [1, 100], [1, 100])]]),
       remembered([[1001, held1001()]]),
-      [changedCell(1001, '2027-05-10', 1, 0)],
+      [priceOnly(1001, '2027-05-10', 1, 0)],
     ],
     [
       'desired price null, units equal: nothing sent (the remembered price stays)',
@@ -836,7 +841,7 @@ describe('diffCalendar', () => {
       'remembered price null, a price now known: sent',
       desired(TODAY, 1, [[1001, units(100, 0)]]),
       remembered([[1001, [['2027-05-10', { numAvail: 0, price1: null }]]]]),
-      [changedCell(1001, '2027-05-10', 0, 100)],
+      [priceOnly(1001, '2027-05-10', 0, 100)],
     ],
     [
       'a closed former room: units 0, the remembered price kept',
@@ -883,6 +888,23 @@ const cal = (from: string, to: string, numAvail: number, price1?: number): Calen
 
 const bodyCases: Array<[string, ChangedCell[], CalendarBodyLimits | undefined, CalendarWrite[][]]> = [
   ['nothing changed: no body', [], undefined, []],
+  [
+    'a price-only night leaves numAvail out, and does not merge with a night that sends it',
+    [
+      priceOnly(1001, '2027-05-10', 1, 120),
+      priceOnly(1001, '2027-05-11', 1, 120),
+      changedCell(1001, '2027-05-12', 1, 120),
+    ],
+    undefined,
+    [
+      [
+        {
+          roomId: 1001,
+          calendar: [{ from: '2027-05-10', to: '2027-05-11', price1: 120 }, cal('2027-05-12', '2027-05-12', 1, 120)],
+        },
+      ],
+    ],
+  ],
   [
     'one night',
     [changedCell(1001, '2027-05-10', 1, 100)],

@@ -210,11 +210,17 @@ export interface ChangedCell extends Cell {
   beds24RoomId: number;
   date: CalendarDate;
   override?: Override;
+  /**
+   * True: only the price or stay limits change, so the write leaves Beds24's numAvail as it is. Under an
+   * inventory model where Beds24 moves a written count with bookings, sending the count we last wrote would
+   * undo the bookings made since (reopening a sold unit).
+   */
+  keepsNumAvail?: boolean;
 }
 
 /**
  * The cells whose desired value differs from what Beds24 holds (units, price or restrictions); a price we
- * cannot name is left as it is. Once the PMS restricts a night, or has to clear what it set there, the cell
+ * cannot name is left as it is, and so are the units when only the price or stay limits change. Once the PMS restricts a night, or has to clear what it set there, the cell
  * carries all three restriction fields, so a partial update can never leave a stale one behind; nights
  * that neither side restricts carry none, exactly as without restrictions. Every write of a room in
  * `restrictionRooms` (the PMS manages its restrictions) carries them: a night whose state was forgotten
@@ -236,10 +242,13 @@ export function diffCalendar(
       const wanted = restrictionsOf(cell);
       const held = restrictionsOf(before);
       const restrictionsDiffer = !sameRestrictions(wanted, held);
-      if (before === undefined || before.numAvail !== cell.numAvail || priceDiffers || restrictionsDiffer) {
+      const unitsDiffer = before === undefined || before.numAvail !== cell.numAvail;
+      if (unitsDiffer || priceDiffers || restrictionsDiffer) {
         const price1 = cell.price1 ?? before?.price1 ?? null;
         const write: ChangedCell = { beds24RoomId, date, numAvail: cell.numAvail, price1 };
         if (managed || !isUnrestricted(wanted) || !isUnrestricted(held)) Object.assign(write, wanted);
+        // A new override needs numAvail with it: Beds24 resets the units of a night leaving a blackout.
+        if (!unitsDiffer && wanted.override === held.override) write.keepsNumAvail = true;
         changed.push(write);
       }
     });
@@ -291,11 +300,13 @@ export function toCalendarBodies(
 type CalendarRange = CalendarWrite['calendar'][number];
 
 /**
- * A night's write: `numAvail` always (so a write that changes `override`, leaving a blackout included,
- * never lets Beds24 reset the units), `price1` when known, the restrictions when the cell carries them.
+ * A night's write: `numAvail` unless only the price or stay limits change (a write that changes `override`,
+ * leaving a blackout included, always has it, so Beds24 never resets the units), `price1` when known, the
+ * restrictions when the cell carries them.
  */
 function toRange(cell: ChangedCell): CalendarRange {
-  const range: CalendarRange = { from: cell.date, to: cell.date, numAvail: cell.numAvail };
+  const range: CalendarRange = { from: cell.date, to: cell.date };
+  if (cell.keepsNumAvail !== true) range.numAvail = cell.numAvail;
   if (cell.price1 !== null) range.price1 = cell.price1;
   if (cell.override !== undefined) {
     range.minStay = cell.minStay ?? null;
@@ -309,6 +320,7 @@ function toRange(cell: ChangedCell): CalendarRange {
 function sameWrite(a: ChangedCell, b: ChangedCell): boolean {
   return (
     a.numAvail === b.numAvail &&
+    (a.keepsNumAvail === true) === (b.keepsNumAvail === true) &&
     a.price1 === b.price1 &&
     (a.override === undefined) === (b.override === undefined) &&
     sameRestrictions(restrictionsOf(a), restrictionsOf(b))
