@@ -228,6 +228,22 @@ export class BookingImportService {
   }
 
   /**
+   * Bookings another service has just read from Beds24 (the drift check reads the property's bookings),
+   * applied as a pull's would be, without reading them again. Throws BookingImportError when some could
+   * not be applied. Nothing when the property's pulls are off.
+   */
+  async importRead(propertyId: string, bookings: Beds24Booking[], readAt: Date): Promise<ImportSummary> {
+    const summary = emptyImportSummary();
+    const config = await loadConfig(this.deps.db, propertyId);
+    if (!isPullEnabled(config)) return summary;
+    const failed = await this.applyAll(config, bookings, { by: 'pull', at: readAt }, summary);
+    if (failed.length > 0) {
+      throw new BookingImportError(`${failed.length} booking(s) read could not be imported: ${failed.join(', ')}`);
+    }
+    return summary;
+  }
+
+  /**
    * An operator's full import (`POST /api/admin/beds24/pull`): answers the import job's id. 400 for an
    * unknown property, 409 when it is not connected or its pulls are off.
    */
