@@ -99,10 +99,11 @@ export class DriftVerifier {
       { propertyId: [config.beds24_property_id], departureFrom: todayIn(timezone, readAt), status: [...ALL_STATUSES] },
       { priority },
     );
-    let unimported = await this.notImported(propertyId, bookings);
-    if (repair && unimported.length > 0) {
-      await this.deps.imports.importRead(propertyId, unimported, readAt);
-      unimported = await this.notImported(propertyId, unimported);
+    const notImported = await this.notImported(propertyId, bookings);
+    let unimported = notImported;
+    if (repair && notImported.length > 0) {
+      await this.deps.imports.importRead(propertyId, notImported, readAt);
+      unimported = await this.notImported(propertyId, notImported);
     }
 
     const { desired, remembered, formerRoomIds, restrictionRooms } = await availability.snapshot(propertyId);
@@ -140,7 +141,7 @@ export class DriftVerifier {
     await db.transaction((trx) => replaceCalendarDrift(trx, propertyId, nights, checkedAt));
 
     const bookingDrift = [
-      ...unimported.map((booking): BookingDrift => ({
+      ...notImported.map((booking): BookingDrift => ({
         reservation_id: null,
         beds24_booking_id: booking.id,
         problem: 'not_imported',
