@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InventoryModel } from '@pms/beds24-sandbox';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
+import { expectedCalendar } from '../helpers/calendar_oracle.ts';
 import { createReservation } from '../helpers/fixtures.ts';
-import { reservationsOfBooking, useWebhooks } from '../helpers/inbound.ts';
+import { eventually, modifyChannelBooking, reservationsOfBooking, useWebhooks } from '../helpers/inbound.ts';
 import { startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
 import { ADMIN_TOKEN, startTestApp, type Json, type TestAppOptions } from '../helpers/test_app.ts';
 
@@ -117,6 +118,63 @@ async function restart(w: SyncWorld): Promise<void> {
   useWebhooks(w);
 }
 
+/** What the sandbox publishes for a Beds24 room next to the contract's rule computed from the REST API. */
+async function publishedAndExpected(w: SyncWorld, beds24RoomId: number, nights: number) {
+  const expected = await expectedCalendar(w.app, w.propertyId, beds24RoomId, 'UTC', nights);
+  const published = w.sandbox.availability(beds24RoomId, day(0), day(nights - 1)).map((n) => n.effective);
+  return { published, expected: expected.map((cell) => cell.numAvail) };
+}
+
+describe('an imported reservation without a room', () => {
+  it('takes a unit of its booked Beds24 room on its nights, and moves with the booking', async () => {
+    const w = await start('stored');
+    useWebhooks(w);
+    const [suite1, suite2] = w.rooms[1] as [string, string];
+    const [suiteId, doubleId] = [w.beds24RoomIds[1]!, w.beds24RoomIds[0]!];
+    await createReservation(w.app, suite1, { check_in: day(2), check_out: day(4) });
+    const block = await w.app.request('POST', `/api/rooms/${suite2}/maintenance`, {
+      start_date: day(3),
+      end_date: day(4),
+    });
+    expect(block.status).toBe(201);
+    await waitForIdle(w);
+    // Beds24 sells a unit the PMS had closed on one of its nights (a hand edit, a channel's own oversell): no
+    // PMS room is free for the whole stay, so the reservation gets none.
+    const [made] = w.sandbox.addBookings(w.accountId, [
+      { roomId: suiteId, arrival: day(2), departure: day(4), status: 'confirmed', numAdult: 1, lastName: 'Over' },
+    ]);
+    const id = (made?.new as { id: number }).id;
+    const [unit] = await eventually(
+      () => reservationsOfBooking(w, id),
+      (list) => list.length === 1,
+    );
+    expect(unit).toMatchObject({ room_id: null, beds24_room_id: suiteId });
+    await waitForIdle(w);
+    // Suite 2 is free on the first night, but the overbooked guest holds that unit.
+    const suite = await publishedAndExpected(w, suiteId, 6);
+    expect(suite.published).toEqual([2, 2, 0, 0, 2, 2]);
+    expect(suite.published).toEqual(suite.expected);
+
+    // Moved by the channel to the double room (read by the next pull: its webhook falls within the booking's
+    // one read per pull interval): both Beds24 rooms are written again.
+    modifyChannelBooking(w, id, { roomId: doubleId });
+    const pull = await w.app.request('POST', '/api/admin/beds24/pull', { property_id: w.propertyId }, ADMIN_TOKEN);
+    expect(pull.status).toBe(202);
+    await eventually(
+      () => reservationsOfBooking(w, id),
+      (list) => list[0]?.beds24_room_id === doubleId,
+    );
+    await waitForIdle(w);
+    const moved = await Promise.all([publishedAndExpected(w, suiteId, 6), publishedAndExpected(w, doubleId, 6)]);
+    expect(moved.map((room) => room.published)).toEqual([
+      [2, 2, 1, 0, 2, 2],
+      [3, 3, 2, 2, 3, 3],
+    ]);
+    expect(moved.map((room) => room.published)).toEqual(moved.map((room) => room.expected));
+    expect(w.sandbox.invariantViolations()).toEqual([]);
+  }, 60_000);
+});
+
 describe('a raise waits for the pull', () => {
   it.each(MODELS)(
     '%s: a PMS cancel on a night a channel just sold (webhook lost) publishes the lower count',
@@ -212,7 +270,7 @@ describe('the drift check', () => {
  * avoided. A third of the channel changes lose their webhooks.
  */
 describe('no night is ever published above what is truly free', () => {
-  const ROUNDS = 24;
+  const ROUNDS = 40;
 
   it.each(MODELS)(
     '%s: at every calendar write and after settling',
@@ -232,7 +290,19 @@ describe('no night is ever published above what is truly free', () => {
       const played: string[] = [];
       try {
         for (let round = 0; round < ROUNDS; round += 1) {
-          const op = pick(['sell', 'sell', 'modify', 'cancel', 'book', 'book', 'unbook', 'block', 'status', 'verify']);
+          const op = pick([
+            'sell',
+            'sell',
+            'modify',
+            'cancel',
+            'book',
+            'book',
+            'move',
+            'unbook',
+            'block',
+            'status',
+            'verify',
+          ]);
           played.push(op);
           if (op === 'sell' || op === 'modify' || op === 'cancel') {
             await waitForIdle(w, 30_000);
@@ -259,6 +329,14 @@ describe('no night is ever published above what is truly free', () => {
             });
             if (res.status === 201) staff.push(res.body.id);
             else expect(res.status, JSON.stringify(res.body)).toBe(409);
+          } else if (op === 'move' && staff.length > 0) {
+            const stay = nights();
+            const res = await w.app.request('PATCH', `/api/reservations/${pick(staff)}`, {
+              room_id: pick(w.rooms.flat()),
+              check_in: stay.from,
+              check_out: stay.to,
+            });
+            expect([200, 409], JSON.stringify(res.body)).toContain(res.status);
           } else if (op === 'unbook' && staff.length > 0) {
             const id = staff.splice(Math.floor(random() * staff.length), 1)[0]!;
             expect((await w.app.request('DELETE', `/api/reservations/${id}`)).status).toBe(200);
