@@ -16,7 +16,8 @@ type Trx = Knex.Transaction;
  * What the PMS controllers call, inside the transaction of the edit. Each hook decides whether the edit
  * can change what Beds24 shows and, if so, records it; the worker re-checks everything when it runs
  * (toggles flipped in SQL meanwhile, mappings changed), so a hook may err on the side of queueing.
- * A hook costs the edit two short statements: one look-up, one outbox write.
+ * A hook costs the edit two short statements: one look-up, one outbox write (and, when a booking of ours
+ * comes, goes or moves, one per Beds24 room to forget the nights it touched).
  *
  * A connected property whose pushes are switched off (paused) still gets its outbox rows, without a job:
  * they wait there, visible in the status, and go out when the toggles are back on.
