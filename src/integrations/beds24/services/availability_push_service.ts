@@ -31,7 +31,7 @@ import { recordFailure, resolveCalendarFailuresExcept, resolveFailures } from '.
 import { clearChanges, hasPendingChanges, pendingChanges } from '../store/outbox_store.ts';
 import { KIND_SETTINGS } from '../queue/job_kinds.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
-import type { BookingImportService } from './booking_import_service.ts';
+import type { BookingImportService, ImportSummary } from './booking_import_service.ts';
 import type { ReservationPushService } from './reservation_push_service.ts';
 
 export interface AvailabilityPushServiceDeps {
@@ -155,7 +155,7 @@ export class AvailabilityPushService {
     let priority = closesAnything(plan.changed, plan.remembered) ? 'critical' : options.priority;
     if (plan.changed.some(mayRaise)) {
       // Nights closed outright (0 units, a blackout) cannot reopen anything: they do not wait for the pull.
-      const closing = plan.changed.filter((cell) => !mayRaise(cell));
+      const closing = plan.changed.filter((cell) => !mayRaise(cell) && cell.keepsNumAvail !== true);
       if (closesAnything(closing, plan.remembered)) {
         await this.send(config, closing, { ...options, priority: 'critical' }, summary);
         plan = await this.plan(propertyId, range, resend);
@@ -195,7 +195,7 @@ export class AvailabilityPushService {
    * bookings are pulled, unless a pull started during this run already. The pull goes at the write's
    * priority: a write waiting for it must not be starved by lower work.
    */
-  private pullBeforeRaise(propertyId: string, options: PushOptions, run: Run) {
+  private pullBeforeRaise(propertyId: string, options: PushOptions, run: Run): Promise<ImportSummary> {
     return this.deps.imports.pullNow(propertyId, {
       reason: 'before_push',
       priority: options.priority,
