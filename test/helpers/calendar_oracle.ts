@@ -65,6 +65,22 @@ export async function expectedCalendar(
       const outOfOrderTonight = date === today && room.housekeeping_status === 'out_of_order';
       if (!occupied && !blocked && !outOfOrderTonight) numAvail += 1;
     }
+    // An imported reservation that got no room still holds a unit of the Beds24 room it was booked in.
+    const unassigned = reservations.filter(
+      (r: {
+        room_id: string | null;
+        beds24_room_id: number | null;
+        status: string;
+        check_in: string;
+        check_out: string;
+      }) =>
+        r.room_id === null &&
+        r.beds24_room_id === beds24RoomId &&
+        ['pending', 'confirmed', 'checked_in'].includes(r.status) &&
+        r.check_in <= date &&
+        date < r.check_out,
+    ).length;
+    numAvail = Math.max(0, numAvail - unassigned);
     cells.push({ date, numAvail, price1 });
   }
   return cells;

@@ -14,6 +14,7 @@ import {
   type RememberedCalendar,
   type RoomInput,
   type StayInput,
+  type UnassignedStayInput,
 } from '../../src/integrations/beds24/mappers/availability_mapper.ts';
 import { validateRequestBody } from '@pms/beds24-sandbox/openapi';
 
@@ -42,6 +43,12 @@ const block = (roomId: string, start: string, end: string): BlockInput => ({
   start_date: start,
   end_date: end,
 });
+const unassigned = (
+  beds24RoomId: number,
+  checkIn: string,
+  checkOut: string,
+  status = 'confirmed',
+): UnassignedStayInput => ({ booked_beds24_room_id: beds24RoomId, check_in: checkIn, check_out: checkOut, status });
 const rate = (roomId: string, date: string, price: number): RateInput => ({ room_id: roomId, date, price });
 
 const input = (overrides: Partial<AvailabilityInput> = {}): AvailabilityInput => ({
@@ -512,6 +519,82 @@ describe('computeDesiredCalendar', () => {
     });
   });
 
+  describe('an unassigned imported reservation takes a unit of its booked Beds24 room, never below 0', () => {
+    const two = [room('r1', 1001), room('r2', 1001), room('r3', 1002)];
+    it.each<Row>([
+      [
+        'one unit off on each of its nights, checkout night free',
+        input({ rooms: two, unassigned: [unassigned(1001, '2027-05-11', '2027-05-13')] }),
+        [
+          [1001, units(100, 2, 1, 1, 2)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+      [
+        'pending and checked_in take a unit too',
+        input({
+          rooms: two,
+          unassigned: [
+            unassigned(1001, '2027-05-10', '2027-05-11', 'pending'),
+            unassigned(1001, '2027-05-10', '2027-05-12', 'checked_in'),
+          ],
+        }),
+        [
+          [1001, units(100, 0, 1, 2, 2)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+      [
+        'cancelled, checked_out and no_show take nothing',
+        input({
+          rooms: two,
+          unassigned: [
+            unassigned(1001, '2027-05-10', '2027-05-14', 'cancelled'),
+            unassigned(1001, '2027-05-10', '2027-05-14', 'checked_out'),
+            unassigned(1001, '2027-05-10', '2027-05-14', 'no_show'),
+          ],
+        }),
+        [
+          [1001, units(100, 2, 2, 2, 2)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+      [
+        'on top of assigned stays: never below 0',
+        input({
+          rooms: two,
+          stays: [stay('r1', '2027-05-10', '2027-05-14')],
+          unassigned: [unassigned(1001, '2027-05-10', '2027-05-12'), unassigned(1001, '2027-05-10', '2027-05-11')],
+        }),
+        [
+          [1001, units(100, 0, 0, 1, 1)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+      [
+        'nights before the range and after it are clipped',
+        input({
+          rooms: two,
+          unassigned: [unassigned(1002, '2027-05-01', '2027-05-11'), unassigned(1001, '2027-05-13', '2027-06-01')],
+        }),
+        [
+          [1001, units(100, 2, 2, 2, 1)],
+          [1002, units(100, 0, 1, 1, 1)],
+        ],
+      ],
+      [
+        'a Beds24 room no PMS room maps to takes nothing (it is not published)',
+        input({ rooms: two, unassigned: [unassigned(1009, '2027-05-10', '2027-05-14')] }),
+        [
+          [1001, units(100, 2, 2, 2, 2)],
+          [1002, units(100, 1, 1, 1, 1)],
+        ],
+      ],
+    ])('%s', (_name, given, expected) => {
+      expectFourNights(computeDesiredCalendar(given), expected);
+    });
+  });
+
   describe('unmapped rooms are ignored', () => {
     it.each<Row>([
       [
@@ -673,6 +756,11 @@ const changedCell = (beds24RoomId: number, date: string, numAvail: number, price
   numAvail,
   price1,
 });
+/** A write of the price (or stay limits) alone: Beds24's numAvail is left as it is. */
+const priceOnly = (beds24RoomId: number, date: string, numAvail: number, price1: number | null): ChangedCell => ({
+  ...changedCell(beds24RoomId, date, numAvail, price1),
+  keepsNumAvail: true,
+});
 const byRoomAndDate = (a: ChangedCell, b: ChangedCell): number =>
   a.beds24RoomId - b.beds24RoomId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 
@@ -701,19 +789,19 @@ describe('diffCalendar', () => {
       "one night's price changed",
       desired(TODAY, 3, [[1001, cells([1, 100], [1, 100], [1, 120])]]),
       remembered([[1001, held1001()]]),
-      [changedCell(1001, '2027-05-12', 1, 120)],
+      [priceOnly(1001, '2027-05-12', 1, 120)],
     ],
     [
       'units and price changed on different nights',
       desired(TODAY, 3, [[1001, cells([0, 100], [1, 95], [1, 100])]]),
       remembered([[1001, held1001()]]),
-      [changedCell(1001, '2027-05-10', 0, 100), changedCell(1001, '2027-05-11', 1, 95)],
+      [changedCell(1001, '2027-05-10', 0, 100), priceOnly(1001, '2027-05-11', 1, 95)],
     ],
     [
       'a price of 0 differs from 100',
       desired(TODAY, 3, [[1001, cells([1, 0], [1, 100], [1, 100])]]),
       remembered([[1001, held1001()]]),
-      [changedCell(1001, '2027-05-10', 1, 0)],
+      [priceOnly(1001, '2027-05-10', 1, 0)],
     ],
     [
       'desired price null, units equal: nothing sent (the remembered price stays)',
@@ -753,7 +841,7 @@ describe('diffCalendar', () => {
       'remembered price null, a price now known: sent',
       desired(TODAY, 1, [[1001, units(100, 0)]]),
       remembered([[1001, [['2027-05-10', { numAvail: 0, price1: null }]]]]),
-      [changedCell(1001, '2027-05-10', 0, 100)],
+      [priceOnly(1001, '2027-05-10', 0, 100)],
     ],
     [
       'a closed former room: units 0, the remembered price kept',
@@ -800,6 +888,23 @@ const cal = (from: string, to: string, numAvail: number, price1?: number): Calen
 
 const bodyCases: Array<[string, ChangedCell[], CalendarBodyLimits | undefined, CalendarWrite[][]]> = [
   ['nothing changed: no body', [], undefined, []],
+  [
+    'a price-only night leaves numAvail out, and does not merge with a night that sends it',
+    [
+      priceOnly(1001, '2027-05-10', 1, 120),
+      priceOnly(1001, '2027-05-11', 1, 120),
+      changedCell(1001, '2027-05-12', 1, 120),
+    ],
+    undefined,
+    [
+      [
+        {
+          roomId: 1001,
+          calendar: [{ from: '2027-05-10', to: '2027-05-11', price1: 120 }, cal('2027-05-12', '2027-05-12', 1, 120)],
+        },
+      ],
+    ],
+  ],
   [
     'one night',
     [changedCell(1001, '2027-05-10', 1, 100)],

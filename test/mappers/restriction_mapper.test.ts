@@ -371,6 +371,9 @@ function write(date: string, numAvail: number, restrictions?: CellRestrictions, 
   return restrictions === undefined ? cell : { ...cell, ...restrictions };
 }
 
+/** The write leaves Beds24's numAvail as it is: only stay limits or the price change. */
+const keepingUnits = (cell: ChangedCell): ChangedCell => ({ ...cell, keepsNumAvail: true });
+
 describe('diffCalendar with restrictions', () => {
   it.each<[string, Cell[], Array<[string, Cell]>, ChangedCell[]]>([
     ['nothing restricted, nothing changed: nothing sent', [plain(1)], [['2027-05-10', plain(1)]], []],
@@ -381,10 +384,10 @@ describe('diffCalendar with restrictions', () => {
       [write('2027-05-10', 0)],
     ],
     [
-      'a restriction added, units the same: sent with units, price and all three restriction fields',
+      'a restriction added, units and override the same: price and all three restriction fields, numAvail left out',
       [restricted(1, x(3, null, 'none'))],
       [['2027-05-10', plain(1)]],
-      [write('2027-05-10', 1, x(3, null, 'none'))],
+      [keepingUnits(write('2027-05-10', 1, x(3, null, 'none')))],
     ],
     [
       'the same restrictions as Beds24 holds: nothing sent (change-only)',
@@ -396,7 +399,7 @@ describe('diffCalendar with restrictions', () => {
       'one field changed: all three sent, so none can be left stale',
       [restricted(1, x(3, 7, 'noCheckIn'))],
       [['2027-05-10', restricted(1, x(3, 10, 'noCheckIn'))]],
-      [write('2027-05-10', 1, x(3, 7, 'noCheckIn'))],
+      [keepingUnits(write('2027-05-10', 1, x(3, 7, 'noCheckIn')))],
     ],
     [
       'restrictions cleared in the PMS: cleared with null stays and override none',
@@ -450,7 +453,7 @@ describe('diffCalendar with restrictions', () => {
       'desired price unknown, restriction changed: sent with the remembered price',
       [restricted(1, x(2, null, 'none'), null)],
       [['2027-05-10', plain(1, 80)]],
-      [write('2027-05-10', 1, x(2, null, 'none'), 80)],
+      [keepingUnits(write('2027-05-10', 1, x(2, null, 'none'), 80))],
     ],
   ])('%s', (_name, want, held, expected) => {
     expect(diffCalendar(desiredOf([[1001, want]]), heldOf([[1001, held]]))).toStrictEqual(expected);
@@ -494,6 +497,11 @@ type Range = CalendarWrite['calendar'][number];
 const range = (from: string, to: string, fields: Omit<Range, 'from' | 'to'>): Range => ({ from, to, ...fields });
 
 const bodyCases: Array<[string, ChangedCell[], CalendarWrite['calendar']]> = [
+  [
+    'a write of stay limits alone leaves numAvail out (Beds24 keeps its count)',
+    [keepingUnits(write('2027-05-10', 1, x(2, null, 'none')))],
+    [range('2027-05-10', '2027-05-10', { price1: 100, minStay: 2, maxStay: null, override: 'none' })],
+  ],
   [
     'restrictions are written next to units and price, nulls included',
     [write('2027-05-10', 1, x(2, null, 'noCheckIn'))],
@@ -598,14 +606,14 @@ describe('computeDesiredCalendar → diffCalendar → toCalendarBodies: change-o
 
   it('a stricter value on another type sends exactly the nights it changes', () => {
     const stricter = [...start, r('twin', '2027-05-12', { min_stay: 5 }), r('twin', '2027-05-13', { min_stay: 5 })];
-    const fields = { numAvail: 2, price1: 100, minStay: 5, maxStay: null, override: 'none' } as const;
+    const fields = { price1: 100, minStay: 5, maxStay: null, override: 'none' } as const;
     const calendar = [range('2027-05-12', '2027-05-13', fields)];
     expect(pushAfter(start, stricter)).toStrictEqual([[{ roomId: 1001, calendar }]]);
   });
 
   it('clearing everything clears exactly the nights that were restricted, then nothing more', () => {
     const cleared = pushAfter(start, []);
-    const fields = { numAvail: 2, price1: 100, minStay: null, maxStay: null, override: 'none' } as const;
+    const fields = { price1: 100, minStay: null, maxStay: null, override: 'none' } as const;
     expect(cleared).toStrictEqual([[{ roomId: 1001, calendar: [range('2027-05-10', '2027-05-13', fields)] }]]);
     const held = accepted(diffCalendar(computeDesiredCalendar(input({ rooms, restrictions: start })), new Map()));
     accepted(diffCalendar(computeDesiredCalendar(input({ rooms, restrictions: [] })), held), held);

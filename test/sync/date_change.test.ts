@@ -60,7 +60,11 @@ describe('the date change', () => {
 
     await world.app.sync.tick();
     await waitForIdle(world);
-    expect(world.sandbox.requests).toHaveLength(1);
+    // The new last night was never written, so its count may rise: the bookings are pulled first.
+    expect(world.sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /bookings',
+      'POST /inventory/rooms/calendar',
+    ]);
   });
 
   it('a date change and a nightly check missed while the process was down are made up at start', async () => {

@@ -52,9 +52,15 @@ describe('a stop-sell is a closing', () => {
     await restrict({ room_type: 'double', from: day(6), to: day(7), stop_sell: true });
     const blackout = (): boolean => world.sandbox.calendar(roomId, day(6), day(6))[0]?.override === 'blackout';
     await waitFor('the stop-sell in Beds24', blackout, 20_000);
-    // Within the same window: the stop-sell did not wait for the reset; the waiting min_stay went with it.
+    // Within the same window: the stop-sell did not wait for the reset. The waiting min_stay night is unknown
+    // since its deferred attempt (cells are forgotten before a write is tried), so its write carries numAvail
+    // and may raise a count: it waits for a pull of the bookings, which this window can no longer pay for.
     expect(world.sandbox.credits(world.accountId).remaining).toBe(0);
-    expect(world.sandbox.calendar(roomId, day(4), day(4))[0]?.minStay).toBe(3);
+    expect(world.sandbox.calendar(roomId, day(6), day(7)).map((night) => night.override)).toEqual([
+      'blackout',
+      'blackout',
+    ]);
+    expect(world.sandbox.calendar(roomId, day(4), day(4))[0]?.minStay).toBeUndefined();
     expect(world.sandbox.requests.filter((r) => r.status === 429)).toEqual([]);
   }, 60_000);
 });

@@ -129,7 +129,15 @@ export class Beds24Sync {
       pullIntervalSeconds: deps.pullIntervalSeconds ?? DEFAULT_PULL_INTERVAL_SECONDS,
       counter: metrics.imports,
     });
-    this.availability = new AvailabilityPushService({ db, connections, clock, logger, horizonDays });
+    this.availability = new AvailabilityPushService({
+      db,
+      connections,
+      clock,
+      logger,
+      horizonDays,
+      bookings: reservations,
+      imports: this.imports,
+    });
     this.worker = new SyncWorker({
       db,
       queue: this.queue,
@@ -150,6 +158,7 @@ export class Beds24Sync {
       db,
       connections,
       availability: this.availability,
+      imports: this.imports,
       queue: this.queue,
       clock,
       logger,

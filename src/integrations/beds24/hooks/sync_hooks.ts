@@ -2,8 +2,11 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { RoomRow } from '../../../pms/rooms/room_schemas.ts';
+import { OCCUPYING_STATUSES } from '../../../pms/common_schemas.ts';
+import { addDays } from '../../../utils/dates.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { currentAndFutureStays } from '../services/current_stays.ts';
+import { forgetCells } from '../store/calendar_state_store.ts';
 import { probeConnection as probe } from '../store/config_store.ts';
 import { recordChanges, type Change } from '../store/outbox_store.ts';
 
@@ -13,7 +16,8 @@ type Trx = Knex.Transaction;
  * What the PMS controllers call, inside the transaction of the edit. Each hook decides whether the edit
  * can change what Beds24 shows and, if so, records it; the worker re-checks everything when it runs
  * (toggles flipped in SQL meanwhile, mappings changed), so a hook may err on the side of queueing.
- * A hook costs the edit two short statements: one look-up, one outbox write.
+ * A hook costs the edit two short statements: one look-up, one outbox write (and, when a booking of ours
+ * comes, goes or moves, one per Beds24 room to forget the nights it touched).
  *
  * A connected property whose pushes are switched off (paused) still gets its outbox rows, without a job:
  * they wait there, visible in the status, and go out when the toggles are back on.
@@ -42,6 +46,36 @@ export interface RoomMappingCheck {
 }
 
 const mapped = (room: Pick<RoomRow, 'beds24_room_id'> | undefined): boolean => room?.beds24_room_id != null;
+
+const OCCUPYING = new Set<string>(OCCUPYING_STATUSES);
+
+/**
+ * The calendar nights where the PMS's own booking takes or leaves a unit in Beds24 with this edit. Beds24
+ * may move a written count itself when a booking comes, goes or moves (undocumented), even where the PMS's
+ * own count does not move (a room out of service): so these nights are sent again after the booking write,
+ * whatever the PMS believes Beds24 holds.
+ */
+function movedNights(
+  versions: ReservationRow[],
+  mapping: Record<string, number | null>,
+): Array<{ beds24RoomId: number; date: string }> {
+  const footprints = versions.map((r) => {
+    const beds24RoomId = r.room_id === null ? null : (mapping[r.room_id] ?? null);
+    // A single version is a booking made or cancelled: its nights, whatever the status it ends in.
+    if (beds24RoomId === null || (versions.length === 2 && !OCCUPYING.has(r.status))) return null;
+    return { beds24RoomId, from: r.check_in, to: r.check_out };
+  });
+  const key = (fp: (typeof footprints)[number]): string =>
+    fp === null ? '' : `${fp.beds24RoomId}|${fp.from}|${fp.to}`;
+  if (versions.length === 2 && key(footprints[0] ?? null) === key(footprints[1] ?? null)) return [];
+  const nights: Array<{ beds24RoomId: number; date: string }> = [];
+  for (const fp of footprints) {
+    if (fp === null) continue;
+    for (let date = fp.from; date < fp.to; date = addDays(date, 1))
+      nights.push({ beds24RoomId: fp.beds24RoomId, date });
+  }
+  return nights;
+}
 
 export interface SyncHooksDeps {
   queue: Pick<SyncQueue, 'wakeAfterCommit'>;
@@ -78,6 +112,8 @@ export function createSyncHooks({ queue, rooms, clock }: SyncHooksDeps): SyncHoo
     const touchesMappedRoom = unassignedUnit || roomIds.some((id) => mapping[id] != null);
     const changes: Change[] = [];
     if (touchesMappedRoom) changes.push({ kind: 'availability', entityId: 'calendar' });
+    if (reservation.source !== 'beds24')
+      await forgetCells(trx, reservation.property_id, movedNights(versions, mapping));
     if (reservation.source !== 'beds24' && (touchesMappedRoom || reservation.beds24_booking_id !== null)) {
       changes.push({ kind: 'reservations', entityId: reservation.id });
     }

@@ -29,6 +29,17 @@ export interface StayInput {
   status: string;
 }
 
+/**
+ * An imported reservation that got no room (an overbooking): it still takes a unit of the Beds24 room it
+ * was booked in.
+ */
+export interface UnassignedStayInput {
+  booked_beds24_room_id: number;
+  check_in: CalendarDate;
+  check_out: CalendarDate;
+  status: string;
+}
+
 export interface BlockInput {
   room_id: string;
   start_date: CalendarDate;
@@ -50,6 +61,8 @@ export interface AvailabilityInput {
   horizonDays: number;
   rooms: RoomInput[];
   stays: StayInput[];
+  /** Imported reservations without a room, by the Beds24 room they were booked in. */
+  unassigned?: UnassignedStayInput[];
   blocks: BlockInput[];
   rates: RateInput[];
   /** Stay restrictions per PMS room type and night; rooms need their `room_type` for them to apply. */
@@ -91,7 +104,9 @@ const OCCUPYING = new Set<string>(OCCUPYING_STATUSES);
  * of order tonight; the price is the lowest nightly price among R's active rooms. A price of 0 is a
  * complimentary stay, not what R sells at: it is left out of the minimum, and a night where every active
  * room of R is at 0 gets no price. One pass over the property's data: each stay and block marks its nights
- * in its room's bitmap, then rooms fold into R.
+ * in its room's bitmap, then rooms fold into R. Then each occupying unassigned reservation takes one unit of
+ * its booked R on each of its nights: the guest holds a unit there even though staff have not found the room
+ * yet; the count never goes below 0 (an overbooking has nothing more to take).
  */
 export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalendar {
   const lastNight = addDays(input.today, input.horizonDays - 1);
@@ -136,6 +151,16 @@ export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalenda
       if (price > 0 && (cell.price1 === null || price < cell.price1)) cell.price1 = price;
       const outOfOrder = i === tonight && room.housekeeping_status === 'out_of_order';
       if (bitmap[i] === 0 && !outOfOrder) cell.numAvail += 1;
+    }
+  }
+  for (const stay of input.unassigned ?? []) {
+    const row = cells.get(stay.booked_beds24_room_id);
+    if (!row || !OCCUPYING.has(stay.status)) continue;
+    const first = Math.max(0, daysBetween(from, stay.check_in));
+    const stop = Math.min(nights, daysBetween(from, stay.check_out));
+    for (let i = first; i < stop; i += 1) {
+      const cell = row[i] as Cell;
+      if (cell.numAvail > 0) cell.numAvail -= 1;
     }
   }
   if (input.restrictions !== undefined && input.restrictions.length > 0) {
@@ -185,11 +210,17 @@ export interface ChangedCell extends Cell {
   beds24RoomId: number;
   date: CalendarDate;
   override?: Override;
+  /**
+   * True: only the price or stay limits change, so the write leaves Beds24's numAvail as it is. Under an
+   * inventory model where Beds24 moves a written count with bookings, sending the count we last wrote would
+   * undo the bookings made since (reopening a sold unit).
+   */
+  keepsNumAvail?: boolean;
 }
 
 /**
  * The cells whose desired value differs from what Beds24 holds (units, price or restrictions); a price we
- * cannot name is left as it is. Once the PMS restricts a night, or has to clear what it set there, the cell
+ * cannot name is left as it is, and so are the units when only the price or stay limits change. Once the PMS restricts a night, or has to clear what it set there, the cell
  * carries all three restriction fields, so a partial update can never leave a stale one behind; nights
  * that neither side restricts carry none, exactly as without restrictions. Every write of a room in
  * `restrictionRooms` (the PMS manages its restrictions) carries them: a night whose state was forgotten
@@ -211,10 +242,13 @@ export function diffCalendar(
       const wanted = restrictionsOf(cell);
       const held = restrictionsOf(before);
       const restrictionsDiffer = !sameRestrictions(wanted, held);
-      if (before === undefined || before.numAvail !== cell.numAvail || priceDiffers || restrictionsDiffer) {
+      const unitsDiffer = before === undefined || before.numAvail !== cell.numAvail;
+      if (unitsDiffer || priceDiffers || restrictionsDiffer) {
         const price1 = cell.price1 ?? before?.price1 ?? null;
         const write: ChangedCell = { beds24RoomId, date, numAvail: cell.numAvail, price1 };
         if (managed || !isUnrestricted(wanted) || !isUnrestricted(held)) Object.assign(write, wanted);
+        // A new override needs numAvail with it: Beds24 resets the units of a night leaving a blackout.
+        if (!unitsDiffer && wanted.override === held.override) write.keepsNumAvail = true;
         changed.push(write);
       }
     });
@@ -266,11 +300,13 @@ export function toCalendarBodies(
 type CalendarRange = CalendarWrite['calendar'][number];
 
 /**
- * A night's write: `numAvail` always (so a write that changes `override`, leaving a blackout included,
- * never lets Beds24 reset the units), `price1` when known, the restrictions when the cell carries them.
+ * A night's write: `numAvail` unless only the price or stay limits change (a write that changes `override`,
+ * leaving a blackout included, always has it, so Beds24 never resets the units), `price1` when known, the
+ * restrictions when the cell carries them.
  */
 function toRange(cell: ChangedCell): CalendarRange {
-  const range: CalendarRange = { from: cell.date, to: cell.date, numAvail: cell.numAvail };
+  const range: CalendarRange = { from: cell.date, to: cell.date };
+  if (cell.keepsNumAvail !== true) range.numAvail = cell.numAvail;
   if (cell.price1 !== null) range.price1 = cell.price1;
   if (cell.override !== undefined) {
     range.minStay = cell.minStay ?? null;
@@ -284,6 +320,7 @@ function toRange(cell: ChangedCell): CalendarRange {
 function sameWrite(a: ChangedCell, b: ChangedCell): boolean {
   return (
     a.numAvail === b.numAvail &&
+    (a.keepsNumAvail === true) === (b.keepsNumAvail === true) &&
     a.price1 === b.price1 &&
     (a.override === undefined) === (b.override === undefined) &&
     sameRestrictions(restrictionsOf(a), restrictionsOf(b))

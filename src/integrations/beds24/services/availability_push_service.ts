@@ -28,8 +28,11 @@ import {
 } from '../store/calendar_state_store.ts';
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
 import { recordFailure, resolveCalendarFailuresExcept, resolveFailures } from '../store/failures_store.ts';
-import { clearChanges, pendingChanges } from '../store/outbox_store.ts';
+import { clearChanges, hasPendingChanges, pendingChanges } from '../store/outbox_store.ts';
+import { KIND_SETTINGS } from '../queue/job_kinds.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
+import type { BookingImportService, ImportSummary } from './booking_import_service.ts';
+import type { ReservationPushService } from './reservation_push_service.ts';
 
 export interface AvailabilityPushServiceDeps {
   db: Knex;
@@ -38,6 +41,15 @@ export interface AvailabilityPushServiceDeps {
   logger: Logger;
   horizonDays: number;
   limits?: CalendarBodyLimits;
+  /** The property's waiting booking pushes, sent before its calendar. */
+  bookings: Pick<ReservationPushService, 'pushPending'>;
+  /** Beds24's bookings pulled into the PMS before a write that may raise a count. */
+  imports: Pick<BookingImportService, 'pullNow'>;
+}
+
+/** When the run began: a pull started since then is fresh enough for all of its writes. */
+interface Run {
+  startedAt: Date;
 }
 
 interface Range {
@@ -68,8 +80,11 @@ export class AvailabilityPushService {
   }
 
   /** A change-only push of the property's calendar over the horizon, now (it waits for credits by default). */
-  pushCalendar(propertyId: string, options: PushOptions = { priority: 'high' }): Promise<PushSummary> {
-    return this.pushRange(propertyId, {}, options);
+  async pushCalendar(propertyId: string, options: PushOptions = { priority: 'high' }): Promise<PushSummary> {
+    const run = this.startRun();
+    const summary = await this.bookingsFirst(propertyId, options);
+    add(summary, await this.pushRange(propertyId, {}, options, run));
+    return summary;
   }
 
   /**
@@ -77,16 +92,18 @@ export class AvailabilityPushService {
    * left alone: it still decides what counts as closing, other pushes keep diffing against it, and the
    * send path forgets cells while they are in flight and remembers what Beds24 accepts, as for any push.
    */
-  private resync(propertyId: string, range: Partial<Range>, options: PushOptions): Promise<PushSummary> {
-    return this.pushRange(propertyId, range, options, { resend: true });
+  private resync(propertyId: string, range: Partial<Range>, options: PushOptions, run: Run): Promise<PushSummary> {
+    return this.pushRange(propertyId, range, options, run, { resend: true });
   }
 
   /** Worker entry for availability and rates jobs: one diff run over the horizon clears both outboxes. */
   async pushPending(propertyId: string, options: PushOptions): Promise<PushSummary> {
     // With a toggle off the outbox is kept, so nothing is lost; a resync after re-enabling sends it all.
     if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
+    const run = this.startRun();
     const pending = await pendingChanges(this.deps.db, propertyId, ['availability', 'rates']);
-    const summary = await this.pushRange(propertyId, {}, options);
+    const summary = await this.bookingsFirst(propertyId, options);
+    add(summary, await this.pushRange(propertyId, {}, options, run));
     await clearChanges(this.deps.db, propertyId, pending);
     return summary;
   }
@@ -94,29 +111,71 @@ export class AvailabilityPushService {
   /** Worker entry for resync jobs: each queued range, in the order asked. */
   async pushPendingResyncs(propertyId: string, options: PushOptions): Promise<PushSummary> {
     if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
+    const run = this.startRun();
     const pending = await pendingChanges(this.deps.db, propertyId, ['resync']);
-    const total = emptySummary();
+    const total = await this.bookingsFirst(propertyId, options);
     for (const change of pending) {
       const [from, to] = change.entity_id.split('..');
-      const summary = await this.resync(propertyId, { from, to }, options);
-      total.calls += summary.calls;
-      total.updated += summary.updated;
-      total.failed += summary.failed;
+      add(total, await this.resync(propertyId, { from, to }, options, run));
       await clearChanges(this.deps.db, propertyId, [change]);
     }
     return total;
+  }
+
+  private startRun(): Run {
+    return { startedAt: this.deps.clock.now() };
+  }
+
+  /**
+   * Bookings go before the calendar: the property's waiting booking pushes are sent first, at their own
+   * priority. Under an inventory model where Beds24 takes a unit off a written count for each new booking,
+   * a calendar that already counts our booking, written before the booking, would lose that unit twice.
+   */
+  private async bookingsFirst(propertyId: string, options: PushOptions): Promise<PushSummary> {
+    if (!(await hasPendingChanges(this.deps.db, propertyId, ['reservations']))) return emptySummary();
+    return this.deps.bookings.pushPending(propertyId, {
+      ...options,
+      priority: KIND_SETTINGS.reservations.creditPriority,
+    });
   }
 
   private async pushRange(
     propertyId: string,
     requested: Partial<Range>,
     options: PushOptions,
+    run: Run,
     { resend = false } = {},
   ): Promise<PushSummary> {
     const summary = emptySummary();
     const config = await loadConfig(this.deps.db, propertyId);
     if (!isPushEnabled(config)) return summary;
     const range = await this.clip(propertyId, requested);
+    let plan = await this.plan(propertyId, range, resend);
+    if (plan.changed.length === 0) return summary;
+    let priority = closesAnything(plan.changed, plan.remembered) ? 'critical' : options.priority;
+    if (plan.changed.some(mayRaise)) {
+      // Nights closed outright (0 units, a blackout) cannot reopen anything: they do not wait for the pull.
+      const closing = plan.changed.filter((cell) => !mayRaise(cell) && cell.keepsNumAvail !== true);
+      if (closesAnything(closing, plan.remembered)) {
+        await this.send(config, closing, { ...options, priority: 'critical' }, summary);
+        plan = await this.plan(propertyId, range, resend);
+      }
+      const pulled = await this.pullBeforeRaise(propertyId, { ...options, priority }, run);
+      summary.calls += pulled.calls;
+      if (pulled.pull !== 'none') plan = await this.plan(propertyId, range, resend);
+      if (plan.changed.length === 0) return summary;
+      priority = closesAnything(plan.changed, plan.remembered) ? 'critical' : options.priority;
+    }
+    await this.send(config, plan.changed, { ...options, priority }, summary);
+    return summary;
+  }
+
+  /** The cells of the range to write now, from the PMS's current state. */
+  private async plan(
+    propertyId: string,
+    range: Range,
+    resend: boolean,
+  ): Promise<{ changed: ChangedCell[]; remembered: RememberedCalendar }> {
     const { desired, remembered, restrictionRooms } = await this.load(propertyId, range);
     // A refused calendar item of a Beds24 room that nothing maps to any more has nothing left to push.
     await resolveCalendarFailuresExcept(this.deps.db, propertyId, [...desired.cells.keys()]);
@@ -126,10 +185,24 @@ export class AvailabilityPushService {
       resend ? new Map<number, Map<CalendarDate, Cell>>() : remembered,
       restrictionRooms,
     );
-    if (changed.length === 0) return summary;
-    const priority = closesAnything(changed, remembered) ? 'critical' : options.priority;
-    await this.send(config, changed, { ...options, priority }, summary);
-    return summary;
+    return { changed, remembered };
+  }
+
+  /**
+   * A count the PMS writes is right only if the PMS holds every booking of that night. A channel booking
+   * whose webhook was lost is missing, and whether Beds24 protects a written count from it (caps it) or
+   * not (keeps it, or moves it) is not documented: so before a write that may raise a count, the property's
+   * bookings are pulled, unless a pull started during this run already. The pull goes at the write's
+   * priority: a write waiting for it must not be starved by lower work.
+   */
+  private pullBeforeRaise(propertyId: string, options: PushOptions, run: Run): Promise<ImportSummary> {
+    return this.deps.imports.pullNow(propertyId, {
+      reason: 'before_push',
+      priority: options.priority,
+      wait: options.wait,
+      deadline: options.deadline,
+      freshWithinMs: this.deps.clock.now().getTime() - run.startedAt.getTime(),
+    });
   }
 
   /**
@@ -224,13 +297,24 @@ export class AvailabilityPushService {
       .whereNotNull('beds24_room_id')
       .select('id', 'beds24_room_id', 'status', 'housekeeping_status', 'base_price', 'room_type');
     const roomIds = rooms.map((room) => room.id);
-    const [stays, blocks, rates, restrictions, published] = await Promise.all([
+    const beds24RoomIds = [...new Set(rooms.map((room) => room.beds24_room_id as number))];
+    const [stays, unassigned, blocks, rates, restrictions, published] = await Promise.all([
       db('reservations')
         .whereIn('room_id', roomIds)
         .whereIn('status', OCCUPYING_STATUSES)
         .where('check_in', '<=', range.to)
         .where('check_out', '>', range.from)
         .select('room_id', 'check_in', 'check_out', 'status') as Promise<AvailabilityInput['stays']>,
+      db('reservations')
+        .where({ property_id: propertyId })
+        .whereNull('room_id')
+        .whereIn('booked_beds24_room_id', beds24RoomIds)
+        .whereIn('status', OCCUPYING_STATUSES)
+        .where('check_in', '<=', range.to)
+        .where('check_out', '>', range.from)
+        .select('booked_beds24_room_id', 'check_in', 'check_out', 'status') as Promise<
+        NonNullable<AvailabilityInput['unassigned']>
+      >,
       db('maintenance_blocks')
         .whereIn('room_id', roomIds)
         .where('start_date', '<=', range.to)
@@ -250,12 +334,27 @@ export class AvailabilityPushService {
       horizonDays: this.deps.horizonDays,
       rooms,
       stays,
+      unassigned,
       blocks,
       rates,
       restrictions,
       formerBeds24RoomIds: published.filter((id) => !mappedIds.has(id)).sort((a, b) => a - b),
     };
   }
+}
+
+/**
+ * A night's write may raise what channels can sell when it carries a positive numAvail: Beds24's count may
+ * already be lower than what we last wrote (a channel booking the PMS has not seen taken off it), so even a
+ * value below the remembered one can be a raise there. A write of 0, one that leaves numAvail out, and a
+ * blackout (nothing sells, whatever the count) never raise it.
+ */
+function mayRaise(cell: ChangedCell): boolean {
+  return cell.keepsNumAvail !== true && cell.numAvail > 0 && cell.override !== 'blackout';
+}
+
+function add(total: PushSummary, part: PushSummary): void {
+  for (const key of Object.keys(total) as Array<keyof PushSummary>) total[key] += part[key];
 }
 
 /**

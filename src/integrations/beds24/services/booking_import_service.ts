@@ -15,7 +15,7 @@ import {
 import type { ReservationRow, ReservationStatus } from '../../../pms/reservations/reservation_schemas.ts';
 import { assignRoom } from '../../../pms/reservations/room_assignment.ts';
 import { mappedBeds24Rooms } from '../../../pms/rooms/rooms_repository.ts';
-import { daysBetween, todayIn } from '../../../utils/dates.ts';
+import { addDays, daysBetween, todayIn } from '../../../utils/dates.ts';
 import type { CallOptions } from '../client/beds24_client.ts';
 import type { Beds24Booking, BookingsQuery } from '../client/beds24_schemas.ts';
 import type { Beds24Priority } from '../client/priority.ts';
@@ -30,6 +30,7 @@ import {
   type UnitPlan,
 } from '../mappers/booking_import_mapper.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
+import { forgetCells } from '../store/calendar_state_store.ts';
 import { isPullEnabled, loadConfig, probeConnection, type Beds24Config } from '../store/config_store.ts';
 import {
   importedBookings,
@@ -224,6 +225,22 @@ export class BookingImportService {
       if (age <= options.freshWithinMs) return summary;
     }
     await this.pull(config, options.full === true, options, summary);
+    return summary;
+  }
+
+  /**
+   * Bookings another service has just read from Beds24 (the drift check reads the property's bookings),
+   * applied as a pull's would be, without reading them again. Throws BookingImportError when some could
+   * not be applied. Nothing when the property's pulls are off.
+   */
+  async importRead(propertyId: string, bookings: Beds24Booking[], readAt: Date): Promise<ImportSummary> {
+    const summary = emptyImportSummary();
+    const config = await loadConfig(this.deps.db, propertyId);
+    if (!isPullEnabled(config)) return summary;
+    const failed = await this.applyAll(config, bookings, { by: 'pull', at: readAt }, summary);
+    if (failed.length > 0) {
+      throw new BookingImportError(`${failed.length} booking(s) read could not be imported: ${failed.join(', ')}`);
+    }
     return summary;
   }
 
@@ -524,6 +541,7 @@ export class BookingImportService {
       await record('imported', now);
       // A stay created, moved, cancelled or given a room: the calendar follows (a guest's details do not count).
       if (applied.stays) {
+        await forgetCells(trx, propertyId, bookedNights(applied.footprints));
         const { paused } = await probeConnection(trx, propertyId);
         await recordChanges(trx, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
         if (!paused) this.deps.queue.wakeAfterCommit(trx, propertyId, ['availability']);
@@ -555,7 +573,7 @@ export class BookingImportService {
     plan: Extract<ImportPlan, { action: 'upsert' | 'cancel' }>,
     held: HeldBooking | null,
     warnings: UnassignedUnit[],
-  ): Promise<{ created: boolean; changed: boolean; stays: boolean }> {
+  ): Promise<{ created: boolean; changed: boolean; stays: boolean; footprints: BookedStay[] }> {
     let guestId = held?.guest.id ?? null;
     let guestChanged = false;
     let changed = false;
@@ -568,6 +586,7 @@ export class BookingImportService {
       }
     }
     let created = false;
+    const footprints: BookedStay[] = [];
     const heldUnits = new Map((held?.units ?? []).map((unit) => [unit.id, unit]));
     for (const unit of plan.units) {
       if (unit.op === 'keep') continue;
@@ -575,6 +594,7 @@ export class BookingImportService {
         created = true;
         changed = true;
         const fields = unit.fields;
+        footprints.push(fields);
         const roomId =
           unit.room === 'assign'
             ? await assignRoom(trx, {
@@ -603,6 +623,7 @@ export class BookingImportService {
       // An overbooking asked again for a room and still without one: nothing to write.
       if (Object.keys(changes).length === 0) continue;
       changed = true;
+      footprints.push(before, after);
       await updateReservationRow(trx, unit.reservationId, changes);
       const nowUnassigned = roomId === null && OCCUPYING.has(after.status);
       const wasUnassigned = before.room_id === null && OCCUPYING.has(before.status);
@@ -610,7 +631,7 @@ export class BookingImportService {
         warnings.push(unassignedUnit(plan.beds24BookingId, unit.unit, after));
       }
     }
-    return { created, changed: changed || guestChanged, stays: changed };
+    return { created, changed: changed || guestChanged, stays: changed, footprints };
   }
 
   private async roomFor(
@@ -630,6 +651,25 @@ export class BookingImportService {
       preferRoomId: unit.room === 'recheck' ? (before.room_id ?? undefined) : undefined,
     });
   }
+}
+
+/** Where a Beds24 booking's unit takes a unit in Beds24: its room and nights. */
+type BookedStay = { booked_beds24_room_id: number | null; check_in: string; check_out: string };
+
+/**
+ * The calendar nights a booking change touched, old and new place alike. Whether Beds24 moves a written
+ * count when a booking comes, goes or moves is not documented (it may add a cancelled unit back on top of a
+ * count of 0): these nights are sent again whatever the PMS believes Beds24 holds.
+ */
+function bookedNights(stays: BookedStay[]): Array<{ beds24RoomId: number; date: string }> {
+  const nights = new Map<string, { beds24RoomId: number; date: string }>();
+  for (const stay of stays) {
+    if (stay.booked_beds24_room_id === null) continue;
+    for (let date = stay.check_in; date < stay.check_out; date = addDays(date, 1)) {
+      nights.set(`${stay.booked_beds24_room_id}|${date}`, { beds24RoomId: stay.booked_beds24_room_id, date });
+    }
+  }
+  return [...nights.values()];
 }
 
 /** What the warn log says of an unassigned unit: ids, room and nights, never the guest. */

@@ -3,19 +3,22 @@ import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
-import { addDays } from '../../../utils/dates.ts';
+import { addDays, todayIn } from '../../../utils/dates.ts';
 import type { Beds24Client } from '../client/beds24_client.ts';
 import type { Beds24Booking } from '../client/beds24_schemas.ts';
 import type { Beds24Priority } from '../client/priority.ts';
+import { compareBookingVersion } from '../mappers/booking_import_mapper.ts';
 import { differingBookingFields, planBookingPush, reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { replaceCalendarDrift } from '../store/calendar_drift_store.ts';
 import { forgetCells, forgetPublishedRooms } from '../store/calendar_state_store.ts';
 import { isPushEnabled, loadConfig, type Beds24Config } from '../store/config_store.ts';
 import { openCalendarFailures } from '../store/failures_store.ts';
+import { importedBookings } from '../store/imported_bookings_store.ts';
 import { hasPendingChanges, recordChanges, type Change } from '../store/outbox_store.ts';
 import type { AvailabilityPushService } from './availability_push_service.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
+import type { BookingImportService } from './booking_import_service.ts';
 import { currentAndFutureStays } from './current_stays.ts';
 import { compareCalendar, needsRoomStayLimits, readActual, type RoomStayLimits } from './drift_compare.ts';
 import {
@@ -31,7 +34,8 @@ export type { CalendarDrift, CalendarDriftRange } from './drift_ranges.ts';
 export interface BookingDrift {
   reservation_id: string | null;
   beds24_booking_id: number | null;
-  problem: 'missing' | 'different' | 'not_cancelled' | 'duplicate' | 'unknown_reservation';
+  /** `not_imported`: a Beds24 booking of a mapped room that the PMS does not hold in its current version. */
+  problem: 'missing' | 'different' | 'not_cancelled' | 'duplicate' | 'unknown_reservation' | 'not_imported';
   fields: string[];
 }
 
@@ -49,6 +53,8 @@ export interface DriftVerifierDeps {
   db: Knex;
   connections: Beds24Connections;
   availability: AvailabilityPushService;
+  /** Bookings the PMS has not imported are imported before the calendar is compared. */
+  imports: Pick<BookingImportService, 'importRead'>;
   queue: Pick<SyncQueue, 'wakeAfterCommit'>;
   clock: Clock;
   logger: Logger;
@@ -56,12 +62,20 @@ export interface DriftVerifierDeps {
 }
 
 const ALL_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
+/** Statuses in which a Beds24 booking holds a unit. */
+const BLOCKING = new Set(['confirmed', 'new', 'request', 'black']);
+const IMPORT_SETTLED = new Set(['imported', 'ours', 'inquiry', 'invalid']);
 
 /**
- * Reads Beds24 back (in one call the calendar of every Beds24 room the property ever published, mapped now
- * or not: a former room is expected closed; in another the property's bookings) and compares it with what
+ * Reads Beds24 back (in one call the property's bookings; in another the calendar of every Beds24 room the
+ * property ever published, mapped now or not: a former room is expected closed) and compares it with what
  * the PMS says. Every differing night and booking is reported; with `repair`, the wrong nights are
  * forgotten and the pushes queued, so Beds24 is put back to the PMS's truth, hand edits included.
+ *
+ * A night Beds24 shows lower than the PMS may be a booking the PMS has not imported (a lost webhook), not
+ * drift: pushing the PMS's count back would reopen a sold room. So the bookings are read first; those the
+ * PMS does not hold are reported (`not_imported`) and, with `repair`, imported before the calendar is
+ * compared. A night over such a booking that could not be imported is never repaired upward.
  */
 export class DriftVerifier {
   private readonly deps: DriftVerifierDeps;
@@ -78,6 +92,19 @@ export class DriftVerifier {
     const config = await loadConfig(db, propertyId);
     if (!isPushEnabled(config)) return undefined;
     const client = connections.clientFor(config);
+
+    const { timezone }: { timezone: string } = await db('properties').where({ id: propertyId }).first('timezone');
+    const readAt = this.deps.clock.now();
+    const bookings = await client.getBookings(
+      { propertyId: [config.beds24_property_id], departureFrom: todayIn(timezone, readAt), status: [...ALL_STATUSES] },
+      { priority },
+    );
+    const notImported = await this.notImported(propertyId, bookings);
+    let unimported = notImported;
+    if (repair && notImported.length > 0) {
+      await this.deps.imports.importRead(propertyId, notImported, readAt);
+      unimported = await this.notImported(propertyId, notImported);
+    }
 
     const { desired, remembered, formerRoomIds, restrictionRooms } = await availability.snapshot(propertyId);
     const roomIds = [...desired.cells.keys()];
@@ -113,11 +140,15 @@ export class DriftVerifier {
     const checkedAt = this.deps.clock.now();
     await db.transaction((trx) => replaceCalendarDrift(trx, propertyId, nights, checkedAt));
 
-    const bookings = await client.getBookings(
-      { propertyId: [config.beds24_property_id], departureFrom: desired.from, status: [...ALL_STATUSES] },
-      { priority },
-    );
-    const bookingDrift = await this.compareBookings(propertyId, bookings);
+    const bookingDrift = [
+      ...notImported.map((booking): BookingDrift => ({
+        reservation_id: null,
+        beds24_booking_id: booking.id,
+        problem: 'not_imported',
+        fields: [],
+      })),
+      ...(await this.compareBookings(propertyId, bookings)),
+    ];
 
     this.deps.found?.inc({ kind: 'calendar' }, calendar.length);
     this.deps.found?.inc({ kind: 'booking' }, bookingDrift.length);
@@ -129,12 +160,13 @@ export class DriftVerifier {
         formerRoomIds.filter((id) => unknownRoomIds.has(id)),
       );
     if (repair && (calendar.length > 0 || bookingDrift.length > 0)) {
+      const repairable = calendar.filter((cell) => !raisesOverUnimported(cell, unimported));
       await forgetCells(
         db,
         propertyId,
-        calendar.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })),
+        repairable.map((c) => ({ beds24RoomId: c.beds24_room_id, date: c.date })),
       );
-      const changes: Change[] = calendar.length > 0 ? [{ kind: 'availability', entityId: 'calendar' }] : [];
+      const changes: Change[] = repairable.length > 0 ? [{ kind: 'availability', entityId: 'calendar' }] : [];
       const ids = new Set(bookingDrift.map((b) => b.reservation_id).filter((id): id is string => id !== null));
       for (const id of ids) changes.push({ kind: 'reservations', entityId: id });
       await recordChanges(db, propertyId, changes);
@@ -195,6 +227,37 @@ export class DriftVerifier {
     };
   }
 
+  /**
+   * The bookings of `read` that the PMS would import and does not hold in this version: not its own (no
+   * marker, no reservation of its own pushed as it), not an inquiry, on a Beds24 room a PMS room maps to.
+   */
+  private async notImported(propertyId: string, read: Beds24Booking[]): Promise<Beds24Booking[]> {
+    const { db } = this.deps;
+    const candidates = read.filter((b) => b.status !== 'inquiry' && reservationIdFromMarker(b) === undefined);
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((b) => b.id);
+    const [mapped, own, held] = await Promise.all([
+      db('rooms').where({ property_id: propertyId }).whereNotNull('beds24_room_id').pluck('beds24_room_id'),
+      db('reservations').whereIn('beds24_booking_id', ids).whereNot({ source: 'beds24' }).pluck('beds24_booking_id'),
+      importedBookings(db, propertyId, ids),
+    ]);
+    const mappedRooms = new Set<number>(mapped);
+    const ownIds = new Set<number>(own);
+    return candidates.filter((booking) => {
+      if (ownIds.has(booking.id) || !mappedRooms.has(booking.roomId ?? 0)) return false;
+      const record = held.get(booking.id);
+      if (record === undefined || record.fingerprint === null || !IMPORT_SETTLED.has(record.outcome)) {
+        // A cancelled booking the PMS never held takes no unit: nothing is missing.
+        return BLOCKING.has(booking.status ?? '');
+      }
+      const order = compareBookingVersion(booking, {
+        modifiedTime: record.modified_time,
+        fingerprint: record.fingerprint,
+      });
+      return order === 'newer';
+    });
+  }
+
   private async compareBookings(propertyId: string, bookings: Beds24Booking[]): Promise<BookingDrift[]> {
     type Row = ReservationRow & { guest: GuestRow; room_beds24_id: number | null };
     const rows: Row[] = await currentAndFutureStays(this.deps.db, this.deps.clock.now())
@@ -246,4 +309,21 @@ export class DriftVerifier {
     }
     return drift;
   }
+}
+
+/**
+ * A night that Beds24 shows lower than the PMS while a booking the PMS has not imported stays that night in
+ * that room: the lower count is the booking, and pushing the PMS's count would reopen the sold unit.
+ */
+function raisesOverUnimported(cell: CalendarDrift, unimported: Beds24Booking[]): boolean {
+  const shown = cell.actual.num_avail;
+  if (shown === null || shown >= cell.expected.num_avail) return false;
+  return unimported.some(
+    (booking) =>
+      booking.roomId === cell.beds24_room_id &&
+      booking.arrival !== undefined &&
+      booking.departure !== undefined &&
+      booking.arrival <= cell.date &&
+      cell.date < booking.departure,
+  );
 }

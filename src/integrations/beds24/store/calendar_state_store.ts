@@ -26,16 +26,19 @@ export async function rememberedCalendar(
 
 /**
  * Remembers the cells Beds24 just accepted. A write without restriction fields left Beds24's restrictions as
- * they were, so it leaves the remembered ones too (a new row starts with none sent).
+ * they were, so it leaves the remembered ones too (a new row starts with none sent); one without numAvail
+ * leaves the remembered units.
  */
 export async function rememberCells(db: Db, propertyId: string, cells: ChangedCell[], now: Date): Promise<void> {
-  const [withRestrictions, without] = [
-    cells.filter((cell) => cell.override !== undefined),
-    cells.filter((cell) => cell.override === undefined),
-  ];
-  const columns = ['num_avail', 'price1', 'pushed_at'] as const;
-  await upsertCells(db, propertyId, withRestrictions, now, [...columns, 'min_stay', 'max_stay', 'override']);
-  await upsertCells(db, propertyId, without, now, [...columns]);
+  for (const [keepsUnits, group] of Map.groupBy(cells, (cell) => cell.keepsNumAvail === true)) {
+    const columns: StateColumn[] = keepsUnits ? ['price1', 'pushed_at'] : ['num_avail', 'price1', 'pushed_at'];
+    const [withRestrictions, without] = [
+      group.filter((cell) => cell.override !== undefined),
+      group.filter((cell) => cell.override === undefined),
+    ];
+    await upsertCells(db, propertyId, withRestrictions, now, [...columns, 'min_stay', 'max_stay', 'override']);
+    await upsertCells(db, propertyId, without, now, columns);
+  }
 }
 
 type StateColumn = 'num_avail' | 'price1' | 'pushed_at' | 'min_stay' | 'max_stay' | 'override';
