@@ -29,7 +29,9 @@ import {
   type ImportPlan,
   type UnitPlan,
 } from '../mappers/booking_import_mapper.ts';
+import { movedCells, type BookingFootprint } from '../mappers/reservation_mapper.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
+import { forgetCells } from '../store/calendar_state_store.ts';
 import { isPullEnabled, loadConfig, probeConnection, type Beds24Config } from '../store/config_store.ts';
 import {
   importedBookings,
@@ -521,6 +523,7 @@ export class BookingImportService {
         return plan.reason;
       }
       const applied = await this.applyPlan(trx, propertyId, plan, held, warnings);
+      await forgetCells(trx, propertyId, applied.uncounted);
       await record('imported', now);
       // A stay created, moved, cancelled or given a room: the calendar follows (a guest's details do not count).
       if (applied.stays) {
@@ -555,7 +558,8 @@ export class BookingImportService {
     plan: Extract<ImportPlan, { action: 'upsert' | 'cancel' }>,
     held: HeldBooking | null,
     warnings: UnassignedUnit[],
-  ): Promise<{ created: boolean; changed: boolean; stays: boolean }> {
+  ): Promise<{ created: boolean; changed: boolean; stays: boolean; uncounted: MovedCell[] }> {
+    const uncounted: MovedCell[] = [];
     let guestId = held?.guest.id ?? null;
     let guestChanged = false;
     let changed = false;
@@ -592,6 +596,7 @@ export class BookingImportService {
         });
         if (roomId === null && OCCUPYING.has(fields.status))
           warnings.push(unassignedUnit(plan.beds24BookingId, unit.unit, fields));
+        if (!counted({ ...fields, room_id: roomId })) uncounted.push(...movedCells(null, beds24Footprint(fields)));
         continue;
       }
       const before = heldUnits.get(unit.reservationId);
@@ -604,13 +609,15 @@ export class BookingImportService {
       if (Object.keys(changes).length === 0) continue;
       changed = true;
       await updateReservationRow(trx, unit.reservationId, changes);
+      if (!counted(before) || !counted({ ...after, room_id: roomId }))
+        uncounted.push(...movedCells(beds24Footprint(before), beds24Footprint(after)));
       const nowUnassigned = roomId === null && OCCUPYING.has(after.status);
       const wasUnassigned = before.room_id === null && OCCUPYING.has(before.status);
       if (nowUnassigned && (!wasUnassigned || unit.room !== 'assign')) {
         warnings.push(unassignedUnit(plan.beds24BookingId, unit.unit, after));
       }
     }
-    return { created, changed: changed || guestChanged, stays: changed };
+    return { created, changed: changed || guestChanged, stays: changed, uncounted };
   }
 
   private async roomFor(
@@ -630,6 +637,26 @@ export class BookingImportService {
       preferRoomId: unit.room === 'recheck' ? (before.room_id ?? undefined) : undefined,
     });
   }
+}
+
+type MovedCell = { beds24RoomId: number; date: string };
+
+/** Where the unit's booking takes a unit in Beds24: every status but a cancellation holds one there. */
+function beds24Footprint(
+  unit: Pick<ReservationRow, 'status' | 'booked_beds24_room_id' | 'check_in' | 'check_out'>,
+): BookingFootprint | null {
+  if (unit.status === 'cancelled' || unit.booked_beds24_room_id === null) return null;
+  return { beds24RoomId: unit.booked_beds24_room_id, arrival: unit.check_in, departure: unit.check_out };
+}
+
+/**
+ * Whether the PMS's calendar counts the unit where Beds24 does (in a room, occupying). A unit that is not
+ * counted (a no-show, a checked-out or an unassigned stay) changes nothing the PMS computes when its
+ * booking moves in Beds24, yet an account that moves a written numAvail with bookings moved those nights:
+ * they are forgotten, so the calendar push sends them again.
+ */
+function counted(unit: Pick<ReservationRow, 'status' | 'room_id'>): boolean {
+  return unit.room_id !== null && OCCUPYING.has(unit.status);
 }
 
 /** What the warn log says of an unassigned unit: ids, room and nights, never the guest. */
