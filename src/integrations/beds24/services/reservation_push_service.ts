@@ -138,8 +138,7 @@ export class ReservationPushService {
       if (!maybeApplied) await this.setSyncState(this.db, creates, { create_sent_at: null });
       throw error;
     }
-    const moved = await this.applyResults(config, sendable, results, pending, summary);
-    if (editedAt !== null && moved.length > 0) await this.resendMovedNights(config.property_id, moved, editedAt);
+    await this.applyResults(config, sendable, results, pending, summary, editedAt);
   }
 
   /** When the oldest of these reservations' waiting edits was made, on the injected clock's time line. */
@@ -155,18 +154,18 @@ export class ReservationPushService {
    * Beds24 before the edit's booking write would then end off by the units the booking moved (a cancelled
    * stay giving its unit back twice): those of the moved nights written since the edit are sent again,
    * after the booking. Written before the edit, they differ from what the PMS wants and go out anyway.
+   * In the transaction that records the footprint written, so a crash cannot lose them.
    */
   private async resendMovedNights(
+    trx: Knex.Transaction,
     propertyId: string,
     moved: Array<{ beds24RoomId: number; date: string }>,
     since: Date,
   ): Promise<void> {
-    await this.db.transaction(async (trx) => {
-      const forgotten = await forgetCellsPushedSince(trx, propertyId, moved, since);
-      if (forgotten === 0) return;
-      await recordChanges(trx, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
-      this.queue?.wakeAfterCommit(trx, propertyId, ['availability']);
-    });
+    const forgotten = await forgetCellsPushedSince(trx, propertyId, moved, since);
+    if (forgotten === 0) return;
+    await recordChanges(trx, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
+    this.queue?.wakeAfterCommit(trx, propertyId, ['availability']);
   }
 
   private async applyResults(
@@ -175,7 +174,8 @@ export class ReservationPushService {
     results: ItemResult[],
     pending: PendingChange[],
     summary: PushSummary,
-  ): Promise<Array<{ beds24RoomId: number; date: string }>> {
+    editedAt: Date | null,
+  ): Promise<void> {
     const now = this.clock.now();
     const done: string[] = [];
     const moved: Array<{ beds24RoomId: number; date: string }> = [];
@@ -218,10 +218,10 @@ export class ReservationPushService {
         }
         done.push(id);
       }
+      if (editedAt !== null && moved.length > 0) await this.resendMovedNights(trx, config.property_id, moved, editedAt);
       await recordPushed(trx, config.property_id, now);
     });
     await clearChanges(this.db, config.property_id, pushed(pending, done));
-    return moved;
   }
 
   /** Creates that may have reached Beds24 without us hearing back: find them by our marker and take their ids. */
