@@ -12,6 +12,7 @@ import { createBeds24Sandbox, type Beds24Sandbox } from '@pms/beds24-sandbox';
 import { createLogger } from '../src/logger.ts';
 
 export const TOKEN = 'bench-token';
+export const WEBHOOK_TOKEN = 'bench-webhook-token-0123456789';
 const KEY = 'be'.repeat(32);
 
 export interface BenchEnv {
@@ -32,6 +33,8 @@ export async function startBenchEnv(options: {
   workers: boolean;
   tuning?: Partial<QueueTuning>;
   horizonDays?: number;
+  /** BEDS24_PULL_INTERVAL_SECONDS (the product's default when absent). */
+  pullIntervalSeconds?: number;
 }): Promise<BenchEnv> {
   const logger = createLogger('silent');
   let clusterDir: string | undefined;
@@ -66,6 +69,8 @@ export async function startBenchEnv(options: {
     logger,
     clock: systemClock,
     tuning: options.tuning,
+    webhookToken: WEBHOOK_TOKEN,
+    pullIntervalSeconds: options.pullIntervalSeconds,
   });
   await sync.start({ workers: options.workers });
   const app = createApp({ db, logger, apiToken: TOKEN, adminToken: TOKEN, sync });
@@ -114,7 +119,13 @@ export async function connectedProperty(
   types: number,
   unitsPerType: number,
   connect = true,
-): Promise<{ propertyId: string; rooms: string[] }> {
+): Promise<{
+  propertyId: string;
+  rooms: string[];
+  accountId: number;
+  beds24PropertyId: number;
+  beds24RoomIds: number[];
+}> {
   const property = (await env.api<{ id: string }>('POST', '/api/properties', { name, timezone: 'UTC' })).body;
   const account = env.sandbox.createAccount({
     creditLimit: 100_000,
@@ -143,7 +154,13 @@ export async function connectedProperty(
     });
     if (res.status !== 200) throw new Error(`connect failed: ${JSON.stringify(res.body)}`);
   }
-  return { propertyId: property.id, rooms };
+  return {
+    propertyId: property.id,
+    rooms,
+    accountId: account.accountId,
+    beds24PropertyId: beds24.id,
+    beds24RoomIds: beds24.rooms.map((room) => room.id),
+  };
 }
 
 export async function waitIdle(db: Knex, timeoutMs = 120_000): Promise<void> {

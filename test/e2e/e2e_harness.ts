@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createBeds24Sandbox, type Beds24Sandbox } from '@pms/beds24-sandbox';
+import { createBeds24Sandbox, type Beds24Sandbox, type InventoryModel, type SandboxOptions } from '@pms/beds24-sandbox';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { expectedCalendar, type ApiClient } from '../helpers/calendar_oracle.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server_process.ts';
@@ -28,10 +28,16 @@ export interface E2eWorld {
   close(): Promise<void>;
 }
 
+export interface E2eWorldOptions {
+  /** Extra environment of the servers (e.g. BEDS24_PULL_INTERVAL_SECONDS). */
+  env?: Record<string, string>;
+  sandbox?: SandboxOptions;
+}
+
 /** A real database, the sandbox in this process, and servers started as child processes (`node src/server.ts`). */
-export async function startE2eWorld(): Promise<E2eWorld> {
+export async function startE2eWorld(options: E2eWorldOptions = {}): Promise<E2eWorld> {
   const database = await createTestDatabase();
-  const sandbox = createBeds24Sandbox({});
+  const sandbox = createBeds24Sandbox(options.sandbox ?? {});
   const url = await sandbox.listen(0);
   const dataDir = await mkdtemp(join(tmpdir(), 'pms-e2e-'));
   await chmod(dataDir, 0o755);
@@ -47,6 +53,7 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     ADMIN_TOKEN: ADMIN,
     ENCRYPTION_KEY: 'e2'.repeat(32),
     SYNC_HORIZON_DAYS: String(HORIZON),
+    ...options.env,
   };
   return {
     database,
@@ -95,6 +102,7 @@ export async function startE2eWorld(): Promise<E2eWorld> {
 export interface E2eProperty {
   propertyId: string;
   accountId: number;
+  beds24PropertyId: number;
   beds24RoomIds: number[];
   rooms: string[];
 }
@@ -105,10 +113,12 @@ export async function connectedProperty(
   server: E2eServer,
   types: number,
   units: number,
+  inventoryModel?: InventoryModel,
 ): Promise<E2eProperty> {
   const property = (await server.request('POST', '/api/properties', { name: 'E2E Hotel', timezone: 'Europe/Berlin' }))
     .body;
   const account = world.sandbox.createAccount({
+    inventoryModel,
     properties: [
       {
         name: 'E2E Hotel',
@@ -139,7 +149,13 @@ export async function connectedProperty(
     invite_code: world.sandbox.createInviteCode(account.accountId),
   });
   expect(connect.status, JSON.stringify(connect.body)).toBe(200);
-  return { propertyId: property.id, accountId: account.accountId, beds24RoomIds: beds24.rooms.map((r) => r.id), rooms };
+  return {
+    propertyId: property.id,
+    accountId: account.accountId,
+    beds24PropertyId: beds24.id,
+    beds24RoomIds: beds24.rooms.map((r) => r.id),
+    rooms,
+  };
 }
 
 const today = (): string => todayIn('Europe/Berlin', new Date());

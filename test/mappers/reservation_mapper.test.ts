@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { Beds24Booking, BookingWrite } from '../../src/integrations/beds24/client/beds24_schemas.ts';
 import {
   differingBookingFields,
+  footprintOfPlan,
   fromBeds24Referer,
   fromBeds24Status,
   markerFor,
+  movedCells,
   planBookingPush,
   reservationIdFromMarker,
   toBeds24Booking,
   toBeds24Referer,
   toBeds24Status,
+  type BookingFootprint,
   type BookingPlan,
   type ReservationSnapshot,
 } from '../../src/integrations/beds24/mappers/reservation_mapper.ts';
@@ -680,5 +683,53 @@ describe('differingBookingFields', () => {
     ['fields Beds24 has that we never send', sent(), held({ mobile: '+1', title: 'Dr', custom1: 'x' }), []],
   ])('%s', (_name, expected, actual, fields) => {
     expect(differingBookingFields(expected, actual)).toEqual(fields);
+  });
+});
+
+describe('footprintOfPlan', () => {
+  const stay = { arrival: '2027-03-01', departure: '2027-03-03' };
+  it.each<[string, Exclude<BookingPlan, { action: 'skip' }>, BookingFootprint | null]>([
+    [
+      'a create takes its room and nights',
+      { action: 'create', booking: { roomId: 7, status: 'confirmed', ...stay } },
+      { beds24RoomId: 7, ...stay },
+    ],
+    [
+      'an update (a request too) takes its room and nights',
+      { action: 'update', booking: { id: 1, roomId: 8, status: 'request', ...stay } },
+      { beds24RoomId: 8, ...stay },
+    ],
+    ['a cancel takes nothing', { action: 'cancel', booking: { id: 1, roomId: 7, status: 'cancelled', ...stay } }, null],
+  ])('%s', (_label, plan, expected) => {
+    expect(footprintOfPlan(plan)).toEqual(expected);
+  });
+});
+
+describe('movedCells', () => {
+  const fp = (beds24RoomId: number, arrival: string, departure: string): BookingFootprint => ({
+    beds24RoomId,
+    arrival,
+    departure,
+  });
+  const cells = (beds24RoomId: number, ...dates: string[]) => dates.map((date) => ({ beds24RoomId, date }));
+  it.each<[string, BookingFootprint | null, BookingFootprint | null, Array<{ beds24RoomId: number; date: string }>]>([
+    ['unchanged: nothing', fp(7, '2027-03-01', '2027-03-03'), fp(7, '2027-03-01', '2027-03-03'), []],
+    ['nowhere before and after: nothing', null, null, []],
+    ['created: the nights it takes', null, fp(7, '2027-03-01', '2027-03-03'), cells(7, '2027-03-01', '2027-03-02')],
+    ['cancelled: the nights it left', fp(7, '2027-03-01', '2027-03-03'), null, cells(7, '2027-03-01', '2027-03-02')],
+    [
+      'other nights: the nights it left and the nights it took, once each',
+      fp(7, '2027-03-01', '2027-03-03'),
+      fp(7, '2027-03-02', '2027-03-04'),
+      cells(7, '2027-03-01', '2027-03-02', '2027-03-03'),
+    ],
+    [
+      'other room, same nights: both rooms',
+      fp(7, '2027-03-01', '2027-03-02'),
+      fp(8, '2027-03-01', '2027-03-02'),
+      [...cells(7, '2027-03-01'), ...cells(8, '2027-03-01')],
+    ],
+  ])('%s', (_label, before, after, expected) => {
+    expect(movedCells(before, after)).toEqual(expected);
   });
 });

@@ -119,7 +119,7 @@ export class Beds24Sync {
     const connections = new Beds24Connections({ factory });
     const rooms = new Beds24RoomCatalog({ db, connections, clock, logger });
     this.hooks = createSyncHooks({ queue: this.queue, rooms, clock });
-    const reservations = new ReservationPushService({ db, connections, clock, logger });
+    const reservations = new ReservationPushService({ db, connections, clock, logger, queue: this.queue });
     this.imports = new BookingImportService({
       db,
       connections,

@@ -4,6 +4,7 @@ import type {
   ReservationSource,
   ReservationStatus,
 } from '../../../pms/reservations/reservation_schemas.ts';
+import { addDays, type CalendarDate } from '../../../utils/dates.ts';
 import type { Beds24Booking, BookingWrite } from '../client/beds24_schemas.ts';
 import { toBeds24Guest } from './guest_mapper.ts';
 
@@ -185,4 +186,38 @@ export function differingBookingFields(expected: BookingWrite, actual: Beds24Boo
   return COMPARED_BOOKING_FIELDS.filter(
     (field) => Object.hasOwn(sent, field) && comparable(field, sent[field]) !== comparable(field, held[field]),
   );
+}
+
+/** Where a booking takes a unit in Beds24: its room and nights; null when its status takes none. */
+export interface BookingFootprint {
+  beds24RoomId: number;
+  arrival: CalendarDate;
+  departure: CalendarDate;
+}
+
+/** The footprint a booking write leaves in Beds24: a cancel takes nothing, a create or update its stay. */
+export function footprintOfPlan(plan: Exclude<BookingPlan, { action: 'skip' }>): BookingFootprint | null {
+  const { roomId, arrival, departure } = plan.booking;
+  if (plan.action === 'cancel' || roomId === undefined || arrival === undefined || departure === undefined) return null;
+  return { beds24RoomId: roomId, arrival, departure };
+}
+
+/**
+ * The (Beds24 room, night) cells a booking write changed the units of: the nights it left and the nights
+ * it took, none when it stays where it was.
+ */
+export function movedCells(
+  before: BookingFootprint | null,
+  after: BookingFootprint | null,
+): Array<{ beds24RoomId: number; date: CalendarDate }> {
+  const key = (fp: BookingFootprint | null): string =>
+    fp === null ? '' : `${fp.beds24RoomId}|${fp.arrival}|${fp.departure}`;
+  if (key(before) === key(after)) return [];
+  const cells = new Map<string, { beds24RoomId: number; date: CalendarDate }>();
+  for (const fp of [before, after]) {
+    if (fp === null) continue;
+    for (let date = fp.arrival; date < fp.departure; date = addDays(date, 1))
+      cells.set(`${fp.beds24RoomId}|${date}`, { beds24RoomId: fp.beds24RoomId, date });
+  }
+  return [...cells.values()];
 }

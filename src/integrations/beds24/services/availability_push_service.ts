@@ -31,6 +31,7 @@ import { recordFailure, resolveCalendarFailuresExcept, resolveFailures } from '.
 import { clearChanges, hasPendingChanges, pendingChanges } from '../store/outbox_store.ts';
 import { KIND_SETTINGS } from '../queue/job_kinds.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
+import { Beds24Error } from '../client/beds24_errors.ts';
 import type { BookingImportService, ImportSummary } from './booking_import_service.ts';
 import type { ReservationPushService } from './reservation_push_service.ts';
 
@@ -130,13 +131,24 @@ export class AvailabilityPushService {
    * Bookings go before the calendar: the property's waiting booking pushes are sent first, at their own
    * priority. Under an inventory model where Beds24 takes a unit off a written count for each new booking,
    * a calendar that already counts our booking, written before the booking, would lose that unit twice.
+   * A booking write Beds24 does not take now does not hold up the calendar (its closings above all): the
+   * bookings' own job retries it, and once it lands the nights it moved are sent again.
    */
   private async bookingsFirst(propertyId: string, options: PushOptions): Promise<PushSummary> {
     if (!(await hasPendingChanges(this.deps.db, propertyId, ['reservations']))) return emptySummary();
-    return this.deps.bookings.pushPending(propertyId, {
-      ...options,
-      priority: KIND_SETTINGS.reservations.creditPriority,
-    });
+    try {
+      return await this.deps.bookings.pushPending(propertyId, {
+        ...options,
+        priority: KIND_SETTINGS.reservations.creditPriority,
+      });
+    } catch (error) {
+      if (!(error instanceof Beds24Error)) throw error;
+      this.deps.logger.warn(
+        { err: error, propertyId },
+        'bookings could not go before the calendar; the calendar goes alone and the bookings job retries them',
+      );
+      return emptySummary();
+    }
   }
 
   private async pushRange(

@@ -6,15 +6,26 @@ import type { Beds24Client, ItemResult } from '../client/beds24_client.ts';
 import { Beds24TransientError } from '../client/beds24_errors.ts';
 import {
   MARKER_FIELD,
+  footprintOfPlan,
+  movedCells,
   planBookingPush,
   reservationIdFromMarker,
+  type BookingFootprint,
   type BookingPlan,
   type ReservationSnapshot,
 } from '../mappers/index.ts';
 import { emptySummary, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
+import type { SyncQueue } from '../queue/sync_queue.ts';
+import { forgetCellsPushedSince } from '../store/calendar_state_store.ts';
 import { recordFailure, resolveFailures } from '../store/failures_store.ts';
-import { clearChanges, pendingChanges, type PendingChange } from '../store/outbox_store.ts';
+import {
+  clearChanges,
+  oldestChangeAgeOf,
+  pendingChanges,
+  recordChanges,
+  type PendingChange,
+} from '../store/outbox_store.ts';
 import { reservationsToPush, setSyncState, type SyncStateFields } from '../store/reservation_sync_store.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
 
@@ -25,11 +36,14 @@ export interface ReservationPushServiceDeps {
   logger: Logger;
   /** Bookings per POST /bookings; Beds24 takes up to 10,000 items and 1 MB, we stay far below. */
   batchSize?: number;
+  /** Wakes the calendar push when a booking write asks for nights to be sent again. */
+  queue?: Pick<SyncQueue, 'wakeAfterCommit'>;
 }
 
 interface LoadedReservation extends ReservationSnapshot {
   reservation: ReservationRow;
   createSentAt: Date | null;
+  pushedFootprint: BookingFootprint | null;
 }
 
 type Sendable = { snapshot: LoadedReservation; plan: Exclude<BookingPlan, { action: 'skip' }> };
@@ -51,6 +65,7 @@ export class ReservationPushService {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly batchSize: number;
+  private readonly queue: Pick<SyncQueue, 'wakeAfterCommit'> | undefined;
 
   constructor(deps: ReservationPushServiceDeps) {
     this.db = deps.db;
@@ -58,6 +73,7 @@ export class ReservationPushService {
     this.clock = deps.clock;
     this.logger = deps.logger;
     this.batchSize = deps.batchSize ?? 100;
+    this.queue = deps.queue;
   }
 
   /** The worker's entry: everything in the property's reservation outbox, in batches. */
@@ -105,6 +121,10 @@ export class ReservationPushService {
 
     const creates = sendable.filter((s) => s.plan.action === 'create').map((s) => s.snapshot.reservation.id);
     await this.setSyncState(this.db, creates, { create_sent_at: this.clock.now() });
+    const editedAt = await this.oldestEditAt(
+      config.property_id,
+      sendable.map((s) => s.snapshot.reservation.id),
+    );
 
     let results: ItemResult[];
     try {
@@ -118,7 +138,34 @@ export class ReservationPushService {
       if (!maybeApplied) await this.setSyncState(this.db, creates, { create_sent_at: null });
       throw error;
     }
-    await this.applyResults(config, sendable, results, pending, summary);
+    await this.applyResults(config, sendable, results, pending, summary, editedAt);
+  }
+
+  /** When the oldest of these reservations' waiting edits was made, on the injected clock's time line. */
+  private async oldestEditAt(propertyId: string, reservationIds: string[]): Promise<Date | null> {
+    // The outbox is stamped by the database's clock: its age carries the time over to ours.
+    const age = await oldestChangeAgeOf(this.db, propertyId, 'reservations', reservationIds);
+    return age === null ? null : new Date(this.clock.now().getTime() - age * 1000);
+  }
+
+  /**
+   * Beds24 may move a written numAvail by itself when a booking changes (an account that decrements it
+   * does), our own booking writes included. A calendar write that already counted an edit and reached
+   * Beds24 before the edit's booking write would then end off by the units the booking moved (a cancelled
+   * stay giving its unit back twice): those of the moved nights written since the edit are sent again,
+   * after the booking. Written before the edit, they differ from what the PMS wants and go out anyway.
+   * In the transaction that records the footprint written, so a crash cannot lose them.
+   */
+  private async resendMovedNights(
+    trx: Knex.Transaction,
+    propertyId: string,
+    moved: Array<{ beds24RoomId: number; date: string }>,
+    since: Date,
+  ): Promise<void> {
+    const forgotten = await forgetCellsPushedSince(trx, propertyId, moved, since);
+    if (forgotten === 0) return;
+    await recordChanges(trx, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
+    this.queue?.wakeAfterCommit(trx, propertyId, ['availability']);
   }
 
   private async applyResults(
@@ -127,9 +174,11 @@ export class ReservationPushService {
     results: ItemResult[],
     pending: PendingChange[],
     summary: PushSummary,
+    editedAt: Date | null,
   ): Promise<void> {
     const now = this.clock.now();
     const done: string[] = [];
+    const moved: Array<{ beds24RoomId: number; date: string }> = [];
     await this.db.transaction(async (trx) => {
       for (const [index, { snapshot, plan }] of sendable.entries()) {
         const result = results[index] as ItemResult;
@@ -145,11 +194,16 @@ export class ReservationPushService {
             );
             continue;
           }
+          const footprint = footprintOfPlan(plan);
+          moved.push(...movedCells(snapshot.pushedFootprint, footprint));
           await this.setSyncState(trx, [id], {
             state: 'synced',
             last_pushed_at: now,
             last_error: null,
             create_sent_at: null,
+            pushed_beds24_room_id: footprint?.beds24RoomId ?? null,
+            pushed_arrival: footprint?.arrival ?? null,
+            pushed_departure: footprint?.departure ?? null,
           });
           await resolveFailures(trx, config.property_id, 'reservation', [id]);
           summary[plan.action === 'create' ? 'created' : plan.action === 'update' ? 'updated' : 'cancelled'] += 1;
@@ -164,6 +218,7 @@ export class ReservationPushService {
         }
         done.push(id);
       }
+      if (editedAt !== null && moved.length > 0) await this.resendMovedNights(trx, config.property_id, moved, editedAt);
       await recordPushed(trx, config.property_id, now);
     });
     await clearChanges(this.db, config.property_id, pushed(pending, done));

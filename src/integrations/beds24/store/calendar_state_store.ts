@@ -77,6 +77,30 @@ export async function forgetCells(
   }
 }
 
+/**
+ * Forgets those of these cells that Beds24 accepted at or after `since` (on the clock that stamped
+ * `pushed_at`); answers how many. The next push sends them again.
+ */
+export async function forgetCellsPushedSince(
+  db: Db,
+  propertyId: string,
+  cells: Array<{ beds24RoomId: number; date: CalendarDate }>,
+  since: Date,
+): Promise<number> {
+  let forgotten = 0;
+  for (const [beds24RoomId, group] of Map.groupBy(cells, (cell) => cell.beds24RoomId)) {
+    forgotten += await db('beds24_calendar_state')
+      .where({ property_id: propertyId, beds24_room_id: beds24RoomId })
+      .whereIn(
+        'date',
+        group.map((cell) => cell.date),
+      )
+      .where('pushed_at', '>=', since)
+      .delete();
+  }
+  return forgotten;
+}
+
 /** Records, for good, that the property publishes these Beds24 rooms (Beds24 accepted a calendar write). */
 export async function recordPublishedRooms(db: Db, propertyId: string, beds24RoomIds: number[]): Promise<void> {
   if (beds24RoomIds.length === 0) return;

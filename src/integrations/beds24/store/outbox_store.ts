@@ -90,6 +90,22 @@ export async function oldestChangeAge(db: Db, propertyId: string, kinds: readonl
   return rows[0]?.age ?? null;
 }
 
+/** Like `oldestChangeAge`, over the changes of one kind to these entities only. */
+export async function oldestChangeAgeOf(
+  db: Db,
+  propertyId: string,
+  kind: SyncKind,
+  entityIds: string[],
+): Promise<number | null> {
+  if (entityIds.length === 0) return null;
+  const { rows }: { rows: Array<{ age: number | null }> } = await db.raw(
+    `select extract(epoch from now() - min(first_queued_at))::float8 as age from beds24_pending_changes
+     where property_id = ? and kind = ? and entity_id = any(?::text[])`,
+    [propertyId, kind, entityIds],
+  );
+  return rows[0]?.age ?? null;
+}
+
 /**
  * The (property, kind) pairs with changes that may be pushed: pushes on, connected, and no job of the
  * property refused for its credentials (those wait until the connection changes).

@@ -4,7 +4,16 @@ import type { ReservationRow } from '../../../pms/reservations/reservation_schem
 import type { ReservationSyncTable } from './tables.ts';
 
 export type SyncStateFields = Partial<
-  Pick<ReservationSyncTable, 'state' | 'last_pushed_at' | 'last_error' | 'create_sent_at'>
+  Pick<
+    ReservationSyncTable,
+    | 'state'
+    | 'last_pushed_at'
+    | 'last_error'
+    | 'create_sent_at'
+    | 'pushed_beds24_room_id'
+    | 'pushed_arrival'
+    | 'pushed_departure'
+  >
 >;
 
 /** Sets these fields of the reservations' sync state (a reservation seen for the first time starts as pending). */
@@ -31,24 +40,51 @@ export interface ReservationToPush {
   guest: GuestRow;
   beds24RoomId: number | null;
   createSentAt: Date | null;
+  /** Where its booking takes a unit in Beds24 as last written; null: nowhere, or not known. */
+  pushedFootprint: { beds24RoomId: number; arrival: string; departure: string } | null;
 }
 
 export async function reservationsToPush(db: Db, reservationIds: string[]): Promise<ReservationToPush[]> {
   if (reservationIds.length === 0) return [];
-  type Row = ReservationRow & { guest: GuestRow; room_beds24_id: number | null; create_sent_at: Date | null };
+  type Row = ReservationRow & { guest: GuestRow; room_beds24_id: number | null } & Pick<
+      ReservationSyncTable,
+      'create_sent_at' | 'pushed_beds24_room_id' | 'pushed_arrival' | 'pushed_departure'
+    >;
   const rows: Row[] = await db('reservations as r')
     .join('guests as g', 'g.id', 'r.guest_id')
     // Left join: an unassigned reservation (imported, so never pushed) is loaded and skipped, not lost.
     .leftJoin('rooms as rm', 'rm.id', 'r.room_id')
     .leftJoin('beds24_reservation_sync as s', 's.reservation_id', 'r.id')
     .whereIn('r.id', reservationIds)
-    .select('r.*', 'rm.beds24_room_id as room_beds24_id', 's.create_sent_at', db.raw('row_to_json(g.*) as guest'));
-  return rows.map(({ guest, room_beds24_id, create_sent_at, ...reservation }) => ({
-    reservation,
-    guest,
-    beds24RoomId: room_beds24_id,
-    createSentAt: create_sent_at,
-  }));
+    .select(
+      'r.*',
+      'rm.beds24_room_id as room_beds24_id',
+      's.create_sent_at',
+      's.pushed_beds24_room_id',
+      's.pushed_arrival',
+      's.pushed_departure',
+      db.raw('row_to_json(g.*) as guest'),
+    );
+  return rows.map(
+    ({
+      guest,
+      room_beds24_id,
+      create_sent_at,
+      pushed_beds24_room_id,
+      pushed_arrival,
+      pushed_departure,
+      ...reservation
+    }) => ({
+      reservation,
+      guest,
+      beds24RoomId: room_beds24_id,
+      createSentAt: create_sent_at,
+      pushedFootprint:
+        pushed_beds24_room_id === null || pushed_arrival === null || pushed_departure === null
+          ? null
+          : { beds24RoomId: pushed_beds24_room_id, arrival: pushed_arrival, departure: pushed_departure },
+    }),
+  );
 }
 
 /**

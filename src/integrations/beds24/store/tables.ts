@@ -47,6 +47,10 @@ export interface ReservationSyncTable {
   last_pushed_at: Date | null;
   last_error: string | null;
   create_sent_at: Date | null;
+  /** Where the booking takes a unit in Beds24 as last written (all null: nowhere, or not known). */
+  pushed_beds24_room_id: number | null;
+  pushed_arrival: string | null;
+  pushed_departure: string | null;
   updated_at: Date;
 }
 
