@@ -24,7 +24,7 @@ export class OutboxSweeper {
   private running: Promise<void> | undefined;
 
   constructor(deps: OutboxSweeperDeps) {
-    this.deps = { intervalMs: 30_000, ...deps };
+    this.deps = { ...deps, intervalMs: deps.intervalMs ?? 30_000 };
   }
 
   start(): void {

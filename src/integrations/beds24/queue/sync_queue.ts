@@ -1,6 +1,7 @@
 import { PgBoss, fromKnex, type Job, type JobResult, type JobWithMetadata } from 'pg-boss';
 import type { Db, Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
+import { hasChangeQueuedBefore } from '../store/outbox_store.ts';
 import { KIND_SETTINGS, SYNC_KINDS, expireInSeconds, type SyncKind } from './job_kinds.ts';
 import {
   CALENDAR_TICK_CRON,
@@ -133,16 +134,26 @@ export class SyncQueue {
     return queued.rows[0]?.id ?? null;
   }
 
-  /** 0 when no job of the key is queued or running (the leading edge), else the kind's debounce. */
+  /**
+   * 0 on the leading edge, else the kind's debounce. A job of the key queued means a burst (the send is a
+   * no-op anyway). A job of the key running means a burst only while it still carries changes recorded
+   * before it started: an edit made just after the push reached Beds24, while the job records its results,
+   * is the first of a new quiet period, not part of a burst.
+   */
   private async trailingDelay(db: Db, kind: SyncKind, propertyId: string): Promise<number> {
     const debounce = KIND_SETTINGS[kind].debounceSeconds * this.tuning.debounceFactor;
     if (debounce <= 0) return 0;
-    const { rows }: { rows: unknown[] } = await db.raw(
-      `select 1 from ${PGBOSS_SCHEMA}.job
-       where name = ? and singleton_key = ? and state in ('created', 'retry', 'active') limit 1`,
+    const { rows }: { rows: Array<{ state: string; started_on: Date | null }> } = await db.raw(
+      `select state, started_on from ${PGBOSS_SCHEMA}.job
+       where name = ? and singleton_key = ? and state in ('created', 'retry', 'active')`,
       [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
     );
-    return rows.length > 0 ? debounce : 0;
+    if (rows.some((row) => row.state !== 'active')) return debounce;
+    const running = rows.find((row) => row.started_on !== null);
+    if (!running?.started_on) return 0;
+    const clears = KIND_SETTINGS[kind].clears;
+    if (clears.length === 0) return debounce;
+    return (await hasChangeQueuedBefore(db, propertyId, clears, running.started_on)) ? debounce : 0;
   }
 
   /**
