@@ -8,7 +8,8 @@
  *   - load: `--rate` new reservations per second spread over the properties and the processes for
  *     `--duration` seconds: edit → Beds24 (HTTP answer to the booking held by the sandbox), pushes per second,
  *     connections to the database, CPU per process.
- * Flags: --sizes=50,500 --processes=1,2,4 --duration=30 --idle=15 --rate=20.
+ * Flags: --sizes=50,500 --processes=1,2,4 --workers=8 (SYNC_WORKERS, several to compare) --duration=30
+ * --idle=15 --rate=20.
  * PostgreSQL: DATABASE_URL's server, else the local one at 127.0.0.1:5432, else an embedded one; a fresh
  * database per size.
  */
@@ -32,11 +33,14 @@ const BEDS24_LATENCY_MS = 150;
 const PROPERTIES_PER_ACCOUNT = 5;
 const ROOMS_PER_PROPERTY = 4;
 const CLOCK_TICKS_PER_SECOND = 100;
+/** A backend reports its transactions to pg_stat_database up to 10 s after it goes idle: the idle window opens after that. */
+const STATS_SETTLE_MS = 11_000;
 
 const { values: flags } = parseArgs({
   options: {
     sizes: { type: 'string', default: '50,500' },
     processes: { type: 'string', default: '1,2,4' },
+    workers: { type: 'string', default: '8' },
     duration: { type: 'string', default: '30' },
     idle: { type: 'string', default: '15' },
     rate: { type: 'string', default: '20' },
@@ -45,6 +49,7 @@ const { values: flags } = parseArgs({
 const numbers = (text: string): number[] => text.split(',').map((part) => Number(part.trim()));
 const sizes = numbers(flags.sizes);
 const processCounts = numbers(flags.processes);
+const workerCounts = numbers(flags.workers);
 const durationSeconds = Number(flags.duration);
 const idleSeconds = Number(flags.idle);
 const rate = Number(flags.rate);
@@ -63,29 +68,42 @@ interface Property {
   rooms: string[];
 }
 
-async function postgresServer(): Promise<{ url: string; stop(): Promise<void> }> {
+/** Connections one app process may open at most (its pool and pg-boss's), with a margin. */
+const CONNECTIONS_PER_PROCESS = 45;
+
+/**
+ * DATABASE_URL's server or the local one, when it has room for the largest run's connections (other
+ * clients share it); else an embedded one of its own.
+ */
+async function postgresServer(needed: number): Promise<{ url: string; label: string; stop(): Promise<void> }> {
   const candidate = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const probe = createDb({ url: candidate, poolMax: 1 });
+  let free: number;
   try {
-    await probe.raw('select 1');
-    return { url: candidate, stop: async () => {} };
+    const { rows } = await probe.raw<{ rows: Array<{ free: number }> }>(
+      `select current_setting('max_connections')::int - (select count(*) from pg_stat_activity)::int as free`,
+    );
+    free = rows[0]!.free;
   } catch {
-    const dir = await mkdtemp(join(tmpdir(), 'pms-scale-pg-'));
-    const cluster = await startEmbeddedPostgres({
-      dir: join(dir, 'postgres'),
-      logger: createLogger('silent'),
-      settings: { max_connections: '300' },
-    });
-    return {
-      url: cluster.url,
-      stop: async () => {
-        await cluster.stop();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
+    free = 0;
   } finally {
     await probe.destroy();
   }
+  if (free >= needed) return { url: candidate, label: 'shared server', stop: async () => {} };
+  const dir = await mkdtemp(join(tmpdir(), 'pms-scale-pg-'));
+  const cluster = await startEmbeddedPostgres({
+    dir: join(dir, 'postgres'),
+    logger: createLogger('silent'),
+    settings: { max_connections: String(needed + 20) },
+  });
+  return {
+    url: cluster.url,
+    label: 'embedded server',
+    stop: async () => {
+      await cluster.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function startServer(env: Record<string, string>): Promise<Server> {
@@ -229,6 +247,7 @@ async function settledTransactions(db: Knex, name: string): Promise<number> {
 async function runProcesses(
   size: number,
   processes: number,
+  workers: number,
   ctx: {
     db: Knex;
     name: string;
@@ -240,9 +259,12 @@ async function runProcesses(
   },
 ): Promise<Record<string, string | number>> {
   const { db, name, sandbox, env, properties, roomUse } = ctx;
-  const servers = await Promise.all(Array.from({ length: processes }, () => startServer(env)));
+  const servers = await Promise.all(
+    Array.from({ length: processes }, () => startServer({ ...env, SYNC_WORKERS: String(workers) })),
+  );
   try {
     await waitPushesIdle(db);
+    await sleep(STATS_SETTLE_MS);
     // Idle: the schedules, sweeps, pulls and polling of `processes` processes for `size` properties.
     const idleCpu0 = await Promise.all(servers.map((s) => cpuSeconds(s.child.pid!)));
     const idleTx0 = await settledTransactions(db, name);
@@ -319,6 +341,7 @@ async function runProcesses(
     return {
       properties: size,
       processes,
+      workers,
       edits_per_s_offered: (offered / offeredSeconds).toFixed(1),
       pushes_per_s_done: (pushes / doneSeconds).toFixed(1),
       arrived: `${latencies.length}/${offered}`,
@@ -335,7 +358,7 @@ async function runProcesses(
 }
 
 const rows: Array<Record<string, string | number>> = [];
-const postgres = await postgresServer();
+const postgres = await postgresServer(Math.max(...processCounts) * CONNECTIONS_PER_PROCESS + 10);
 try {
   for (const size of sizes) {
     const name = `pms_scale_${process.pid}_${size}`;
@@ -371,8 +394,10 @@ try {
       sandbox.setFaults({ latencyMs: BEDS24_LATENCY_MS });
       const roomUse = new Map<string, number>();
       for (const processes of processCounts) {
-        rows.push(await runProcesses(size, processes, { db, name, sandbox, env, properties, roomUse }));
-        process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
+        for (const workers of workerCounts) {
+          rows.push(await runProcesses(size, processes, workers, { db, name, sandbox, env, properties, roomUse }));
+          process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
+        }
       }
     } finally {
       await sandbox.close();
@@ -386,6 +411,6 @@ try {
   await postgres.stop();
 }
 printTable(
-  `Scale: ${rate} new reservations/s for ${durationSeconds} s, Beds24 answering in ${BEDS24_LATENCY_MS} ms; idle over ${idleSeconds} s`,
+  `Scale: ${rate} new reservations/s for ${durationSeconds} s, Beds24 answering in ${BEDS24_LATENCY_MS} ms; idle over ${idleSeconds} s; PostgreSQL: ${postgres.label}`,
   rows,
 );
