@@ -25,6 +25,7 @@ export const EnvSchema = z.object({
   SYNC_HORIZON_DAYS: z.coerce.number().int('must be an integer').min(1).max(720).default(365),
   BEDS24_WEBHOOK_TOKEN: webhookToken.optional(),
   BEDS24_PULL_INTERVAL_SECONDS: z.coerce.number().int('must be an integer').min(5).max(3600).default(300),
+  SYNC_WORKERS: z.coerce.number().int('must be an integer').min(1).max(64).default(8),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),

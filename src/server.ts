@@ -69,6 +69,7 @@ export async function startServer(env: Env, logger: Logger = createLogger(env.LO
       horizonDays: env.SYNC_HORIZON_DAYS,
       webhookToken: secrets.webhookToken,
       pullIntervalSeconds: env.BEDS24_PULL_INTERVAL_SECONDS,
+      tuning: { localConcurrency: env.SYNC_WORKERS },
       // Demo mode: the sandbox runs beside us, so its webhooks reach this server at its local address.
       publicUrl: env.PUBLIC_URL ?? (demo ? localUrl : undefined),
       logger,

@@ -13,10 +13,19 @@ export interface OpenDatabase {
 
 const EMBEDDED_DATABASE = 'pms';
 
+/**
+ * The pool a process needs: a running push holds one connection for its property's lock and, while it
+ * calls Beds24, one for its account's credit gate, and makes its queries on a third; the rest serve HTTP
+ * requests, the sweeps and the schedules. Smaller, pushes wait for connections while Beds24 answers.
+ */
+export function poolSizeFor(syncWorkers: number): number {
+  return 3 * syncWorkers + 6;
+}
+
 /** `DATABASE_URL` when given; otherwise the embedded cluster under `DATA_DIR/postgres`, with a `pms` database. */
 export async function openDatabase(env: Env, logger: Logger): Promise<OpenDatabase> {
   if (env.DATABASE_URL !== undefined) {
-    const db = createDb({ url: env.DATABASE_URL });
+    const db = createDb({ url: env.DATABASE_URL, poolMax: poolSizeFor(env.SYNC_WORKERS) });
     return { db, url: env.DATABASE_URL, embedded: false, close: () => db.destroy() };
   }
   const server = await startEmbeddedPostgres({ dir: join(env.DATA_DIR, 'postgres'), logger });
@@ -30,7 +39,7 @@ export async function openDatabase(env: Env, logger: Logger): Promise<OpenDataba
     await admin.destroy();
   }
   const url = withDatabase(server.url, EMBEDDED_DATABASE);
-  const db = createDb({ url });
+  const db = createDb({ url, poolMax: poolSizeFor(env.SYNC_WORKERS) });
   return {
     db,
     url,

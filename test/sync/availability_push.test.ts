@@ -117,8 +117,13 @@ describe('availability and rates', () => {
     };
     // One double room free of charge: the other doubles still price the nights.
     await rate(double[0]!, day(50), day(52), 0);
-    // Every suite free of charge on one night: no price goes out, Beds24 keeps the one it has.
-    for (const room of suite) await rate(room, day(51), day(51), 0);
+    // Every suite free of charge on one night: no price goes out, Beds24 keeps the one it has. The dearer
+    // suite first, so the night's lowest positive price stays what it was until the last one, whichever
+    // push (the first edit's goes out at once) carries each edit.
+    const priceOn51 = async (room: string): Promise<number> =>
+      (await world.app.request('GET', `/api/rooms/${room}/rates?from=${day(51)}&to=${day(51)}`)).body[0].price;
+    const suitePrices = await Promise.all(suite.map(async (room) => ({ room, price: await priceOn51(room) })));
+    for (const { room } of suitePrices.sort((a, b) => b.price - a.price)) await rate(room, day(51), day(51), 0);
     await waitForIdle(world);
 
     expect(prices(doubleId)).toEqual(doubleBefore);

@@ -12,7 +12,7 @@ async function ok(method: string, path: string, body?: unknown): Promise<void> {
 }
 
 beforeAll(async () => {
-  // A 2 s debounce for bookings: edits made in quick succession go out in one push.
+  // A 2 s debounce for bookings: edits made while a push of the booking is on its way go out in one more push.
   world = await startSyncWorld(
     [
       { name: 'double', units: 2 },
@@ -41,14 +41,17 @@ describe('a cancel carries the last values', () => {
     expect(created).toMatchObject({ status: 'confirmed', arrival: day(10), departure: day(12), price: 300 });
 
     world.sandbox.resetRequestLog();
+    // Beds24 answers slowly, so the first edit's push (sent at once, the leading edge) is still on its way
+    // while the two later edits are made: they coalesce into the next push, a cancel.
+    world.sandbox.setFaults({ latencyMs: 1_000, onlyPaths: ['POST /bookings'] });
     const edits = { check_in: day(20), check_out: day(23), adults: 1, children: 1, total_price: 420 };
     await ok('PATCH', `/api/reservations/${res.id}`, edits);
     await ok('PATCH', `/api/guests/${res.guest_id}`, { last_name: 'King', phone: '+44 20 7946 0001' });
     await ok('DELETE', `/api/reservations/${res.id}`);
     await waitForIdle(world);
+    world.sandbox.clearFaults();
 
-    // The scenario: all three edits went out as one item of one call, a cancel.
-    expect(callsTo(world.sandbox, 'POST', '/bookings')).toBe(1);
+    expect(callsTo(world.sandbox, 'POST', '/bookings')).toBeLessThanOrEqual(2);
     const all = bookingsOf(world.sandbox, res.id);
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({

@@ -8,6 +8,7 @@ describe('loadEnv', () => {
       PORT: 3000,
       SYNC_HORIZON_DAYS: 365,
       BEDS24_PULL_INTERVAL_SECONDS: 300,
+      SYNC_WORKERS: 8,
       LOG_LEVEL: 'info',
       DATA_DIR: '.data',
     });
@@ -58,6 +59,8 @@ describe('loadEnv', () => {
     [{ BEDS24_PULL_INTERVAL_SECONDS: '4' }, /BEDS24_PULL_INTERVAL_SECONDS/],
     [{ BEDS24_PULL_INTERVAL_SECONDS: '3601' }, /BEDS24_PULL_INTERVAL_SECONDS/],
     [{ PUBLIC_URL: 'ftp://pms.example.com' }, /PUBLIC_URL/],
+    [{ SYNC_WORKERS: '0' }, /SYNC_WORKERS/],
+    [{ SYNC_WORKERS: '2.5' }, /SYNC_WORKERS/],
   ])('rejects %j with one line naming the variable', (env, message) => {
     expect(() => loadEnv(env)).toThrow(message);
     try {

@@ -1,6 +1,7 @@
 import { PgBoss, fromKnex, type Job, type JobResult, type JobWithMetadata } from 'pg-boss';
 import type { Db, Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
+import { hasChangeQueuedBefore } from '../store/outbox_store.ts';
 import { KIND_SETTINGS, SYNC_KINDS, expireInSeconds, type SyncKind } from './job_kinds.ts';
 import {
   CALENDAR_TICK_CRON,
@@ -33,8 +34,14 @@ export const PGBOSS_SCHEMA = 'pgboss';
 export interface SendOptions {
   /** Answer the id of the queued job that absorbed this send when it was a no-op. */
   wantId?: boolean;
-  /** Not before this many seconds from now (instead of the kind's debounce): a job deferred for credits. */
+  /** Not before this many seconds from now (instead of the leading-edge rule): a job deferred for credits. */
   delaySeconds?: number;
+}
+
+/** One pg-boss worker of the sync queue, as this process registered it. */
+interface LocalWorker {
+  id: string | undefined;
+  busy: boolean;
 }
 
 /**
@@ -47,6 +54,7 @@ export class SyncQueue {
   private readonly db: Knex;
   private readonly logger: Logger;
   private readonly waking = new Set<Promise<void>>();
+  private readonly workers: LocalWorker[] = [];
   private started = false;
 
   constructor(deps: SyncQueueDeps) {
@@ -98,14 +106,16 @@ export class SyncQueue {
 
   /**
    * Queues "bring this kind of thing up to date for this property", inside the caller's transaction when
-   * `db` is one. With the stately policy a second send while one job of the key is queued is a no-op:
-   * that is the coalescing. `wantId` then looks up the id of the queued job that absorbed it.
+   * `db` is one. Leading edge: after a quiet period (no job of the key queued or running) the job may
+   * start at once. Trailing coalescing: with the stately policy a second send while one job of the key is
+   * queued is a no-op, and a send while one runs queues the next one a debounce later, so the changes of
+   * a burst ride in one push per debounce. `wantId` looks up the id of the queued job that absorbed a no-op.
    */
   async send(db: Db, kind: SyncKind, propertyId: string, options: SendOptions = {}): Promise<string | null> {
     const { wantId = false } = options;
     const settings = KIND_SETTINGS[kind];
     // A delay in seconds: pg-boss counts it from the database's clock, the one that decides when a job runs.
-    const delay = options.delaySeconds ?? settings.debounceSeconds * this.tuning.debounceFactor;
+    const delay = options.delaySeconds ?? (await this.trailingDelay(db, kind, propertyId));
     const id = await this.boss.send(SYNC_QUEUE, { kind, propertyId } satisfies SyncJobData, {
       db: fromKnex(db),
       singletonKey: singletonKeyFor(kind, propertyId),
@@ -114,6 +124,7 @@ export class SyncQueue {
       startAfter: delay > 0 ? delay : undefined,
       expireInSeconds: expireInSeconds(kind),
     });
+    if (id !== null && delay <= 0) this.afterCommit(db, () => this.wakeIdleWorker());
     if (id !== null || !wantId) return id;
     const queued: { rows: Array<{ id: string }> } = await db.raw(
       `select id from ${PGBOSS_SCHEMA}.job
@@ -121,6 +132,37 @@ export class SyncQueue {
       [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
     );
     return queued.rows[0]?.id ?? null;
+  }
+
+  /**
+   * 0 on the leading edge, else the kind's debounce. A job of the key queued means a burst (the send is a
+   * no-op anyway). A job of the key running means a burst only while it still carries changes recorded
+   * before it started: an edit made just after the push reached Beds24, while the job records its results,
+   * is the first of a new quiet period, not part of a burst.
+   */
+  private async trailingDelay(db: Db, kind: SyncKind, propertyId: string): Promise<number> {
+    const debounce = KIND_SETTINGS[kind].debounceSeconds * this.tuning.debounceFactor;
+    if (debounce <= 0) return 0;
+    const { rows }: { rows: Array<{ state: string; started_on: Date | null }> } = await db.raw(
+      `select state, started_on from ${PGBOSS_SCHEMA}.job
+       where name = ? and singleton_key = ? and state in ('created', 'retry', 'active')`,
+      [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
+    );
+    if (rows.some((row) => row.state !== 'active')) return debounce;
+    const running = rows.find((row) => row.started_on !== null);
+    if (!running?.started_on) return 0;
+    const clears = KIND_SETTINGS[kind].clears;
+    if (clears.length === 0) return debounce;
+    return (await hasChangeQueuedBefore(db, propertyId, clears, running.started_on)) ? debounce : 0;
+  }
+
+  /**
+   * A job that may start now is fetched by an idle worker of this process at once instead of at its next
+   * poll; a busy one fetches again as soon as its job ends. Other processes find it by polling.
+   */
+  private wakeIdleWorker(): void {
+    const idle = this.workers.find((worker) => !worker.busy && worker.id !== undefined);
+    if (idle?.id !== undefined) this.boss.notifyWorker(idle.id);
   }
 
   /** Singleton keys (`kind:property`) of the jobs waiting, retrying or running: the work already on its way. */
@@ -131,6 +173,12 @@ export class SyncQueue {
       [SYNC_QUEUE],
     );
     return new Set(rows.map((row) => row.key));
+  }
+
+  /** Runs `then` once `db` commits (at once when it is no transaction); nothing when it rolls back. */
+  private afterCommit(db: Db, then: () => void): void {
+    if ('executionPromise' in db && db.isTransaction) void db.executionPromise.then(then, () => undefined);
+    else then();
   }
 
   /**
@@ -150,8 +198,7 @@ export class SyncQueue {
         this.waking.add(sending);
       }
     };
-    if ('executionPromise' in db && db.isTransaction) void db.executionPromise.then(wake, () => undefined);
-    else wake();
+    this.afterCommit(db, wake);
   }
 
   /** Jobs waiting and running, per kind, for one property or all. */
@@ -175,25 +222,41 @@ export class SyncQueue {
     return rows;
   }
 
+  /**
+   * One pg-boss worker per slot of `localConcurrency`, each registered on its own so that this process can
+   * wake an idle one by id (pg-boss answers only the first worker's id for a multi-worker registration).
+   * A worker whose job ends fetches again at once instead of sleeping out its poll: the queue drains as
+   * fast as jobs end, and the next kind of the same property (held back by the group) goes next.
+   */
   async work(handler: SyncJobHandler): Promise<void> {
-    await this.boss.work<SyncJobData>(
-      SYNC_QUEUE,
-      {
-        localConcurrency: this.tuning.localConcurrency,
-        groupConcurrency: 1,
-        batchSize: 1,
-        pollingIntervalSeconds: this.tuning.pollingIntervalSeconds,
-        perJobResults: true,
-      },
-      async (jobs: Job<SyncJobData>[]): Promise<JobResult[]> => {
-        const results: JobResult[] = [];
-        for (const job of jobs) {
-          const verdict = await handler(job.data, job);
-          results.push({ id: job.id, status: verdict === 'retry' ? 'failed' : verdict });
-        }
-        return results;
-      },
-    );
+    for (let slot = 0; slot < this.tuning.localConcurrency; slot += 1) {
+      const worker: LocalWorker = { id: undefined, busy: false };
+      this.workers.push(worker);
+      worker.id = await this.boss.work<SyncJobData>(
+        SYNC_QUEUE,
+        {
+          localConcurrency: 1,
+          groupConcurrency: 1,
+          batchSize: 1,
+          pollingIntervalSeconds: this.tuning.pollingIntervalSeconds,
+          perJobResults: true,
+        },
+        async (jobs: Job<SyncJobData>[]): Promise<JobResult[]> => {
+          worker.busy = true;
+          try {
+            const results: JobResult[] = [];
+            for (const job of jobs) {
+              const verdict = await handler(job.data, job);
+              results.push({ id: job.id, status: verdict === 'retry' ? 'failed' : verdict });
+            }
+            return results;
+          } finally {
+            worker.busy = false;
+            if (worker.id !== undefined) this.boss.notifyWorker(worker.id);
+          }
+        },
+      );
+    }
   }
 
   /** `sourceId` is the id of the job that died; the dead-letter copy has an id of its own. */

@@ -54,6 +54,25 @@ export async function clearChanges(db: Db, propertyId: string, done: PendingChan
   );
 }
 
+/**
+ * Whether a change of these kinds recorded before `before` is still waiting: with `before` the start of the
+ * push that runs, that push is still carrying it (or will leave it for the next one).
+ */
+export async function hasChangeQueuedBefore(
+  db: Db,
+  propertyId: string,
+  kinds: readonly SyncKind[],
+  before: Date,
+): Promise<boolean> {
+  if (kinds.length === 0) return false;
+  const row = await db('beds24_pending_changes')
+    .where({ property_id: propertyId })
+    .whereIn('kind', kinds)
+    .where('first_queued_at', '<', before)
+    .first('kind');
+  return row !== undefined;
+}
+
 /** The kinds of change the property has waiting. */
 export async function pendingKinds(db: Db, propertyId: string): Promise<SyncKind[]> {
   const rows: Array<{ kind: SyncKind }> = await db('beds24_pending_changes')
