@@ -82,6 +82,16 @@ export async function isOwnBeds24Booking(db: Db, beds24BookingId: number): Promi
   return row !== undefined;
 }
 
+/** Those of these Beds24 bookings that the PMS pushed itself (a reservation of its own holds the id). */
+export async function ownBeds24Bookings(db: Db, beds24BookingIds: number[]): Promise<Set<number>> {
+  if (beds24BookingIds.length === 0) return new Set();
+  const rows: Array<{ beds24_booking_id: number }> = await db('reservations')
+    .whereIn('beds24_booking_id', beds24BookingIds)
+    .whereNot({ source: 'beds24' })
+    .select('beds24_booking_id');
+  return new Set(rows.map((row) => row.beds24_booking_id));
+}
+
 /** The Beds24 bookings of the property with an occupying unit that has no room (an overbooking to solve). */
 export async function bookingsWithUnassignedUnits(
   db: Db,

@@ -10,6 +10,7 @@ import {
   insertReservation,
   isOwnBeds24Booking,
   lockImportedUnits,
+  ownBeds24Bookings,
   updateReservationRow,
 } from '../../../pms/reservations/reservations_repository.ts';
 import type { ReservationRow, ReservationStatus } from '../../../pms/reservations/reservation_schemas.ts';
@@ -29,6 +30,7 @@ import {
   type ImportPlan,
   type UnitPlan,
 } from '../mappers/booking_import_mapper.ts';
+import { reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { forgetCells } from '../store/calendar_state_store.ts';
 import { isPullEnabled, loadConfig, probeConnection, type Beds24Config } from '../store/config_store.ts';
@@ -37,6 +39,7 @@ import {
   lockBookingImport,
   lockedImportedBooking,
   recordImport,
+  recordOwnBookings,
   recordReads,
   type ImportedBooking,
 } from '../store/imported_bookings_store.ts';
@@ -160,7 +163,8 @@ export interface BookingImportServiceDeps {
 /** How the booking was read, and when that read started (what it shows is Beds24's state from then on). */
 type ReadKind = { by: 'pull' | 'id'; at: Date };
 
-type BookingOutcome = 'created' | 'updated' | 'unchanged' | Exclude<ImportOutcome, 'imported'>;
+/** `ended`: a booking the PMS does not hold whose stay ended before today (hotel time), as a full import skips it. */
+type BookingOutcome = 'created' | 'updated' | 'unchanged' | 'ended' | Exclude<ImportOutcome, 'imported'>;
 
 /**
  * Beds24's bookings into the PMS. Two triggers feed it: webhook deliveries (hints in the inbox: the
@@ -446,8 +450,28 @@ export class BookingImportService {
     const known = await importedBookings(db, propertyId, ids);
     const unassigned = await bookingsWithUnassignedUnits(db, propertyId, ids);
     const mapped = await mappedBeds24Rooms(db, propertyId);
+    // The PMS's own bookings come back in every pull after a burst of edits: told apart in bulk, not one
+    // transaction each, so a pull never holds the property for long over bookings it will not import.
+    const owned = await ownBeds24Bookings(db, ids);
+    for (const booking of sorted) if (reservationIdFromMarker(booking) !== undefined) owned.add(booking.id);
+    const newlyOwned = [...owned].filter((id) => known.get(id)?.outcome !== 'ours');
+    await recordOwnBookings(db, propertyId, newlyOwned, this.deps.clock.now());
+    const today = todayIn((await findProperty(db, propertyId))?.timezone ?? 'UTC', this.deps.clock.now());
     const failed: number[] = [];
     for (const booking of sorted) {
+      if (owned.has(booking.id)) {
+        this.count('ours', summary);
+        continue;
+      }
+      // Pulls read what changed, past stays included; a stay the PMS never held and that is over stays out.
+      if (
+        known.get(booking.id)?.outcome !== 'imported' &&
+        booking.departure !== undefined &&
+        booking.departure < today
+      ) {
+        this.count('ended', summary);
+        continue;
+      }
       // The overlap of every pull reads versions already held: skipped without a transaction.
       if (isSettled(booking, known.get(booking.id)) && !unassigned.has(booking.id)) {
         this.count('unchanged', summary);
@@ -723,6 +747,8 @@ function heldVersion(record: ImportedBooking | undefined): { modifiedTime: strin
 /** A version the PMS already applied (or already ignored for good), read again. */
 function isSettled(booking: Beds24Booking, record: ImportedBooking | undefined): boolean {
   if (record === undefined || !SETTLED.has(record.outcome)) return false;
+  // A booking the PMS pushed stays its own whatever Beds24 changes in it.
+  if (record.outcome === 'ours') return true;
   const order = compareBookingVersion(booking, heldVersion(record));
   return order === 'same' || order === 'older';
 }

@@ -80,6 +80,17 @@ export async function recordImport(db: Db, propertyId: string, record: ImportRec
     .merge(merged as Array<keyof ImportedBookingTable>);
 }
 
+/** Records these bookings as the PMS's own, in one statement: every later version of them is skipped. */
+export async function recordOwnBookings(db: Db, propertyId: string, bookingIds: number[], now: Date): Promise<void> {
+  if (bookingIds.length === 0) return;
+  await db.raw(
+    `insert into beds24_imported_bookings (property_id, beds24_booking_id, outcome, updated_at)
+     select ?, id, 'ours', ? from unnest(?::bigint[]) as id order by id
+     on conflict (property_id, beds24_booking_id) do update set outcome = 'ours', updated_at = excluded.updated_at`,
+    [propertyId, now, bookingIds],
+  );
+}
+
 /** Marks bookings as read by id now (the flood limit counts from here), whatever the read found. */
 export async function recordReads(db: Db, propertyId: string, bookingIds: number[], now: Date): Promise<void> {
   if (bookingIds.length === 0) return;
