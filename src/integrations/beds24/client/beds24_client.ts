@@ -36,6 +36,11 @@ export interface CallOptions {
   deadline?: Date;
   /** Counts the calls made (one per page of a list). */
   tally?: { calls: number };
+  /**
+   * Credits of its priority's reserve this call may use: a calendar write may spend what the pull made for
+   * it has just spent, so a window that affords the write alone is not spent on that pull again and again.
+   */
+  allowance?: number;
 }
 
 const MAX_PAGES = 200;
@@ -203,9 +208,11 @@ export class Beds24AuthApi {
 }
 
 /** Only the per-call settings: callers pass wider objects (push options) that must not leak into the call. */
-function settings(options: CallOptions): Pick<CallOptions, 'wait' | 'retries' | 'timeoutMs' | 'deadline'> {
-  const { wait, retries, timeoutMs, deadline } = options;
-  return { wait, retries, timeoutMs, deadline };
+function settings(
+  options: CallOptions,
+): Pick<CallOptions, 'wait' | 'retries' | 'timeoutMs' | 'deadline' | 'allowance'> {
+  const { wait, retries, timeoutMs, deadline, allowance } = options;
+  return { wait, retries, timeoutMs, deadline, allowance };
 }
 
 function toItemResults(answer: PostResultItem[], sent: number, endpoint: string): ItemResult[] {

@@ -42,6 +42,8 @@ export interface CallSpec<S extends z.ZodType> {
   timeoutMs?: number;
   /** No try starts after this (a job attempt's deadline); without it the transport's `retryBoundMs` applies. */
   deadline?: Date;
+  /** Credits of its priority's reserve this call may use (see CallOptions). */
+  allowance?: number;
 }
 
 export interface TransportDeps {
@@ -178,7 +180,7 @@ export class Beds24Transport {
     return this.deps.gate.run(
       this.deps.accountKey,
       spec.priority,
-      estimate,
+      Math.max(0, estimate - (spec.allowance ?? 0)),
       async () => {
         const started = performance.now();
         const headers: Record<string, string> = { ...spec.authHeaders };

@@ -29,8 +29,10 @@ import {
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
 import { recordFailure, resolveCalendarFailuresExcept, resolveFailures } from '../store/failures_store.ts';
 import { clearChanges, hasPendingChanges, pendingChanges } from '../store/outbox_store.ts';
+import { waitingBookingFootprints } from '../store/reservation_sync_store.ts';
 import { KIND_SETTINGS } from '../queue/job_kinds.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
+import type { CallOptions } from '../client/beds24_client.ts';
 import { Beds24Error } from '../client/beds24_errors.ts';
 import type { BookingImportService, ImportSummary } from './booking_import_service.ts';
 import type { ReservationPushService } from './reservation_push_service.ts';
@@ -48,9 +50,17 @@ export interface AvailabilityPushServiceDeps {
   imports: Pick<BookingImportService, 'pullNow'>;
 }
 
-/** When the run began: a pull started since then is fresh enough for all of its writes. */
+/** How long the booking writes a calendar run sends first may retry before its closings go without them. */
+const BOOKINGS_FIRST_RETRY_MS = 3_000;
+
+/**
+ * One calendar run. `startedAt`: a pull started since then is fresh enough for all of its writes.
+ * `bookingsWaiting`: why the property's booking writes could not go first; the run then sends only what
+ * lowers a count, and ends with that error so the job retries the rest.
+ */
 interface Run {
   startedAt: Date;
+  bookingsWaiting?: Beds24Error;
 }
 
 interface Range {
@@ -83,8 +93,9 @@ export class AvailabilityPushService {
   /** A change-only push of the property's calendar over the horizon, now (it waits for credits by default). */
   async pushCalendar(propertyId: string, options: PushOptions = { priority: 'high' }): Promise<PushSummary> {
     const run = this.startRun();
-    const summary = await this.bookingsFirst(propertyId, options);
+    const summary = await this.bookingsFirst(propertyId, options, run);
     add(summary, await this.pushRange(propertyId, {}, options, run));
+    endRun(run);
     return summary;
   }
 
@@ -103,8 +114,9 @@ export class AvailabilityPushService {
     if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
     const run = this.startRun();
     const pending = await pendingChanges(this.deps.db, propertyId, ['availability', 'rates']);
-    const summary = await this.bookingsFirst(propertyId, options);
+    const summary = await this.bookingsFirst(propertyId, options, run);
     add(summary, await this.pushRange(propertyId, {}, options, run));
+    endRun(run);
     await clearChanges(this.deps.db, propertyId, pending);
     return summary;
   }
@@ -114,12 +126,14 @@ export class AvailabilityPushService {
     if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
     const run = this.startRun();
     const pending = await pendingChanges(this.deps.db, propertyId, ['resync']);
-    const total = await this.bookingsFirst(propertyId, options);
+    const total = await this.bookingsFirst(propertyId, options, run);
     for (const change of pending) {
       const [from, to] = change.entity_id.split('..');
       add(total, await this.resync(propertyId, { from, to }, options, run));
+      endRun(run);
       await clearChanges(this.deps.db, propertyId, [change]);
     }
+    endRun(run);
     return total;
   }
 
@@ -131,22 +145,26 @@ export class AvailabilityPushService {
    * Bookings go before the calendar: the property's waiting booking pushes are sent first, at their own
    * priority. Under an inventory model where Beds24 takes a unit off a written count for each new booking,
    * a calendar that already counts our booking, written before the booking, would lose that unit twice.
-   * A booking write Beds24 does not take now does not hold up the calendar (its closings above all): the
-   * bookings' own job retries it, and once it lands the nights it moved are sent again.
+   * A booking write Beds24 does not take now holds up only the counts that would rise: closings still go
+   * (a cancel not yet in Beds24 must not reopen its unit while Beds24 still holds the booking).
    */
-  private async bookingsFirst(propertyId: string, options: PushOptions): Promise<PushSummary> {
+  private async bookingsFirst(propertyId: string, options: PushOptions, run: Run): Promise<PushSummary> {
     if (!(await hasPendingChanges(this.deps.db, propertyId, ['reservations']))) return emptySummary();
     try {
+      // Beds24 refusing booking writes must not hold the calendar's closings for the transport's retries.
+      const retryUntil = new Date(this.deps.clock.now().getTime() + BOOKINGS_FIRST_RETRY_MS);
       return await this.deps.bookings.pushPending(propertyId, {
         ...options,
         priority: KIND_SETTINGS.reservations.creditPriority,
+        deadline: options.deadline !== undefined && options.deadline < retryUntil ? options.deadline : retryUntil,
       });
     } catch (error) {
       if (!(error instanceof Beds24Error)) throw error;
       this.deps.logger.warn(
-        { err: error, propertyId },
-        'bookings could not go before the calendar; the calendar goes alone and the bookings job retries them',
+        { err: error, property_id: propertyId },
+        'bookings could not go before the calendar; only closings go now, the rest waits for the bookings',
       );
+      run.bookingsWaiting = error;
       return emptySummary();
     }
   }
@@ -165,6 +183,7 @@ export class AvailabilityPushService {
     let plan = await this.plan(propertyId, range, resend);
     if (plan.changed.length === 0) return summary;
     let priority = closesAnything(plan.changed, plan.remembered) ? 'critical' : options.priority;
+    let allowance = 0;
     if (plan.changed.some(mayRaise)) {
       // Nights closed outright (0 units, a blackout) cannot reopen anything: they do not wait for the pull.
       const closing = plan.changed.filter((cell) => !mayRaise(cell) && cell.keepsNumAvail !== true);
@@ -174,12 +193,35 @@ export class AvailabilityPushService {
       }
       const pulled = await this.pullBeforeRaise(propertyId, { ...options, priority }, run);
       summary.calls += pulled.calls;
+      // The pull was spent for this write: the write may use that much of its reserve.
+      allowance = pulled.calls;
       if (pulled.pull !== 'none') plan = await this.plan(propertyId, range, resend);
-      if (plan.changed.length === 0) return summary;
-      priority = closesAnything(plan.changed, plan.remembered) ? 'critical' : options.priority;
     }
-    await this.send(config, plan.changed, { ...options, priority }, summary);
+    const cells = await this.notReopening(propertyId, plan);
+    if (cells.length === 0) return summary;
+    priority = closesAnything(cells, plan.remembered) ? 'critical' : options.priority;
+    await this.send(config, cells, { ...options, priority, allowance }, summary);
     return summary;
+  }
+
+  /**
+   * A night that a booking with a write still waiting takes in Beds24 (a stay cancelled or moved away in
+   * the PMS, not yet in Beds24) may not rise: Beds24 still holds the booking there. Such a write waits when
+   * Beds24 refused it just now, or when the edit came after this run sent the bookings; its own job sends
+   * it, and then the calendar again. Everything else goes, the nights such bookings newly take above all.
+   */
+  private async notReopening(
+    propertyId: string,
+    { changed, remembered }: { changed: ChangedCell[]; remembered: RememberedCalendar },
+  ): Promise<ChangedCell[]> {
+    const held = new Set<string>();
+    for (const stay of await waitingBookingFootprints(this.deps.db, propertyId)) {
+      for (let date = stay.arrival; date < stay.departure; date = addDays(date, 1))
+        held.add(`${stay.beds24RoomId}|${date}`);
+    }
+    return changed.filter(
+      (cell) => !mayRaise(cell) || !held.has(`${cell.beds24RoomId}|${cell.date}`) || closesAnything([cell], remembered),
+    );
   }
 
   /** The cells of the range to write now, from the PMS's current state. */
@@ -239,7 +281,7 @@ export class AvailabilityPushService {
   private async send(
     config: Beds24Config,
     changed: ChangedCell[],
-    call: PushOptions,
+    call: PushOptions & Pick<CallOptions, 'allowance'>,
     summary: PushSummary,
   ): Promise<void> {
     const client = this.deps.connections.clientFor(config);
@@ -363,6 +405,11 @@ export class AvailabilityPushService {
  */
 function mayRaise(cell: ChangedCell): boolean {
   return cell.keepsNumAvail !== true && cell.numAvail > 0 && cell.override !== 'blackout';
+}
+
+/** A run whose bookings could not go first ends with their error: its job retries, its outbox stays. */
+function endRun(run: Run): void {
+  if (run.bookingsWaiting !== undefined) throw run.bookingsWaiting;
 }
 
 function add(total: PushSummary, part: PushSummary): void {

@@ -97,3 +97,24 @@ export function withSyncState(db: Db, query: Knex.QueryBuilder): Knex.QueryBuild
         'state', s.state, 'last_pushed_at', s.last_pushed_at, 'last_error', s.last_error) end as beds24_sync`),
   );
 }
+
+/**
+ * Where the property's bookings that have a booking write waiting still take their units in Beds24 (as
+ * last written): each Beds24 room with its nights.
+ */
+export async function waitingBookingFootprints(
+  db: Db,
+  propertyId: string,
+): Promise<Array<{ beds24RoomId: number; arrival: string; departure: string }>> {
+  const rows: Array<Pick<ReservationSyncTable, 'pushed_beds24_room_id' | 'pushed_arrival' | 'pushed_departure'>> =
+    await db('beds24_pending_changes as p')
+      .joinRaw('join beds24_reservation_sync as s on s.reservation_id::text = p.entity_id')
+      .where({ 'p.property_id': propertyId, 'p.kind': 'reservations' })
+      .whereNotNull('s.pushed_beds24_room_id')
+      .select('s.pushed_beds24_room_id', 's.pushed_arrival', 's.pushed_departure');
+  return rows.flatMap((row) =>
+    row.pushed_beds24_room_id === null || row.pushed_arrival === null || row.pushed_departure === null
+      ? []
+      : [{ beds24RoomId: row.pushed_beds24_room_id, arrival: row.pushed_arrival, departure: row.pushed_departure }],
+  );
+}
