@@ -220,8 +220,10 @@ export class ReservationPushService {
       }
       if (editedAt !== null && moved.length > 0) await this.resendMovedNights(trx, config.property_id, moved, editedAt);
       await recordPushed(trx, config.property_id, now);
+      // With the results: an edit made from now on is a new change (a new push at once), never one that
+      // looks still carried by this push.
+      await clearChanges(trx, config.property_id, pushed(pending, done));
     });
-    await clearChanges(this.db, config.property_id, pushed(pending, done));
   }
 
   /** Creates that may have reached Beds24 without us hearing back: find them by our marker and take their ids. */
