@@ -27,6 +27,11 @@ export interface KindSettings {
   /** Edits arriving within this window become one push. */
   debounceSeconds: number;
   /**
+   * The first change after a quiet period starts a job at once (the debounce then applies to what comes
+   * while it is queued or running); false: every job waits its debounce, which batches what it reads.
+   */
+  leadingEdge: boolean;
+  /**
    * How long one attempt of the job may spend retrying Beds24 calls: a call is not tried again past the
    * attempt's deadline (start + budget), so the attempt ends, at the latest, one request timeout later.
    */
@@ -39,6 +44,7 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
     queuePriority: 40,
     creditPriority: 'critical',
     debounceSeconds: 1,
+    leadingEdge: true,
     attemptBudgetSeconds: 840,
   },
   availability: {
@@ -46,6 +52,7 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
     queuePriority: 30,
     creditPriority: 'high',
     debounceSeconds: 1,
+    leadingEdge: true,
     attemptBudgetSeconds: 840,
   },
   rates: {
@@ -53,6 +60,7 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
     queuePriority: 20,
     creditPriority: 'normal',
     debounceSeconds: 2,
+    leadingEdge: true,
     attemptBudgetSeconds: 840,
   },
   resync: {
@@ -60,17 +68,20 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
     queuePriority: 10,
     creditPriority: 'low',
     debounceSeconds: 0,
+    leadingEdge: true,
     attemptBudgetSeconds: 840,
   },
   // A channel booking the PMS does not know is a room it may sell twice: imports run before the calendar
   // push (so it counts them) and spend like availability changes (down to 2 credits left), below bookings
   // and closings (every credit) and above rates (5) and full resyncs (10). A second of debounce folds a
-  // burst of webhook deliveries into one run.
+  // burst of webhook deliveries into one run, always: each run reads Beds24 and then writes the calendar
+  // (with a pull first when a count may rise), so batching what a second brings saves credits.
   import: {
     clears: [],
     queuePriority: 35,
     creditPriority: 'high',
     debounceSeconds: 1,
+    leadingEdge: false,
     attemptBudgetSeconds: 840,
   },
 };

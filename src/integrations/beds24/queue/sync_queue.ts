@@ -143,6 +143,7 @@ export class SyncQueue {
   private async trailingDelay(db: Db, kind: SyncKind, propertyId: string): Promise<number> {
     const debounce = KIND_SETTINGS[kind].debounceSeconds * this.tuning.debounceFactor;
     if (debounce <= 0) return 0;
+    if (!KIND_SETTINGS[kind].leadingEdge) return debounce;
     const { rows }: { rows: Array<{ state: string; started_on: Date | null }> } = await db.raw(
       `select state, started_on from ${PGBOSS_SCHEMA}.job
        where name = ? and singleton_key = ? and state in ('created', 'retry', 'active')`,
