@@ -3,6 +3,7 @@ import { SYNC_QUEUE, singletonKeyFor } from '../../src/integrations/beds24/queue
 import { PGBOSS_SCHEMA } from '../../src/integrations/beds24/queue/sync_queue.ts';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { createReservation } from '../helpers/fixtures.ts';
+import { eventually } from '../helpers/inbound.ts';
 import { bookingsOf, callsTo, startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
 
 // Debounces of 10 s (bookings) and one worker polling every 20 s: a push that waited for either would show
@@ -61,6 +62,38 @@ describe('leading-edge pushes', () => {
     // Sent by this job or by the calendar job of the same edit, which sends waiting bookings first.
     const sent = world.sandbox.requests.find((r) => r.method === 'POST' && r.path === '/bookings');
     expect(new Date(sent!.time).getTime()).toBeGreaterThanOrEqual(job!.created_on.getTime());
+  });
+
+  it('push the one edit made once the push before it was sent as soon as that push ends, not a debounce later', async () => {
+    const rooms = world.rooms[0]!;
+    // One at a time, each pushed at once: two edits in a row would wait out a debounce.
+    const first = await createReservation(world.app, rooms[0]!, { check_in: day(60), check_out: day(62) });
+    await waitForIdle(world, 60_000);
+    const second = await createReservation(world.app, rooms[1]!, { check_in: day(60), check_out: day(62) });
+    await waitForIdle(world, 60_000);
+    world.sandbox.resetRequestLog();
+    world.sandbox.setFaults({ latencyMs: 1_500, onlyPaths: ['POST /bookings'] });
+    const since = await databaseNow();
+    expect((await world.app.request('PATCH', `/api/reservations/${first.id}`, { notes: 'late check-in' })).status).toBe(
+      200,
+    );
+    // The first push has sent its call; Beds24 has not answered yet.
+    await eventually(
+      () => world.sandbox.requestsInFlight,
+      (n) => n > 0,
+    );
+    expect((await world.app.request('PATCH', `/api/reservations/${second.id}`, { notes: 'cot' })).status).toBe(200);
+    await waitForIdle(world, 60_000);
+    world.sandbox.clearFaults();
+
+    expect(bookingsOf(world.sandbox, first.id)[0]!.notes).toBe('late check-in');
+    expect(bookingsOf(world.sandbox, second.id)[0]!.notes).toBe('cot');
+    expect(callsTo(world.sandbox, 'POST', '/bookings')).toBe(2);
+    const jobs = await reservationJobs(since);
+    expect(jobs).toHaveLength(2);
+    // Queued while the first ran, yet started once the first was done: well before its 10 s debounce.
+    const next = jobs[1]!;
+    expect(next.started_on!.getTime() - next.created_on.getTime()).toBeLessThan((DEBOUNCE_FACTOR * 1000) / 2);
   });
 
   it('coalesce the edits made while that push is on its way into one next push, a debounce later', async () => {

@@ -97,6 +97,18 @@ export function mountEndpoints(router: Router, endpoints: Endpoint[], runtime: S
  * answer after applying it → answer with the meter headers.
  */
 function endpointHandler(endpoint: Endpoint, runtime: SandboxRuntime): RequestHandler {
+  const answer = answerer(endpoint, runtime);
+  return async (req, res, next) => {
+    runtime.log.opened();
+    try {
+      await answer(req, res, next);
+    } finally {
+      runtime.log.closed();
+    }
+  };
+}
+
+function answerer(endpoint: Endpoint, runtime: SandboxRuntime): RequestHandler {
   return async (req, res) => {
     const { state, faults, log } = runtime;
     const entry: RequestLogEntry = {

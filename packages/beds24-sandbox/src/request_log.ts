@@ -24,6 +24,7 @@ export interface RequestLogEntry {
 export class RequestLog {
   readonly #entries: RequestLogEntry[] = [];
   readonly #spentMilli = new Map<number, number>();
+  #inFlight = 0;
 
   get entries(): readonly RequestLogEntry[] {
     return this.#entries;
@@ -34,6 +35,19 @@ export class RequestLog {
     if (entry.accountId !== null && entry.cost > 0) {
       this.#spentMilli.set(entry.accountId, (this.#spentMilli.get(entry.accountId) ?? 0) + toMilliCredits(entry.cost));
     }
+  }
+
+  /** Requests received and not answered yet (a test waits for a call to be on its way). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  opened(): void {
+    this.#inFlight += 1;
+  }
+
+  closed(): void {
+    this.#inFlight -= 1;
   }
 
   /** Credits the account spent since the sandbox started or the log was last reset. */

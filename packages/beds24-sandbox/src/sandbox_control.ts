@@ -101,5 +101,7 @@ export interface SandboxControl {
   readonly costs: CostTable;
   setCosts(costs: CostTable): CostTable;
   readonly requests: readonly RequestLogEntry[];
+  /** API requests received and not answered yet. */
+  readonly requestsInFlight: number;
   resetRequestLog(): void;
 }

@@ -353,6 +353,10 @@ export class Beds24Sandbox implements SandboxControl {
     return this.#log.entries;
   }
 
+  get requestsInFlight(): number {
+    return this.#log.inFlight;
+  }
+
   resetRequestLog(): void {
     this.#log.reset();
   }

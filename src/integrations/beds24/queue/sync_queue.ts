@@ -158,6 +158,19 @@ export class SyncQueue {
   }
 
   /**
+   * The job of the key queued to wait out a debounce may start now. Answers whether one did; the worker
+   * that runs the key's current job fetches it as soon as that job ends (it fetches again at once).
+   */
+  async startQueuedNow(db: Db, kind: SyncKind, propertyId: string): Promise<boolean> {
+    const { rowCount }: { rowCount: number | null } = await db.raw(
+      `update ${PGBOSS_SCHEMA}.job set start_after = now()
+       where name = ? and singleton_key = ? and state = 'created' and start_after > now()`,
+      [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /**
    * A job that may start now is fetched by an idle worker of this process at once instead of at its next
    * poll; a busy one fetches again as soon as its job ends. Other processes find it by polling.
    */

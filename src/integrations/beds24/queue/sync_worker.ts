@@ -6,7 +6,8 @@ import type { Logger } from '../../../logger.ts';
 import type { PushOptions } from '../beds24_sync_types.ts';
 import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors.ts';
 import { recordAbandonedJob, recordFailure, resolveFailures } from '../store/failures_store.ts';
-import { oldestChangeAge } from '../store/outbox_store.ts';
+import { oldestChangeAge, waitingChangesSince } from '../store/outbox_store.ts';
+import { lastCallSentSince } from '../store/sync_log_store.ts';
 import { KIND_SETTINGS, attemptDeadline, type SyncKind } from './job_kinds.ts';
 import type { SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
@@ -51,7 +52,7 @@ export class SyncWorker {
     // The attempt's budget counts from its start, as pg-boss's expiry does, waiting for the property included.
     const deadline = attemptDeadline(data.kind, clock.now());
     try {
-      const summary = await this.oneAtATime(data.propertyId, async () => {
+      const { value: summary, since } = await this.oneAtATime(data.propertyId, async () => {
         const waited = await oldestChangeAge(db, data.propertyId, KIND_SETTINGS[data.kind].clears);
         const pushStarted = clock.now();
         // Never wait for credits here: the property lock and its pg-boss group slot would block everything else.
@@ -64,6 +65,7 @@ export class SyncWorker {
         return result;
       });
       await resolveFailures(db, data.propertyId, 'job', [data.kind]);
+      await this.startQuietSuccessor(data, since);
       logger.info(
         { kind: data.kind, property_id: data.propertyId, ms: Math.round(performance.now() - started), ...summary },
         'beds24 push done',
@@ -89,6 +91,24 @@ export class SyncWorker {
   }
 
   /**
+   * A send made while this job ran was held back a debounce, as part of a burst. It was none when a single
+   * edit came, after the job had sent its last call to Beds24: the hotel's next edit, made as the last one
+   * landed, the first of a new quiet spell. Its job then starts as soon as this one ends. Two edits or more
+   * while the push was on its way, or a change left from before it, are a burst and keep the debounce.
+   */
+  private async startQuietSuccessor(data: SyncJobData, since: Date): Promise<void> {
+    const { db, queue, logger } = this.deps;
+    const settings = KIND_SETTINGS[data.kind];
+    if (!settings.leadingEdge || settings.debounceSeconds <= 0) return;
+    const sent = (await lastCallSentSince(db, data.propertyId, since)) ?? since;
+    const waiting = await waitingChangesSince(db, data.propertyId, settings.clears, sent);
+    if (waiting.before > 0 || waiting.edits !== 1) return;
+    if (await queue.startQueuedNow(db, data.kind, data.propertyId)) {
+      logger.debug({ kind: data.kind, property_id: data.propertyId }, 'next push starts at once: one edit, no burst');
+    }
+  }
+
+  /**
    * Credits are below what this kind may spend until the window resets: the job ends (freeing the property
    * for its other kinds, whose priorities may still spend) and the same kind is queued again for the reset.
    * Its outbox rows stay, so nothing is lost; pushes are state-based, so a half-done run simply runs again.
@@ -107,11 +127,15 @@ export class SyncWorker {
    * "no active job in the group" without serialising two workers that fetch at the same instant, so the
    * guarantee comes from a transaction-scoped advisory lock held while the job runs (released with the
    * connection if the process dies). A second job of the property waits here for the first to finish.
+   * `since` is when the job began, by the database's clock (the one the outbox and the sync log keep).
    */
-  private oneAtATime<T>(propertyId: string, push: () => Promise<T>): Promise<T> {
+  private oneAtATime<T>(propertyId: string, push: () => Promise<T>): Promise<{ value: T; since: Date }> {
     return this.deps.db.transaction(async (trx) => {
-      await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`beds24-property-push:${propertyId}`]);
-      return push();
+      const { rows }: { rows: Array<{ since: Date }> } = await trx.raw(
+        'select now() as since from pg_advisory_xact_lock(hashtextextended(?, 0))',
+        [`beds24-property-push:${propertyId}`],
+      );
+      return { value: await push(), since: rows[0]?.since ?? new Date() };
     });
   }
 

@@ -73,6 +73,26 @@ export async function hasChangeQueuedBefore(
   return row !== undefined;
 }
 
+/**
+ * The changes of these kinds still waiting, as seen from `since`: how many were recorded before it, and how
+ * many edits recorded them (the rows one transaction writes share their `first_queued_at`).
+ */
+export async function waitingChangesSince(
+  db: Db,
+  propertyId: string,
+  kinds: readonly SyncKind[],
+  since: Date,
+): Promise<{ before: number; edits: number }> {
+  const row: { before: number; edits: number } | undefined = await db('beds24_pending_changes')
+    .where({ property_id: propertyId })
+    .whereIn('kind', kinds)
+    .first(
+      db.raw('(count(*) filter (where first_queued_at < ?))::int as before', [since]),
+      db.raw('count(distinct first_queued_at)::int as edits'),
+    );
+  return row ?? { before: 0, edits: 0 };
+}
+
 /** The kinds of change the property has waiting. */
 export async function pendingKinds(db: Db, propertyId: string): Promise<SyncKind[]> {
   const rows: Array<{ kind: SyncKind }> = await db('beds24_pending_changes')
