@@ -188,3 +188,51 @@ export function printTable(title: string, rows: Array<Record<string, string | nu
   process.stdout.write(`\n${title}\n\n${line(columns)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n`);
   for (const row of rows) process.stdout.write(`${line(columns.map((c) => String(row[c])))}\n`);
 }
+
+/**
+ * Tells when a booking with a `custom10` marker is in the sandbox. One watcher for all waiters, reading the
+ * bookings again only after the sandbox answered another request: eight waiters each listing every booking
+ * every 5 ms took most of the process's CPU and slowed the very sync they were timing.
+ */
+export interface BookingArrivals {
+  /** Resolves with `performance.now()` at the moment the booking was seen. */
+  arrived(marker: string): Promise<number>;
+}
+
+export function bookingArrivals(sandbox: Beds24Sandbox): BookingArrivals {
+  const waiters = new Map<string, (at: number) => void>();
+  let answered = -1;
+  let timer: NodeJS.Timeout | undefined;
+  const look = (): void => {
+    timer = undefined;
+    if (waiters.size === 0) return;
+    if (sandbox.requests.length !== answered) {
+      answered = sandbox.requests.length;
+      const now = performance.now();
+      for (const { custom10 } of sandbox.bookings()) {
+        const resolve = typeof custom10 === 'string' ? waiters.get(custom10) : undefined;
+        if (resolve) {
+          waiters.delete(String(custom10));
+          resolve(now);
+        }
+      }
+    }
+    timer = setTimeout(look, 2);
+  };
+  return {
+    arrived(marker) {
+      return new Promise((resolve, reject) => {
+        const deadline = setTimeout(() => {
+          waiters.delete(marker);
+          reject(new Error(`booking ${marker} did not arrive within 60 s`));
+        }, 60_000);
+        waiters.set(marker, (at) => {
+          clearTimeout(deadline);
+          resolve(at);
+        });
+        answered = -1;
+        timer ??= setTimeout(look, 0);
+      });
+    },
+  };
+}
