@@ -10,6 +10,7 @@ import { Beds24Sync } from '../src/integrations/beds24/beds24_sync.ts';
 import type { QueueTuning } from '../src/integrations/beds24/queue/queue_config.ts';
 import { createBeds24Sandbox, type Beds24Sandbox } from '@pms/beds24-sandbox';
 import { createLogger } from '../src/logger.ts';
+import { callServer } from '../test/helpers/server_process.ts';
 
 export const TOKEN = 'bench-token';
 export const WEBHOOK_TOKEN = 'bench-webhook-token-0123456789';
@@ -21,7 +22,7 @@ export interface BenchEnv {
   sandbox: Beds24Sandbox;
   baseUrl: string;
   sync: Beds24Sync;
-  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api: JsonRequest;
   close(): Promise<void>;
 }
 
@@ -86,18 +87,7 @@ export async function startBenchEnv(options: {
     sandbox,
     baseUrl,
     sync,
-    async api<T>(method: string, path: string, body?: unknown) {
-      const res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${TOKEN}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-    },
+    api: jsonRequest(baseUrl, TOKEN),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -110,6 +100,17 @@ export async function startBenchEnv(options: {
       if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
     },
   };
+}
+
+export type JsonRequest = <T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: T }>;
+
+/** Calls the PMS's REST API at `baseUrl` with a bearer token: JSON in, JSON (or nothing) out. */
+export function jsonRequest(baseUrl: string, token: string): JsonRequest {
+  return (method, path, body) => callServer({ url: baseUrl }, token, method, path, body);
 }
 
 /** Creates a property with `types` Beds24 room types of `unitsPerType` PMS rooms each, connected to the sandbox. */

@@ -25,7 +25,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded_postgres.ts';
 import { migrateLatest } from '../src/db/migrate.ts';
 import { createLogger } from '../src/logger.ts';
 import { addDays, todayIn } from '../src/utils/dates.ts';
-import { percentile, printTable } from './bench_env.ts';
+import { jsonRequest, percentile, printTable } from './bench_env.ts';
 
 const SERVER_ENTRY = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 const TOKEN = 'scale-bench-token';
@@ -144,24 +144,6 @@ async function stopServers(servers: Server[]): Promise<void> {
   await Promise.all(servers.map((server) => server.exited));
 }
 
-async function api<T>(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
 async function inParallel<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -172,6 +154,7 @@ async function inParallel<T>(items: T[], concurrency: number, run: (item: T) => 
 }
 
 async function createProperties(base: string, sandbox: Beds24Sandbox, count: number): Promise<Property[]> {
+  const api = jsonRequest(base, TOKEN);
   const properties: Property[] = [];
   const accounts = Array.from({ length: Math.ceil(count / PROPERTIES_PER_ACCOUNT) }, (_, a) =>
     sandbox.createAccount({
@@ -187,10 +170,10 @@ async function createProperties(base: string, sandbox: Beds24Sandbox, count: num
   );
   const slots = accounts.flatMap((account) => account.properties.map((beds24) => ({ account, beds24 })));
   await inParallel(slots.slice(0, count), 8, async ({ account, beds24 }) => {
-    const created = await api<{ id: string }>(base, 'POST', '/api/properties', { name: beds24.name, timezone: 'UTC' });
+    const created = await api<{ id: string }>('POST', '/api/properties', { name: beds24.name, timezone: 'UTC' });
     const rooms: string[] = [];
     for (let r = 0; r < ROOMS_PER_PROPERTY; r += 1) {
-      const room = await api<{ id: string }>(base, 'POST', '/api/rooms', {
+      const room = await api<{ id: string }>('POST', '/api/rooms', {
         property_id: created.body.id,
         number: `${r + 1}`,
         room_type: r % 2 === 0 ? 'double' : 'suite',
@@ -200,7 +183,7 @@ async function createProperties(base: string, sandbox: Beds24Sandbox, count: num
       });
       rooms.push(room.body.id);
     }
-    const connect = await api(base, 'PUT', '/api/admin/beds24/config', {
+    const connect = await api('PUT', '/api/admin/beds24/config', {
       property_id: created.body.id,
       beds24_property_id: beds24.id,
       invite_code: sandbox.createInviteCode(account.accountId),
@@ -332,11 +315,11 @@ async function runProcesses(
       const room = property.rooms[Math.floor(k / properties.length) % property.rooms.length]!;
       const use = roomUse.get(room) ?? 0;
       roomUse.set(room, use + 1);
-      const base = servers[k % servers.length]!.url;
+      const api = jsonRequest(servers[k % servers.length]!.url, TOKEN);
       offered += 1;
       edits.push(
         (async () => {
-          const res = await api<{ id: string }>(base, 'POST', '/api/reservations', {
+          const res = await api<{ id: string }>('POST', '/api/reservations', {
             room_id: room,
             guest: { first_name: 'Scale', last_name: `Guest ${k}` },
             check_in: addDays(today, 2 + use * 2),

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { createBeds24Sandbox, type Beds24Sandbox, type InventoryModel, type SandboxOptions } from '@pms/beds24-sandbox';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { expectedCalendar, type ApiClient } from '../helpers/calendar_oracle.ts';
-import { spawnServer, type ServerProcess } from '../helpers/server_process.ts';
+import { callServer, spawnServer, type ServerProcess } from '../helpers/server_process.ts';
 import type { ApiResponse, Json } from '../helpers/test_app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
@@ -61,22 +61,10 @@ export async function startE2eWorld(options: E2eWorldOptions = {}): Promise<E2eW
     sandboxPort: Number(new URL(url).port),
     async startServer() {
       const process = await spawnServer(env);
-      const call = async (token: string, method: string, path: string, body?: unknown): Promise<ApiResponse> => {
-        const res = await fetch(`${process.url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        return { status: res.status, body: text ? JSON.parse(text) : undefined };
-      };
       const server: E2eServer = {
         process,
-        request: (method, path, body) => call(API, method, path, body),
-        admin: (method, path, body) => call(ADMIN, method, path, body),
+        request: (method, path, body) => callServer(process, API, method, path, body),
+        admin: (method, path, body) => callServer(process, ADMIN, method, path, body),
         async stop() {
           process.child.kill('SIGTERM');
           expect(await process.exited).toBe(0);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ApiResponse } from './test_app.ts';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 export const CLI_ENTRY = fileURLToPath(new URL('../../src/integrations/beds24/cli/beds24_cli.ts', import.meta.url));
@@ -10,6 +11,26 @@ export interface ServerProcess {
   output(): string;
   /** Resolves with the exit code (or the signal name) once the process has exited. */
   exited: Promise<number | string>;
+}
+
+/** One REST call to a server process, with a bearer token: JSON in, JSON (or nothing) out. */
+export async function callServer(
+  server: Pick<ServerProcess, 'url'>,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiResponse> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** The server entry under the test's environment (undefined values removed), with its output collected. */

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBeds24Sandbox, type Beds24Sandbox } from '@pms/beds24-sandbox';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
-import { spawnServer, type ServerProcess } from '../helpers/server_process.ts';
+import { callServer, spawnServer, type ServerProcess } from '../helpers/server_process.ts';
 import { bookingsOf, waitForIdle } from '../helpers/sync_harness.ts';
-import type { Json } from '../helpers/test_app.ts';
+import type { ApiResponse } from '../helpers/test_app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
 const API = 'crash-api-token';
@@ -17,23 +17,8 @@ let dataDir: string;
 let env: Record<string, string | undefined>;
 const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 
-async function call(
-  server: ServerProcess,
-  method: string,
-  path: string,
-  body?: unknown,
-  token = API,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+function call(server: ServerProcess, method: string, path: string, body?: unknown, token = API): Promise<ApiResponse> {
+  return callServer(server, token, method, path, body);
 }
 
 beforeAll(async () => {

@@ -6,8 +6,8 @@ import { createBeds24Sandbox, type Beds24Sandbox } from '@pms/beds24-sandbox';
 import type { Knex } from '../../src/db.ts';
 import { addDays, todayIn } from '../../src/utils/dates.ts';
 import { eventually } from '../helpers/inbound.ts';
-import { spawnServer, type ServerProcess } from '../helpers/server_process.ts';
-import type { Json } from '../helpers/test_app.ts';
+import { callServer, spawnServer, type ServerProcess } from '../helpers/server_process.ts';
+import type { ApiResponse, Json } from '../helpers/test_app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
 const API = 'import-crash-api-token';
@@ -18,17 +18,8 @@ let dataDir: string;
 let env: Record<string, string | undefined>;
 const day = (n: number): string => addDays(todayIn('UTC', new Date()), n);
 
-async function call(server: ServerProcess, method: string, path: string, body?: unknown, token = API): Promise<Json> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+function call(server: ServerProcess, method: string, path: string, body?: unknown, token = API): Promise<ApiResponse> {
+  return callServer(server, token, method, path, body);
 }
 
 beforeAll(async () => {
