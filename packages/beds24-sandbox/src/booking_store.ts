@@ -26,7 +26,8 @@ const ADMIN_EXTRA_FIELDS = ['apiReference', 'channel', 'apiSource', 'apiSourceId
 /** Fields whose change, made through the API with `actions.allowWebhooks`, fires a booking webhook (spec). */
 const AVAILABILITY_FIELDS = ['status', 'arrival', 'departure', 'roomId', 'unitId', 'roomQty'] as const;
 
-const STRING_DEFAULTS = [
+/** The guest's personal data: left out of a booking webhook unless its version is `twoWithPersonalData`. */
+export const PERSONAL_FIELDS = [
   'title',
   'firstName',
   'lastName',
@@ -39,6 +40,11 @@ const STRING_DEFAULTS = [
   'city',
   'state',
   'postcode',
+] as const;
+
+/** String fields a booking read always carries, empty when never set. */
+const STRING_DEFAULTS = [
+  ...PERSONAL_FIELDS,
   'country',
   'country2',
   'arrivalTime',

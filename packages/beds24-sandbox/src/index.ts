@@ -30,4 +30,4 @@ export {
 export type { NightAvailability } from './inventory_model.ts';
 export type { InvariantViolation, NightBooking, OverPublishedNight } from './invariant_recorder.ts';
 export type { DeliveryOutcome, WebhookDelivery } from './webhook_sender.ts';
-export { PERSONAL_FIELDS } from './webhook_payloads.ts';
+export { PERSONAL_FIELDS } from './booking_store.ts';

@@ -1,24 +1,8 @@
 import type { BookingChange } from './booking_change.ts';
-import { bookingGroupOf, bookingView } from './booking_store.ts';
+import { PERSONAL_FIELDS, bookingGroupOf, bookingView } from './booking_store.ts';
 import type { SandboxState } from './sandbox_state.ts';
 import { formatTimestamp } from './sandbox_time.ts';
 import type { WebhookNotification } from './webhook_sender.ts';
-
-/** Guest fields left out of the booking unless the property's webhook version is `twoWithPersonalData`. */
-export const PERSONAL_FIELDS = [
-  'title',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'mobile',
-  'fax',
-  'company',
-  'address',
-  'city',
-  'state',
-  'postcode',
-] as const;
 
 /**
  * Whether Beds24 sends the property's booking webhook for a change: always for changes it makes itself
