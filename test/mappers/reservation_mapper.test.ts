@@ -6,6 +6,7 @@ import {
   fromBeds24Referer,
   fromBeds24Status,
   markerFor,
+  footprintCells,
   movedCells,
   planBookingPush,
   reservationIdFromMarker,
@@ -702,6 +703,37 @@ describe('footprintOfPlan', () => {
     ['a cancel takes nothing', { action: 'cancel', booking: { id: 1, roomId: 7, status: 'cancelled', ...stay } }, null],
   ])('%s', (_label, plan, expected) => {
     expect(footprintOfPlan(plan)).toEqual(expected);
+  });
+});
+
+describe('footprintCells', () => {
+  const fp = (beds24RoomId: number, arrival: string, departure: string): BookingFootprint => ({
+    beds24RoomId,
+    arrival,
+    departure,
+  });
+  const cells = (beds24RoomId: number, ...dates: string[]) => dates.map((date) => ({ beds24RoomId, date }));
+  it.each<[string, Array<BookingFootprint | null>, Array<{ beds24RoomId: number; date: string }>]>([
+    ['none: nothing', [], []],
+    ['nowhere: nothing', [null, null], []],
+    [
+      'one stay: each night, not the departure day',
+      [fp(7, '2027-03-01', '2027-03-03')],
+      cells(7, '2027-03-01', '2027-03-02'),
+    ],
+    [
+      'overlapping stays of one room: each night once',
+      [fp(7, '2027-03-01', '2027-03-03'), null, fp(7, '2027-03-02', '2027-03-04')],
+      cells(7, '2027-03-01', '2027-03-02', '2027-03-03'),
+    ],
+    [
+      'same nights in two rooms: both rooms',
+      [fp(7, '2027-03-01', '2027-03-02'), fp(8, '2027-03-01', '2027-03-02')],
+      [...cells(7, '2027-03-01'), ...cells(8, '2027-03-01')],
+    ],
+    ['a month end', [fp(7, '2027-02-27', '2027-03-02')], cells(7, '2027-02-27', '2027-02-28', '2027-03-01')],
+  ])('%s', (_label, footprints, expected) => {
+    expect(footprintCells(footprints)).toEqual(expected);
   });
 });
 

@@ -3,7 +3,7 @@ import type { Knex } from '../../../db.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { RoomRow } from '../../../pms/rooms/room_schemas.ts';
 import { OCCUPYING_STATUSES } from '../../../pms/common_schemas.ts';
-import { addDays } from '../../../utils/dates.ts';
+import { footprintCells, movedCells, type BookingFootprint } from '../mappers/reservation_mapper.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { currentAndFutureStays } from '../services/current_stays.ts';
 import { forgetCells } from '../store/calendar_state_store.ts';
@@ -59,22 +59,14 @@ function movedNights(
   versions: ReservationRow[],
   mapping: Record<string, number | null>,
 ): Array<{ beds24RoomId: number; date: string }> {
-  const footprints = versions.map((r) => {
+  const footprints = versions.map((r): BookingFootprint | null => {
     const beds24RoomId = r.room_id === null ? null : (mapping[r.room_id] ?? null);
     // A single version is a booking made or cancelled: its nights, whatever the status it ends in.
     if (beds24RoomId === null || (versions.length === 2 && !OCCUPYING.has(r.status))) return null;
-    return { beds24RoomId, from: r.check_in, to: r.check_out };
+    return { beds24RoomId, arrival: r.check_in, departure: r.check_out };
   });
-  const key = (fp: (typeof footprints)[number]): string =>
-    fp === null ? '' : `${fp.beds24RoomId}|${fp.from}|${fp.to}`;
-  if (versions.length === 2 && key(footprints[0] ?? null) === key(footprints[1] ?? null)) return [];
-  const nights: Array<{ beds24RoomId: number; date: string }> = [];
-  for (const fp of footprints) {
-    if (fp === null) continue;
-    for (let date = fp.from; date < fp.to; date = addDays(date, 1))
-      nights.push({ beds24RoomId: fp.beds24RoomId, date });
-  }
-  return nights;
+  const [before, after] = footprints;
+  return footprints.length === 2 ? movedCells(before ?? null, after ?? null) : footprintCells(footprints);
 }
 
 export interface SyncHooksDeps {

@@ -202,6 +202,19 @@ export function footprintOfPlan(plan: Exclude<BookingPlan, { action: 'skip' }>):
   return { beds24RoomId: roomId, arrival, departure };
 }
 
+/** The (Beds24 room, night) cells these footprints take, each once. */
+export function footprintCells(
+  footprints: Array<BookingFootprint | null>,
+): Array<{ beds24RoomId: number; date: CalendarDate }> {
+  const cells = new Map<string, { beds24RoomId: number; date: CalendarDate }>();
+  for (const fp of footprints) {
+    if (fp === null) continue;
+    for (let date = fp.arrival; date < fp.departure; date = addDays(date, 1))
+      cells.set(`${fp.beds24RoomId}|${date}`, { beds24RoomId: fp.beds24RoomId, date });
+  }
+  return [...cells.values()];
+}
+
 /**
  * The (Beds24 room, night) cells a booking write changed the units of: the nights it left and the nights
  * it took, none when it stays where it was.
@@ -212,12 +225,5 @@ export function movedCells(
 ): Array<{ beds24RoomId: number; date: CalendarDate }> {
   const key = (fp: BookingFootprint | null): string =>
     fp === null ? '' : `${fp.beds24RoomId}|${fp.arrival}|${fp.departure}`;
-  if (key(before) === key(after)) return [];
-  const cells = new Map<string, { beds24RoomId: number; date: CalendarDate }>();
-  for (const fp of [before, after]) {
-    if (fp === null) continue;
-    for (let date = fp.arrival; date < fp.departure; date = addDays(date, 1))
-      cells.set(`${fp.beds24RoomId}|${date}`, { beds24RoomId: fp.beds24RoomId, date });
-  }
-  return [...cells.values()];
+  return key(before) === key(after) ? [] : footprintCells([before, after]);
 }

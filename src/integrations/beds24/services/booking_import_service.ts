@@ -16,7 +16,7 @@ import {
 import type { ReservationRow, ReservationStatus } from '../../../pms/reservations/reservation_schemas.ts';
 import { assignRoom } from '../../../pms/reservations/room_assignment.ts';
 import { mappedBeds24Rooms } from '../../../pms/rooms/rooms_repository.ts';
-import { addDays, daysBetween, todayIn } from '../../../utils/dates.ts';
+import { daysBetween, todayIn } from '../../../utils/dates.ts';
 import type { CallOptions } from '../client/beds24_client.ts';
 import type { Beds24Booking, BookingsQuery } from '../client/beds24_schemas.ts';
 import type { Beds24Priority } from '../client/priority.ts';
@@ -30,7 +30,7 @@ import {
   type ImportPlan,
   type UnitPlan,
 } from '../mappers/booking_import_mapper.ts';
-import { reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
+import { footprintCells, reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { forgetCells } from '../store/calendar_state_store.ts';
 import { isPullEnabled, loadConfig, probeConnection, type Beds24Config } from '../store/config_store.ts';
@@ -686,14 +686,13 @@ type BookedStay = { booked_beds24_room_id: number | null; check_in: string; chec
  * count of 0): these nights are sent again whatever the PMS believes Beds24 holds.
  */
 function bookedNights(stays: BookedStay[]): Array<{ beds24RoomId: number; date: string }> {
-  const nights = new Map<string, { beds24RoomId: number; date: string }>();
-  for (const stay of stays) {
-    if (stay.booked_beds24_room_id === null) continue;
-    for (let date = stay.check_in; date < stay.check_out; date = addDays(date, 1)) {
-      nights.set(`${stay.booked_beds24_room_id}|${date}`, { beds24RoomId: stay.booked_beds24_room_id, date });
-    }
-  }
-  return [...nights.values()];
+  return footprintCells(
+    stays.map((stay) =>
+      stay.booked_beds24_room_id === null
+        ? null
+        : { beds24RoomId: stay.booked_beds24_room_id, arrival: stay.check_in, departure: stay.check_out },
+    ),
+  );
 }
 
 /** What the warn log says of an unassigned unit: ids, room and nights, never the guest. */
