@@ -76,7 +76,20 @@ describe('npm start with no database server and no environment', () => {
     const arrived = await eventually(
       () => get(`${second.url}/api/reservations?property_id=${demo.id}&from=2029-01-01&to=2029-02-01`, apiToken),
       (res) => res.body.data.some((r: { beds24_booking_id: number }) => r.beds24_booking_id === bookingId),
-    );
+    ).catch(async (error: unknown) => {
+      // What the next engineer needs to tell a lost webhook from a stuck import (tokens left out).
+      const deliveries = await (await fetch(`${sandbox}/_sandbox/webhook-deliveries`)).json();
+      const status = await get(`${second.url}/api/admin/beds24/status`, adminToken);
+      const output = second
+        .output()
+        .split('\n')
+        .filter((line) => !line.includes('generated for development'))
+        .slice(-40)
+        .join('\n');
+      throw new Error(
+        `${String(error)}\nwebhook deliveries: ${JSON.stringify(deliveries)}\nsync status: ${JSON.stringify(status.body)}\nserver output:\n${output}`,
+      );
+    });
     expect(arrived.body.data.filter((r: { source: string }) => r.source === 'beds24')).toHaveLength(1);
 
     // The command line next to the running server uses its PostgreSQL and must leave it running.
