@@ -706,13 +706,14 @@ describe('footprintOfPlan', () => {
   });
 });
 
+const fp = (beds24RoomId: number, arrival: string, departure: string): BookingFootprint => ({
+  beds24RoomId,
+  arrival,
+  departure,
+});
+const cells = (beds24RoomId: number, ...dates: string[]) => dates.map((date) => ({ beds24RoomId, date }));
+
 describe('footprintCells', () => {
-  const fp = (beds24RoomId: number, arrival: string, departure: string): BookingFootprint => ({
-    beds24RoomId,
-    arrival,
-    departure,
-  });
-  const cells = (beds24RoomId: number, ...dates: string[]) => dates.map((date) => ({ beds24RoomId, date }));
   it.each<[string, Array<BookingFootprint | null>, Array<{ beds24RoomId: number; date: string }>]>([
     ['none: nothing', [], []],
     ['nowhere: nothing', [null, null], []],
@@ -738,12 +739,6 @@ describe('footprintCells', () => {
 });
 
 describe('movedCells', () => {
-  const fp = (beds24RoomId: number, arrival: string, departure: string): BookingFootprint => ({
-    beds24RoomId,
-    arrival,
-    departure,
-  });
-  const cells = (beds24RoomId: number, ...dates: string[]) => dates.map((date) => ({ beds24RoomId, date }));
   it.each<[string, BookingFootprint | null, BookingFootprint | null, Array<{ beds24RoomId: number; date: string }>]>([
     ['unchanged: nothing', fp(7, '2027-03-01', '2027-03-03'), fp(7, '2027-03-01', '2027-03-03'), []],
     ['nowhere before and after: nothing', null, null, []],
