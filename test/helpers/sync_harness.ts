@@ -1,7 +1,11 @@
 import { expect } from 'vitest';
 import type { SyncKind } from '../../src/integrations/beds24/queue/job_kinds.ts';
 import { NIGHTLY_CHECK_QUEUE, SYNC_QUEUE, singletonKeyFor } from '../../src/integrations/beds24/queue/queue_config.ts';
-import { PGBOSS_SCHEMA } from '../../src/integrations/beds24/queue/sync_queue.ts';
+import { PGBOSS_SCHEMA, type SyncQueue } from '../../src/integrations/beds24/queue/sync_queue.ts';
+import { SyncWorker, type KindHandler } from '../../src/integrations/beds24/queue/sync_worker.ts';
+import { systemClock } from '../../src/clock.ts';
+import type { Knex } from '../../src/db.ts';
+import { createLogger } from '../../src/logger.ts';
 import { createBeds24Sandbox, type Beds24Sandbox, type SandboxBookingView } from '@pms/beds24-sandbox';
 import { createProperty, createRoom } from './fixtures.ts';
 import { ADMIN_TOKEN, startTestApp, type TestApp, type TestAppOptions } from './test_app.ts';
@@ -178,4 +182,14 @@ export function bookingsOf(sandbox: Beds24Sandbox, reservationId: string): Sandb
 
 export function callsTo(sandbox: Beds24Sandbox, method: string, path: string): number {
   return sandbox.requests.filter((r) => r.method === method && r.path === path).length;
+}
+
+/** A sync worker whose every job kind runs `push`: for tests of the worker itself, not of a push. */
+export function workerRunning(push: KindHandler, deps: { db: Knex; queue: SyncQueue }): SyncWorker {
+  return new SyncWorker({
+    ...deps,
+    logger: createLogger('silent'),
+    clock: systemClock,
+    handlers: { reservations: push, availability: push, rates: push, resync: push, import: push },
+  });
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.ts';
 import { emptySummary } from '../../src/integrations/beds24/beds24_sync_types.ts';
 import { SyncQueue } from '../../src/integrations/beds24/queue/sync_queue.ts';
-import { SyncWorker, type KindHandler } from '../../src/integrations/beds24/queue/sync_worker.ts';
+import type { KindHandler } from '../../src/integrations/beds24/queue/sync_worker.ts';
 import { createLogger } from '../../src/logger.ts';
+import { workerRunning } from '../helpers/sync_harness.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
 let database: TestDatabase;
@@ -29,13 +29,7 @@ describe('SyncWorker', () => {
     };
     const overlap = (x: { start: number; end: number }, y: { start: number; end: number }): boolean =>
       x.start < y.end && y.start < x.end;
-    const worker = new SyncWorker({
-      db: database.db,
-      queue,
-      logger: createLogger('silent'),
-      clock: systemClock,
-      handlers: { reservations: push, availability: push, rates: push, resync: push, import: push },
-    });
+    const worker = workerRunning(push, { db: database.db, queue });
     const [a, b] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];
     const verdicts = await Promise.all([
       worker.handle({ kind: 'reservations', propertyId: a }, { id: '1', retryCount: 0 }),

@@ -65,7 +65,13 @@ export class SyncWorker {
         return result;
       });
       await resolveFailures(db, data.propertyId, 'job', [data.kind]);
-      await this.startQuietSuccessor(data, since);
+      await this.startQuietSuccessor(data, since).catch((error: unknown) => {
+        // The push is done; the next one only starts after its debounce, as it would in a burst.
+        logger.warn(
+          { err: error, kind: data.kind, property_id: data.propertyId },
+          'could not start the next push early',
+        );
+      });
       logger.info(
         { kind: data.kind, property_id: data.propertyId, ms: Math.round(performance.now() - started), ...summary },
         'beds24 push done',
