@@ -119,7 +119,14 @@ export class Beds24Sync {
     const connections = new Beds24Connections({ factory });
     const rooms = new Beds24RoomCatalog({ db, connections, clock, logger });
     this.hooks = createSyncHooks({ queue: this.queue, rooms, clock });
-    const reservations = new ReservationPushService({ db, connections, clock, logger, queue: this.queue });
+    const reservations = new ReservationPushService({
+      db,
+      connections,
+      clock,
+      logger,
+      queue: this.queue,
+      latency: metrics.pushLatency,
+    });
     this.imports = new BookingImportService({
       db,
       connections,
@@ -137,13 +144,13 @@ export class Beds24Sync {
       horizonDays,
       bookings: reservations,
       imports: this.imports,
+      latency: metrics.pushLatency,
     });
     this.worker = new SyncWorker({
       db,
       queue: this.queue,
       logger,
       clock,
-      latency: metrics.pushLatency,
       handlers: {
         reservations: (propertyId, options) => reservations.pushPending(propertyId, options),
         availability: (propertyId, options) => this.availability.pushPending(propertyId, options),

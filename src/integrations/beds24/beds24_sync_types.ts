@@ -1,4 +1,5 @@
 import type { Beds24Priority } from './client/priority.ts';
+import type { SyncKind } from './queue/job_kinds.ts';
 
 /** What one push run did, for logs, tests and benchmarks. */
 export interface PushSummary {
@@ -19,6 +20,14 @@ export interface PushOptions {
   wait?: boolean;
   /** The job attempt's deadline: no Beds24 call is tried again past it. */
   deadline?: Date;
+}
+
+/**
+ * Observes, per kind of change, how long the oldest change a push carried to Beds24 had waited: the push
+ * that sends it observes it, whichever job ran the push (the calendar job sends waiting bookings first).
+ */
+export interface PushLatency {
+  observe(labels: { kind: SyncKind }, seconds: number): void;
 }
 
 export function emptySummary(): PushSummary {

@@ -6,13 +6,13 @@ import type { Logger } from '../../../logger.ts';
 import type { PushOptions } from '../beds24_sync_types.ts';
 import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors.ts';
 import { recordAbandonedJob, recordFailure, resolveFailures } from '../store/failures_store.ts';
-import { oldestChangeAge, waitingChangesSince } from '../store/outbox_store.ts';
+import { waitingChangesSince } from '../store/outbox_store.ts';
 import { lastCallSentSince } from '../store/sync_log_store.ts';
 import { KIND_SETTINGS, attemptDeadline, type SyncKind } from './job_kinds.ts';
 import type { SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
 
-/** What a job's run did: logged as it is; `calls` tells whether it reached Beds24 (for the push latency). */
+/** What a job's run did, logged as it is: `calls` to Beds24 among the rest. */
 export interface JobSummary {
   calls: number;
 }
@@ -25,8 +25,6 @@ export interface SyncWorkerDeps {
   handlers: Record<SyncKind, KindHandler>;
   logger: Logger;
   clock: Clock;
-  /** Observes, per kind, how long the oldest change a push carried had waited. */
-  latency?: { observe(labels: { kind: string }, seconds: number): void };
 }
 
 /**
@@ -53,16 +51,9 @@ export class SyncWorker {
     const deadline = attemptDeadline(data.kind, clock.now());
     try {
       const { value: summary, since } = await this.oneAtATime(data.propertyId, async () => {
-        const waited = await oldestChangeAge(db, data.propertyId, KIND_SETTINGS[data.kind].clears);
-        const pushStarted = clock.now();
         // Never wait for credits here: the property lock and its pg-boss group slot would block everything else.
         const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false, deadline };
-        const result = await handlers[data.kind](data.propertyId, options);
-        if (waited !== null && result.calls > 0) {
-          const pushing = (clock.now().getTime() - pushStarted.getTime()) / 1000;
-          this.deps.latency?.observe({ kind: data.kind }, waited + pushing);
-        }
-        return result;
+        return handlers[data.kind](data.propertyId, options);
       });
       await resolveFailures(db, data.propertyId, 'job', [data.kind]);
       await this.startQuietSuccessor(data, since).catch((error: unknown) => {

@@ -16,7 +16,7 @@ import {
   type RememberedCalendar,
 } from '../mappers/availability_mapper.ts';
 import { restrictionsOf } from '../mappers/restriction_mapper.ts';
-import { emptySummary, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
+import { emptySummary, type PushLatency, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
 import {
   forgetCells,
   publishedRoomIds,
@@ -28,9 +28,9 @@ import {
 } from '../store/calendar_state_store.ts';
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
 import { recordFailure, resolveCalendarFailuresExcept, resolveFailures } from '../store/failures_store.ts';
-import { clearChanges, hasPendingChanges, pendingChanges } from '../store/outbox_store.ts';
+import { clearChanges, hasPendingChanges, oldestChangeAge, pendingChanges } from '../store/outbox_store.ts';
 import { waitingBookingFootprints } from '../store/reservation_sync_store.ts';
-import { KIND_SETTINGS } from '../queue/job_kinds.ts';
+import { KIND_SETTINGS, type SyncKind } from '../queue/job_kinds.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
 import type { CallOptions } from '../client/beds24_client.ts';
 import { Beds24Error } from '../client/beds24_errors.ts';
@@ -48,6 +48,7 @@ export interface AvailabilityPushServiceDeps {
   bookings: Pick<ReservationPushService, 'pushPending'>;
   /** Beds24's bookings pulled into the PMS before a write that may raise a count. */
   imports: Pick<BookingImportService, 'pullNow'>;
+  latency?: PushLatency;
 }
 
 /** How long the booking writes a calendar run sends first may retry before its closings go without them. */
@@ -114,9 +115,12 @@ export class AvailabilityPushService {
     if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
     const run = this.startRun();
     const pending = await pendingChanges(this.deps.db, propertyId, ['availability', 'rates']);
+    const waits = await this.waits(propertyId, ['availability', 'rates']);
     const summary = await this.bookingsFirst(propertyId, options, run);
-    add(summary, await this.pushRange(propertyId, {}, options, run));
+    const calendar = await this.pushRange(propertyId, {}, options, run);
+    add(summary, calendar);
     endRun(run);
+    if (calendar.calls > 0) this.observe(waits);
     await clearChanges(this.deps.db, propertyId, pending);
     return summary;
   }
@@ -126,15 +130,36 @@ export class AvailabilityPushService {
     if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
     const run = this.startRun();
     const pending = await pendingChanges(this.deps.db, propertyId, ['resync']);
+    const waits = await this.waits(propertyId, ['resync']);
     const total = await this.bookingsFirst(propertyId, options, run);
+    let calls = 0;
     for (const change of pending) {
       const [from, to] = change.entity_id.split('..');
-      add(total, await this.resync(propertyId, { from, to }, options, run));
+      const sent = await this.resync(propertyId, { from, to }, options, run);
+      add(total, sent);
+      calls += sent.calls;
       endRun(run);
       await clearChanges(this.deps.db, propertyId, [change]);
     }
     endRun(run);
+    if (calls > 0) this.observe(waits);
     return total;
+  }
+
+  /** How long the oldest waiting change of each kind has waited, as a run starts. */
+  private async waits(propertyId: string, kinds: SyncKind[]): Promise<Array<{ kind: SyncKind; since: Date }>> {
+    const waits: Array<{ kind: SyncKind; since: Date }> = [];
+    for (const kind of kinds) {
+      const age = await oldestChangeAge(this.deps.db, propertyId, [kind]);
+      if (age !== null) waits.push({ kind, since: new Date(this.deps.clock.now().getTime() - age * 1000) });
+    }
+    return waits;
+  }
+
+  /** The run's calendar reached Beds24: what it carried had waited since then. */
+  private observe(waits: Array<{ kind: SyncKind; since: Date }>): void {
+    const now = this.deps.clock.now().getTime();
+    for (const { kind, since } of waits) this.deps.latency?.observe({ kind }, (now - since.getTime()) / 1000);
   }
 
   private startRun(): Run {

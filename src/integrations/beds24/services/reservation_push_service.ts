@@ -14,7 +14,7 @@ import {
   type BookingPlan,
   type ReservationSnapshot,
 } from '../mappers/index.ts';
-import { emptySummary, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
+import { emptySummary, type PushLatency, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { forgetCellsPushedSince } from '../store/calendar_state_store.ts';
@@ -38,6 +38,7 @@ export interface ReservationPushServiceDeps {
   batchSize?: number;
   /** Wakes the calendar push when a booking write asks for nights to be sent again. */
   queue?: Pick<SyncQueue, 'wakeAfterCommit'>;
+  latency?: PushLatency;
 }
 
 interface LoadedReservation extends ReservationSnapshot {
@@ -66,6 +67,7 @@ export class ReservationPushService {
   private readonly logger: Logger;
   private readonly batchSize: number;
   private readonly queue: Pick<SyncQueue, 'wakeAfterCommit'> | undefined;
+  private readonly latency: PushLatency | undefined;
 
   constructor(deps: ReservationPushServiceDeps) {
     this.db = deps.db;
@@ -73,6 +75,7 @@ export class ReservationPushService {
     this.clock = deps.clock;
     this.logger = deps.logger;
     this.batchSize = deps.batchSize ?? 100;
+    this.latency = deps.latency;
     this.queue = deps.queue;
   }
 
@@ -139,6 +142,9 @@ export class ReservationPushService {
       throw error;
     }
     await this.applyResults(config, sendable, results, pending, summary, editedAt);
+    if (editedAt !== null) {
+      this.latency?.observe({ kind: 'reservations' }, (this.clock.now().getTime() - editedAt.getTime()) / 1000);
+    }
   }
 
   /** When the oldest of these reservations' waiting edits was made, on the injected clock's time line. */
