@@ -15,6 +15,7 @@ import {
   type ChangedCell,
   type RememberedCalendar,
 } from '../mappers/availability_mapper.ts';
+import { footprintCells } from '../mappers/reservation_mapper.ts';
 import { restrictionsOf } from '../mappers/restriction_mapper.ts';
 import { emptySummary, type PushLatency, type PushOptions, type PushSummary } from '../beds24_sync_types.ts';
 import {
@@ -28,7 +29,7 @@ import {
 } from '../store/calendar_state_store.ts';
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
 import { recordFailure, resolveCalendarFailuresExcept, resolveFailures } from '../store/failures_store.ts';
-import { clearChanges, hasPendingChanges, oldestChangeAge, pendingChanges } from '../store/outbox_store.ts';
+import { clearChanges, hasPendingChanges, outboxByKind, pendingChanges } from '../store/outbox_store.ts';
 import { waitingBookingFootprints } from '../store/reservation_sync_store.ts';
 import { KIND_SETTINGS, type SyncKind } from '../queue/job_kinds.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
@@ -146,14 +147,12 @@ export class AvailabilityPushService {
     return total;
   }
 
-  /** How long the oldest waiting change of each kind has waited, as a run starts. */
+  /** Since when the oldest waiting change of each of these kinds has waited, as a run starts. */
   private async waits(propertyId: string, kinds: SyncKind[]): Promise<Array<{ kind: SyncKind; since: Date }>> {
-    const waits: Array<{ kind: SyncKind; since: Date }> = [];
-    for (const kind of kinds) {
-      const age = await oldestChangeAge(this.deps.db, propertyId, [kind]);
-      if (age !== null) waits.push({ kind, since: new Date(this.deps.clock.now().getTime() - age * 1000) });
-    }
-    return waits;
+    const now = this.deps.clock.now().getTime();
+    return (await outboxByKind(this.deps.db, propertyId))
+      .filter(({ kind }) => kinds.includes(kind))
+      .map(({ kind, oldestAge }) => ({ kind, since: new Date(now - oldestAge * 1000) }));
   }
 
   /** The run's calendar reached Beds24: what it carried had waited since then. */
@@ -239,11 +238,8 @@ export class AvailabilityPushService {
     propertyId: string,
     { changed, remembered }: { changed: ChangedCell[]; remembered: RememberedCalendar },
   ): Promise<ChangedCell[]> {
-    const held = new Set<string>();
-    for (const stay of await waitingBookingFootprints(this.deps.db, propertyId)) {
-      for (let date = stay.arrival; date < stay.departure; date = addDays(date, 1))
-        held.add(`${stay.beds24RoomId}|${date}`);
-    }
+    const waiting = await waitingBookingFootprints(this.deps.db, propertyId);
+    const held = new Set(footprintCells(waiting).map((cell) => `${cell.beds24RoomId}|${cell.date}`));
     return changed.filter(
       (cell) => !mayRaise(cell) || !held.has(`${cell.beds24RoomId}|${cell.date}`) || closesAnything([cell], remembered),
     );

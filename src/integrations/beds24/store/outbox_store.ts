@@ -117,19 +117,9 @@ export async function countPendingChanges(db: Db, propertyId: string): Promise<n
 }
 
 /**
- * How long the oldest change of these kinds has waited, in seconds (null when none waits). The rows are
- * stamped by the database's clock, so their age is read against the same clock.
+ * How long the oldest change of one kind to these entities has waited, in seconds (null when none waits).
+ * The rows are stamped by the database's clock, so their age is read against the same clock.
  */
-export async function oldestChangeAge(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<number | null> {
-  const { rows }: { rows: Array<{ age: number | null }> } = await db.raw(
-    `select extract(epoch from now() - min(first_queued_at))::float8 as age from beds24_pending_changes
-     where property_id = ? and kind = any(?::text[])`,
-    [propertyId, [...kinds]],
-  );
-  return rows[0]?.age ?? null;
-}
-
-/** Like `oldestChangeAge`, over the changes of one kind to these entities only. */
 export async function oldestChangeAgeOf(
   db: Db,
   propertyId: string,
