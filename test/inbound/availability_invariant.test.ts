@@ -5,7 +5,7 @@ import { expectedCalendar } from '../helpers/calendar_oracle.ts';
 import { createReservation } from '../helpers/fixtures.ts';
 import { eventually, modifyChannelBooking, reservationsOfBooking, useWebhooks } from '../helpers/inbound.ts';
 import { startSyncWorld, waitForIdle, type SyncWorld } from '../helpers/sync_harness.ts';
-import { ADMIN_TOKEN, startTestApp, type Json, type TestAppOptions } from '../helpers/test_app.ts';
+import { ADMIN_TOKEN, startTestApp, type ApiResponse, type Json, type TestAppOptions } from '../helpers/test_app.ts';
 
 const MODELS: InventoryModel[] = ['stored', 'cap', 'decrement'];
 const HORIZON = 30;
@@ -112,6 +112,18 @@ async function overTruth(w: SyncWorld): Promise<Json[]> {
   return found;
 }
 
+/** The operator's drift check with repair, answered 200. */
+async function verifyAndRepair(w: SyncWorld): Promise<ApiResponse> {
+  const res = await w.app.request(
+    'POST',
+    '/api/admin/beds24/verify',
+    { property_id: w.propertyId, repair: true },
+    ADMIN_TOKEN,
+  );
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res;
+}
+
 async function restart(w: SyncWorld): Promise<void> {
   await w.app.close();
   w.app = await startTestApp(w.database, { ...APP_OPTIONS, beds24ApiUrl: w.sandbox.url });
@@ -206,13 +218,7 @@ describe('the drift check', () => {
       const w = await start(model);
       const sold = sell(w, { roomId: w.beds24RoomIds[1], arrival: day(2), departure: day(4) });
       expect(sold).toBeDefined();
-      const res = await w.app.request(
-        'POST',
-        '/api/admin/beds24/verify',
-        { property_id: w.propertyId, repair: true },
-        ADMIN_TOKEN,
-      );
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const res = await verifyAndRepair(w);
       expect(res.body.bookings).toEqual([
         { reservation_id: null, beds24_booking_id: sold, problem: 'not_imported', fields: [] },
       ]);
@@ -246,13 +252,7 @@ describe('the drift check', () => {
     expect(config.status, JSON.stringify(config.body)).toBe(200);
     const sold = sell(w, { roomId: w.beds24RoomIds[1], arrival: day(2), departure: day(4) });
     const writes = w.sandbox.requests.filter((r) => r.path === '/inventory/rooms/calendar' && r.method === 'POST');
-    const res = await w.app.request(
-      'POST',
-      '/api/admin/beds24/verify',
-      { property_id: w.propertyId, repair: true },
-      ADMIN_TOKEN,
-    );
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const res = await verifyAndRepair(w);
     expect(res.body.bookings.map((b: Json) => [b.beds24_booking_id, b.problem])).toEqual([[sold, 'not_imported']]);
     expect(res.body.calendar.map((c: Json) => c.date)).toEqual([day(2), day(3)]);
     await waitForIdle(w);
@@ -354,13 +354,7 @@ describe('no night is ever published above what is truly free', () => {
             const res = await w.app.request('PATCH', `/api/rooms/${room}`, { status });
             expect([200, 409], JSON.stringify(res.body)).toContain(res.status);
           } else if (op === 'verify') {
-            const res = await w.app.request(
-              'POST',
-              '/api/admin/beds24/verify',
-              { property_id: w.propertyId, repair: true },
-              ADMIN_TOKEN,
-            );
-            expect(res.status, JSON.stringify(res.body)).toBe(200);
+            await verifyAndRepair(w);
           }
           if (round === Math.floor(ROUNDS / 2)) {
             played.push('restart');
