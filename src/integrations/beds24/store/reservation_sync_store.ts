@@ -1,6 +1,7 @@
 import type { Db, Knex } from '../../../db.ts';
 import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
+import type { BookingFootprint } from '../mappers/reservation_mapper.ts';
 import type { ReservationSyncTable } from './tables.ts';
 
 export type SyncStateFields = Partial<
@@ -41,15 +42,20 @@ export interface ReservationToPush {
   beds24RoomId: number | null;
   createSentAt: Date | null;
   /** Where its booking takes a unit in Beds24 as last written; null: nowhere, or not known. */
-  pushedFootprint: { beds24RoomId: number; arrival: string; departure: string } | null;
+  pushedFootprint: BookingFootprint | null;
+}
+
+type PushedColumns = Pick<ReservationSyncTable, 'pushed_beds24_room_id' | 'pushed_arrival' | 'pushed_departure'>;
+
+function pushedFootprintOf(row: PushedColumns): BookingFootprint | null {
+  const { pushed_beds24_room_id: beds24RoomId, pushed_arrival: arrival, pushed_departure: departure } = row;
+  return beds24RoomId === null || arrival === null || departure === null ? null : { beds24RoomId, arrival, departure };
 }
 
 export async function reservationsToPush(db: Db, reservationIds: string[]): Promise<ReservationToPush[]> {
   if (reservationIds.length === 0) return [];
-  type Row = ReservationRow & { guest: GuestRow; room_beds24_id: number | null } & Pick<
-      ReservationSyncTable,
-      'create_sent_at' | 'pushed_beds24_room_id' | 'pushed_arrival' | 'pushed_departure'
-    >;
+  type Row = ReservationRow & { guest: GuestRow; room_beds24_id: number | null } & PushedColumns &
+    Pick<ReservationSyncTable, 'create_sent_at'>;
   const rows: Row[] = await db('reservations as r')
     .join('guests as g', 'g.id', 'r.guest_id')
     // Left join: an unassigned reservation (imported, so never pushed) is loaded and skipped, not lost.
@@ -79,10 +85,7 @@ export async function reservationsToPush(db: Db, reservationIds: string[]): Prom
       guest,
       beds24RoomId: room_beds24_id,
       createSentAt: create_sent_at,
-      pushedFootprint:
-        pushed_beds24_room_id === null || pushed_arrival === null || pushed_departure === null
-          ? null
-          : { beds24RoomId: pushed_beds24_room_id, arrival: pushed_arrival, departure: pushed_departure },
+      pushedFootprint: pushedFootprintOf({ pushed_beds24_room_id, pushed_arrival, pushed_departure }),
     }),
   );
 }
@@ -102,19 +105,11 @@ export function withSyncState(db: Db, query: Knex.QueryBuilder): Knex.QueryBuild
  * Where the property's bookings that have a booking write waiting still take their units in Beds24 (as
  * last written): each Beds24 room with its nights.
  */
-export async function waitingBookingFootprints(
-  db: Db,
-  propertyId: string,
-): Promise<Array<{ beds24RoomId: number; arrival: string; departure: string }>> {
-  const rows: Array<Pick<ReservationSyncTable, 'pushed_beds24_room_id' | 'pushed_arrival' | 'pushed_departure'>> =
-    await db('beds24_pending_changes as p')
-      .joinRaw('join beds24_reservation_sync as s on s.reservation_id::text = p.entity_id')
-      .where({ 'p.property_id': propertyId, 'p.kind': 'reservations' })
-      .whereNotNull('s.pushed_beds24_room_id')
-      .select('s.pushed_beds24_room_id', 's.pushed_arrival', 's.pushed_departure');
-  return rows.flatMap((row) =>
-    row.pushed_beds24_room_id === null || row.pushed_arrival === null || row.pushed_departure === null
-      ? []
-      : [{ beds24RoomId: row.pushed_beds24_room_id, arrival: row.pushed_arrival, departure: row.pushed_departure }],
-  );
+export async function waitingBookingFootprints(db: Db, propertyId: string): Promise<BookingFootprint[]> {
+  const rows: PushedColumns[] = await db('beds24_pending_changes as p')
+    .joinRaw('join beds24_reservation_sync as s on s.reservation_id::text = p.entity_id')
+    .where({ 'p.property_id': propertyId, 'p.kind': 'reservations' })
+    .whereNotNull('s.pushed_beds24_room_id')
+    .select('s.pushed_beds24_room_id', 's.pushed_arrival', 's.pushed_departure');
+  return rows.flatMap((row) => pushedFootprintOf(row) ?? []);
 }
