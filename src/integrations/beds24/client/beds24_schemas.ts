@@ -203,11 +203,15 @@ export const PropertiesAnswer = z.looseObject({
 });
 export type Beds24Property = z.infer<typeof PropertiesAnswer>['data'][number];
 
+/** Every status a Beds24 booking can have; `GET /bookings` leaves `cancelled` out unless asked for all. */
+export const BOOKING_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
+export type Beds24BookingStatus = (typeof BOOKING_STATUSES)[number];
+
 /** One item of `POST /bookings`: omit `id` to create, include it to modify (see the official `newBooking`). */
 export interface BookingWrite {
   id?: number;
   roomId?: number;
-  status?: 'confirmed' | 'request' | 'new' | 'cancelled' | 'black' | 'inquiry';
+  status?: Beds24BookingStatus;
   arrival?: string;
   departure?: string;
   numAdult?: number;
@@ -257,7 +261,7 @@ export interface BookingsQuery {
   id?: number[];
   propertyId?: number[];
   roomId?: number[];
-  status?: Array<'confirmed' | 'request' | 'new' | 'cancelled' | 'black' | 'inquiry'>;
+  status?: Beds24BookingStatus[];
   arrivalFrom?: string;
   arrivalTo?: string;
   departureFrom?: string;

@@ -18,7 +18,7 @@ import { assignRoom } from '../../../pms/reservations/room_assignment.ts';
 import { mappedBeds24Rooms } from '../../../pms/rooms/rooms_repository.ts';
 import { daysBetween, todayIn } from '../../../utils/dates.ts';
 import type { CallOptions } from '../client/beds24_client.ts';
-import type { Beds24Booking, BookingsQuery } from '../client/beds24_schemas.ts';
+import { BOOKING_STATUSES, type Beds24Booking, type BookingsQuery } from '../client/beds24_schemas.ts';
 import type { Beds24Priority } from '../client/priority.ts';
 import {
   bookingFingerprint,
@@ -41,6 +41,7 @@ import {
   recordImport,
   recordOwnBookings,
   recordReads,
+  SETTLED_OUTCOMES,
   type ImportedBooking,
 } from '../store/imported_bookings_store.ts';
 import {
@@ -78,13 +79,7 @@ const IDS_PER_READ = 100;
 const SAME_SECOND_SKEW_SECONDS = 1;
 /** Processed webhook deliveries are kept this long, for the status's figures. */
 const INBOX_RETENTION_MS = 7 * 86_400_000;
-const ALL_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
 const OCCUPYING: ReadonlySet<ReservationStatus> = new Set(['pending', 'confirmed', 'checked_in']);
-/**
- * Outcomes whose recorded version is what the PMS holds: the same version read again changes nothing. An
- * unmapped booking is looked at again each time (a room may have been mapped to its Beds24 room since).
- */
-const SETTLED: ReadonlySet<ImportOutcome> = new Set(['imported', 'ours', 'inquiry', 'invalid']);
 
 export type ImportReason = 'job' | 'connect' | 'operator' | 'command_line' | 'before_push';
 
@@ -292,7 +287,7 @@ export class BookingImportService {
     const state = await loadPullState(db, propertyId);
     const cursor = state?.cursor ?? null;
     const complete = full || cursor === null;
-    const query: BookingsQuery = { propertyId: [config.beds24_property_id], status: [...ALL_STATUSES] };
+    const query: BookingsQuery = { propertyId: [config.beds24_property_id], status: [...BOOKING_STATUSES] };
     if (complete) {
       const property = await findProperty(db, propertyId);
       query.departureFrom = todayIn(property?.timezone ?? 'UTC', startedAt);
@@ -541,7 +536,7 @@ export class BookingImportService {
       const needsRoom = held?.units.some((unit) => unit.room_id === null && OCCUPYING.has(unit.status)) ?? false;
       if (
         stored !== undefined &&
-        SETTLED.has(stored.outcome) &&
+        SETTLED_OUTCOMES.has(stored.outcome) &&
         (order === 'older' || (order === 'same' && !needsRoom))
       ) {
         return 'unchanged';
@@ -745,7 +740,7 @@ function heldVersion(record: ImportedBooking | undefined): { modifiedTime: strin
 
 /** A version the PMS already applied (or already ignored for good), read again. */
 function isSettled(booking: Beds24Booking, record: ImportedBooking | undefined): boolean {
-  if (record === undefined || !SETTLED.has(record.outcome)) return false;
+  if (record === undefined || !SETTLED_OUTCOMES.has(record.outcome)) return false;
   // A booking the PMS pushed stays its own whatever Beds24 changes in it.
   if (record.outcome === 'ours') return true;
   const order = compareBookingVersion(booking, heldVersion(record));
@@ -758,7 +753,7 @@ function isSettled(booking: Beds24Booking, record: ImportedBooking | undefined):
  * that second ended (with a second for clock skew); otherwise it may be a second change within that second.
  */
 function holdsAtLeast(record: ImportedBooking, deliverySeconds: number): boolean {
-  if (!SETTLED.has(record.outcome)) return false;
+  if (!SETTLED_OUTCOMES.has(record.outcome)) return false;
   const held = modifiedSeconds(record.modified_time);
   if (held === undefined || held < deliverySeconds) return false;
   if (held > deliverySeconds) return true;

@@ -5,7 +5,7 @@ import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import { addDays, todayIn } from '../../../utils/dates.ts';
 import type { Beds24Client } from '../client/beds24_client.ts';
-import type { Beds24Booking } from '../client/beds24_schemas.ts';
+import { BOOKING_STATUSES, type Beds24Booking } from '../client/beds24_schemas.ts';
 import type { Beds24Priority } from '../client/priority.ts';
 import { compareBookingVersion } from '../mappers/booking_import_mapper.ts';
 import { differingBookingFields, planBookingPush, reservationIdFromMarker } from '../mappers/reservation_mapper.ts';
@@ -14,7 +14,7 @@ import { replaceCalendarDrift } from '../store/calendar_drift_store.ts';
 import { forgetCells, forgetPublishedRooms } from '../store/calendar_state_store.ts';
 import { isPushEnabled, loadConfig, type Beds24Config } from '../store/config_store.ts';
 import { openCalendarFailures } from '../store/failures_store.ts';
-import { importedBookings } from '../store/imported_bookings_store.ts';
+import { SETTLED_OUTCOMES, importedBookings } from '../store/imported_bookings_store.ts';
 import { hasPendingChanges, recordChanges, type Change } from '../store/outbox_store.ts';
 import type { AvailabilityPushService } from './availability_push_service.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
@@ -61,10 +61,8 @@ export interface DriftVerifierDeps {
   found?: { inc(labels: { kind: string }, value: number): void };
 }
 
-const ALL_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
 /** Statuses in which a Beds24 booking holds a unit. */
 const BLOCKING = new Set(['confirmed', 'new', 'request', 'black']);
-const IMPORT_SETTLED = new Set(['imported', 'ours', 'inquiry', 'invalid']);
 
 /**
  * Reads Beds24 back (in one call the property's bookings; in another the calendar of every Beds24 room the
@@ -96,7 +94,11 @@ export class DriftVerifier {
     const { timezone }: { timezone: string } = await db('properties').where({ id: propertyId }).first('timezone');
     const readAt = this.deps.clock.now();
     const bookings = await client.getBookings(
-      { propertyId: [config.beds24_property_id], departureFrom: todayIn(timezone, readAt), status: [...ALL_STATUSES] },
+      {
+        propertyId: [config.beds24_property_id],
+        departureFrom: todayIn(timezone, readAt),
+        status: [...BOOKING_STATUSES],
+      },
       { priority },
     );
     const notImported = await this.notImported(propertyId, bookings);
@@ -246,7 +248,7 @@ export class DriftVerifier {
     return candidates.filter((booking) => {
       if (ownIds.has(booking.id) || !mappedRooms.has(booking.roomId ?? 0)) return false;
       const record = held.get(booking.id);
-      if (record === undefined || record.fingerprint === null || !IMPORT_SETTLED.has(record.outcome)) {
+      if (record === undefined || record.fingerprint === null || !SETTLED_OUTCOMES.has(record.outcome)) {
         // A cancelled booking the PMS never held takes no unit: nothing is missing.
         return BLOCKING.has(booking.status ?? '');
       }

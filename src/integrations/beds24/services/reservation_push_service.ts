@@ -4,6 +4,7 @@ import type { Logger } from '../../../logger.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { Beds24Client, ItemResult } from '../client/beds24_client.ts';
 import { Beds24TransientError } from '../client/beds24_errors.ts';
+import { BOOKING_STATUSES } from '../client/beds24_schemas.ts';
 import {
   MARKER_FIELD,
   footprintOfPlan,
@@ -49,7 +50,6 @@ interface LoadedReservation extends ReservationSnapshot {
 
 type Sendable = { snapshot: LoadedReservation; plan: Exclude<BookingPlan, { action: 'skip' }> };
 
-const ALL_STATUSES = ['confirmed', 'request', 'new', 'cancelled', 'black', 'inquiry'] as const;
 const LOOKUP_MARGIN_MS = 15 * 60_000;
 
 /**
@@ -249,7 +249,7 @@ export class ReservationPushService {
         propertyId: [config.beds24_property_id],
         modifiedFrom: new Date(since).toISOString().slice(0, 19),
         departureFrom: '2000-01-01',
-        status: [...ALL_STATUSES],
+        status: [...BOOKING_STATUSES],
       },
       options,
     );

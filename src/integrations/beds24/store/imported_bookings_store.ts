@@ -1,6 +1,12 @@
 import type { Db, Knex } from '../../../db.ts';
 import type { ImportedBookingTable, ImportOutcome } from './tables.ts';
 
+/**
+ * Outcomes whose recorded version is what the PMS holds: the same version read again changes nothing. An
+ * unmapped booking is looked at again each time (a room may have been mapped to its Beds24 room since).
+ */
+export const SETTLED_OUTCOMES: ReadonlySet<ImportOutcome> = new Set(['imported', 'ours', 'inquiry', 'invalid']);
+
 export type ImportedBooking = Pick<
   ImportedBookingTable,
   'beds24_booking_id' | 'outcome' | 'modified_time' | 'fingerprint' | 'version_read_at' | 'last_read_at'
