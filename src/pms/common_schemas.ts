@@ -57,3 +57,8 @@ export function patchOf<T extends z.core.$ZodLooseShape>(fields: T) {
 }
 
 export const OCCUPYING_STATUSES = ['pending', 'confirmed', 'checked_in'] as const;
+
+/** Whether a reservation in this status holds its room on its nights. */
+export function isOccupying(status: string): boolean {
+  return (OCCUPYING_STATUSES as readonly string[]).includes(status);
+}

@@ -1,7 +1,5 @@
 import { ValidationError, type ErrorDetail } from '../../errors.ts';
 import { daysBetween } from '../../utils/dates.ts';
-import { OCCUPYING_STATUSES } from '../common_schemas.ts';
-import type { ReservationStatus } from './reservation_schemas.ts';
 
 export const MAX_STAY_NIGHTS = 365;
 
@@ -32,8 +30,4 @@ export function stayRuleViolations(stay: StayFields, maxOccupancy: number): Erro
 export function assertStayRules(stay: StayFields, maxOccupancy: number): void {
   const details = stayRuleViolations(stay, maxOccupancy);
   if (details.length > 0) throw new ValidationError(details);
-}
-
-export function isOccupying(status: ReservationStatus): boolean {
-  return (OCCUPYING_STATUSES as readonly string[]).includes(status);
 }

@@ -4,12 +4,12 @@ import type { Knex } from '../../db.ts';
 import type { SyncHooks } from '../../integrations/beds24/hooks/sync_hooks.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import { parse } from '../../http/validate.ts';
-import { IdParams } from '../common_schemas.ts';
+import { IdParams, isOccupying } from '../common_schemas.ts';
 import { findGuest, insertGuest } from '../guests/guests_repository.ts';
 import type { RoomRow } from '../rooms/room_schemas.ts';
 import { lockRoom } from '../rooms/rooms_repository.ts';
 import { importedChangeRefusal, importedOrigin, isImported } from './imported_reservation_rules.ts';
-import { assertStayRules, isOccupying } from './reservation_rules.ts';
+import { assertStayRules } from './reservation_rules.ts';
 import {
   CreateReservationBody,
   ListReservationsQuery,

@@ -2,7 +2,7 @@ import type { Clock } from '../../../clock.ts';
 import type { Knex } from '../../../db.ts';
 import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import type { RoomRow } from '../../../pms/rooms/room_schemas.ts';
-import { OCCUPYING_STATUSES } from '../../../pms/common_schemas.ts';
+import { isOccupying } from '../../../pms/common_schemas.ts';
 import { footprintCells, movedCells, type BookingFootprint } from '../mappers/reservation_mapper.ts';
 import type { SyncQueue } from '../queue/sync_queue.ts';
 import { currentAndFutureStays } from '../services/current_stays.ts';
@@ -47,8 +47,6 @@ export interface RoomMappingCheck {
 
 const mapped = (room: Pick<RoomRow, 'beds24_room_id'> | undefined): boolean => room?.beds24_room_id != null;
 
-const OCCUPYING = new Set<string>(OCCUPYING_STATUSES);
-
 /**
  * The calendar nights where the PMS's own booking takes or leaves a unit in Beds24 with this edit. Beds24
  * may move a written count itself when a booking comes, goes or moves (undocumented), even where the PMS's
@@ -62,7 +60,7 @@ function movedNights(
   const footprints = versions.map((r): BookingFootprint | null => {
     const beds24RoomId = r.room_id === null ? null : (mapping[r.room_id] ?? null);
     // A single version is a booking made or cancelled: its nights, whatever the status it ends in.
-    if (beds24RoomId === null || (versions.length === 2 && !OCCUPYING.has(r.status))) return null;
+    if (beds24RoomId === null || (versions.length === 2 && !isOccupying(r.status))) return null;
     return { beds24RoomId, arrival: r.check_in, departure: r.check_out };
   });
   const [before, after] = footprints;

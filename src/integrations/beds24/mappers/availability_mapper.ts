@@ -1,4 +1,4 @@
-import { OCCUPYING_STATUSES } from '../../../pms/common_schemas.ts';
+import { isOccupying } from '../../../pms/common_schemas.ts';
 import { addDays, daysBetween, type CalendarDate } from '../../../utils/dates.ts';
 import type { CalendarWrite } from '../client/beds24_schemas.ts';
 import {
@@ -96,8 +96,6 @@ export interface DesiredCalendar {
   cells: Map<number, Cell[]>;
 }
 
-const OCCUPYING = new Set<string>(OCCUPYING_STATUSES);
-
 /**
  * The contract's rule, night by night: for Beds24 room R, the units are the active PMS rooms mapped to R
  * that no occupying stay and no maintenance block covers (nights are [start, end)), and that are not out
@@ -125,7 +123,7 @@ export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalenda
     const stop = Math.min(nights, daysBetween(from, end));
     for (let i = first; i < stop; i += 1) bitmap[i] = 1;
   };
-  for (const stay of input.stays) if (OCCUPYING.has(stay.status)) mark(stay.room_id, stay.check_in, stay.check_out);
+  for (const stay of input.stays) if (isOccupying(stay.status)) mark(stay.room_id, stay.check_in, stay.check_out);
   for (const block of input.blocks) mark(block.room_id, block.start_date, block.end_date);
 
   const overrides = new Map<string, Map<number, number>>();
@@ -155,7 +153,7 @@ export function computeDesiredCalendar(input: AvailabilityInput): DesiredCalenda
   }
   for (const stay of input.unassigned ?? []) {
     const row = cells.get(stay.booked_beds24_room_id);
-    if (!row || !OCCUPYING.has(stay.status)) continue;
+    if (!row || !isOccupying(stay.status)) continue;
     const first = Math.max(0, daysBetween(from, stay.check_in));
     const stop = Math.min(nights, daysBetween(from, stay.check_out));
     for (let i = first; i < stop; i += 1) {
@@ -220,8 +218,8 @@ export interface ChangedCell extends Cell {
 
 /**
  * The cells whose desired value differs from what Beds24 holds (units, price or restrictions); a price we
- * cannot name is left as it is, and so are the units when only the price or stay limits change. Once the PMS restricts a night, or has to clear what it set there, the cell
- * carries all three restriction fields, so a partial update can never leave a stale one behind; nights
+ * cannot name is left as it is, and so are the units when only the price or stay limits change. Once the
+ * PMS restricts a night, or has to clear what it set there, the cell carries all three restriction fields, so a partial update can never leave a stale one behind; nights
  * that neither side restricts carry none, exactly as without restrictions. Every write of a room in
  * `restrictionRooms` (the PMS manages its restrictions) carries them: a night whose state was forgotten
  * reads as unrestricted, and must not go out without the fields that clear what Beds24 may still hold.

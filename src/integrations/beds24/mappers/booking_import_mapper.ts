@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GuestRow } from '../../../pms/guests/guest_schemas.ts';
+import { isOccupying } from '../../../pms/common_schemas.ts';
 import { MAX_STAY_NIGHTS } from '../../../pms/reservations/reservation_rules.ts';
 import type { ReservationRow, ReservationStatus } from '../../../pms/reservations/reservation_schemas.ts';
 import { daysBetween } from '../../../utils/dates.ts';
@@ -32,7 +33,6 @@ const CHANNEL_MAX = 100;
 const BLACK_PLACEHOLDERS: GuestPlaceholders = { firstName: 'Blocked', lastName: 'Beds24' };
 const BLACK_NOTE = 'Closed in Beds24 without a guest (status black): the unit is not for sale.';
 
-const OCCUPYING: ReadonlySet<ReservationStatus> = new Set(['pending', 'confirmed', 'checked_in']);
 const FRONT_DESK: ReadonlySet<ReservationStatus> = new Set(['checked_in', 'checked_out', 'no_show']);
 
 /** A reservation the PMS holds for the booking (one per imported unit). */
@@ -222,13 +222,13 @@ function planGuest(booking: Beds24Booking, held: HeldBooking | null, black: bool
 }
 
 function roomAction(held: HeldUnit, wanted: ImportedStayFields): RoomAction {
-  if (!OCCUPYING.has(wanted.status)) return 'keep';
+  if (!isOccupying(wanted.status)) return 'keep';
   if (held.room_id === null) return 'assign';
   const moved =
     held.check_in !== wanted.check_in ||
     held.check_out !== wanted.check_out ||
     held.booked_beds24_room_id !== wanted.booked_beds24_room_id;
-  return moved || !OCCUPYING.has(held.status) ? 'recheck' : 'keep';
+  return moved || !isOccupying(held.status) ? 'recheck' : 'keep';
 }
 
 function planHeldUnit(held: HeldUnit, wanted: ImportedStayFields): UnitPlan {
@@ -287,7 +287,7 @@ export function planBookingImport(booking: Beds24Booking, held: HeldBooking | nu
       beds24_unit: unit,
       notes: creationNotes(booking, black),
     };
-    units.push({ op: 'create', unit, fields, room: OCCUPYING.has(wanted.status) ? 'assign' : 'none' });
+    units.push({ op: 'create', unit, fields, room: isOccupying(wanted.status) ? 'assign' : 'none' });
   }
   for (const dropped of heldUnits.filter((unit) => unit.beds24_unit > valid.units))
     units.push(planDroppedUnit(dropped));

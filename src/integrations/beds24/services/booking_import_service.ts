@@ -3,6 +3,7 @@ import { inTransaction } from '../../../db/transaction.ts';
 import type { Knex } from '../../../db.ts';
 import { AppError, ConflictError, ValidationError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
+import { isOccupying } from '../../../pms/common_schemas.ts';
 import { findProperty } from '../../../pms/properties/properties_repository.ts';
 import { insertGuest, lockGuest, updateGuest } from '../../../pms/guests/guests_repository.ts';
 import {
@@ -13,7 +14,7 @@ import {
   ownBeds24Bookings,
   updateReservationRow,
 } from '../../../pms/reservations/reservations_repository.ts';
-import type { ReservationRow, ReservationStatus } from '../../../pms/reservations/reservation_schemas.ts';
+import type { ReservationRow } from '../../../pms/reservations/reservation_schemas.ts';
 import { assignRoom } from '../../../pms/reservations/room_assignment.ts';
 import { mappedBeds24Rooms } from '../../../pms/rooms/rooms_repository.ts';
 import { daysBetween, todayIn } from '../../../utils/dates.ts';
@@ -79,7 +80,6 @@ const IDS_PER_READ = 100;
 const SAME_SECOND_SKEW_SECONDS = 1;
 /** Processed webhook deliveries are kept this long, for the status's figures. */
 const INBOX_RETENTION_MS = 7 * 86_400_000;
-const OCCUPYING: ReadonlySet<ReservationStatus> = new Set(['pending', 'confirmed', 'checked_in']);
 
 export type ImportReason = 'job' | 'connect' | 'operator' | 'command_line' | 'before_push';
 
@@ -533,7 +533,7 @@ export class BookingImportService {
       }
       const stored = await lockedImportedBooking(trx, propertyId, booking.id);
       const order = compareBookingVersion(booking, heldVersion(stored));
-      const needsRoom = held?.units.some((unit) => unit.room_id === null && OCCUPYING.has(unit.status)) ?? false;
+      const needsRoom = held?.units.some((unit) => unit.room_id === null && isOccupying(unit.status)) ?? false;
       if (
         stored !== undefined &&
         SETTLED_OUTCOMES.has(stored.outcome) &&
@@ -629,7 +629,7 @@ export class BookingImportService {
           guest_id: guestId as string,
           room_id: roomId,
         });
-        if (roomId === null && OCCUPYING.has(fields.status))
+        if (roomId === null && isOccupying(fields.status))
           warnings.push(unassignedUnit(plan.beds24BookingId, unit.unit, fields));
         continue;
       }
@@ -644,8 +644,8 @@ export class BookingImportService {
       changed = true;
       footprints.push(before, after);
       await updateReservationRow(trx, unit.reservationId, changes);
-      const nowUnassigned = roomId === null && OCCUPYING.has(after.status);
-      const wasUnassigned = before.room_id === null && OCCUPYING.has(before.status);
+      const nowUnassigned = roomId === null && isOccupying(after.status);
+      const wasUnassigned = before.room_id === null && isOccupying(before.status);
       if (nowUnassigned && (!wasUnassigned || unit.room !== 'assign')) {
         warnings.push(unassignedUnit(plan.beds24BookingId, unit.unit, after));
       }
