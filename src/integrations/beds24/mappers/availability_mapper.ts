@@ -219,8 +219,9 @@ export interface ChangedCell extends Cell {
 /**
  * The cells whose desired value differs from what Beds24 holds (units, price or restrictions); a price we
  * cannot name is left as it is, and so are the units when only the price or stay limits change. Once the
- * PMS restricts a night, or has to clear what it set there, the cell carries all three restriction fields, so a partial update can never leave a stale one behind; nights
- * that neither side restricts carry none, exactly as without restrictions. Every write of a room in
+ * PMS restricts a night, or has to clear what it set there, the cell carries all three restriction fields,
+ * so a partial update can never leave a stale one behind; nights that neither side restricts carry none,
+ * exactly as without restrictions. Every write of a room in
  * `restrictionRooms` (the PMS manages its restrictions) carries them: a night whose state was forgotten
  * reads as unrestricted, and must not go out without the fields that clear what Beds24 may still hold.
  */
