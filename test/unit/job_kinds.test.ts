@@ -7,6 +7,7 @@ import {
   expireInSeconds,
   isSyncKind,
   jobsClearing,
+  jobsSharingWork,
   secondsUntilVisibleFailure,
   type SyncKind,
 } from '../../src/integrations/beds24/queue/job_kinds.ts';
@@ -31,6 +32,16 @@ describe('job kinds', () => {
     ['resync', ['resync']],
   ])('a %s change is cleared by a job of %j', (kind, jobs) => {
     expect(jobsClearing(kind)).toEqual(jobs);
+  });
+
+  it.each<[SyncKind, SyncKind[]]>([
+    ['reservations', ['reservations']],
+    ['availability', ['availability', 'rates']],
+    ['rates', ['availability', 'rates']],
+    ['resync', ['resync']],
+    ['import', ['import']],
+  ])('a %s job shares its work with jobs of %j', (kind, jobs) => {
+    expect(jobsSharingWork(kind)).toEqual(jobs);
   });
 
   it.each([

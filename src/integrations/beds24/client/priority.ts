@@ -11,3 +11,8 @@ export const DEFAULT_RESERVES: Record<Beds24Priority, number> = { critical: 0, h
 export function priorityRank(priority: Beds24Priority): number {
   return PRIORITIES.indexOf(priority);
 }
+
+/** The most urgent of these priorities. */
+export function mostUrgent(first: Beds24Priority, ...others: Beds24Priority[]): Beds24Priority {
+  return others.reduce((most, next) => (priorityRank(next) < priorityRank(most) ? next : most), first);
+}

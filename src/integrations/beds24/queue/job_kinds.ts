@@ -103,6 +103,17 @@ export function jobsClearing(kind: SyncKind): SyncKind[] {
   return SYNC_KINDS.filter((job) => KIND_SETTINGS[job].clears.includes(kind));
 }
 
+/**
+ * The kinds whose jobs do `kind`'s work: those clearing an outbox kind it clears (availability and rates
+ * share one diff run), `kind` itself always.
+ */
+export function jobsSharingWork(kind: SyncKind): SyncKind[] {
+  const clears = KIND_SETTINGS[kind].clears;
+  return SYNC_KINDS.filter(
+    (job) => job === kind || KIND_SETTINGS[job].clears.some((cleared) => clears.includes(cleared)),
+  );
+}
+
 /** The deadline of an attempt of `kind` started at `now`: the transport stops retrying its calls there. */
 export function attemptDeadline(kind: SyncKind, now: Date): Date {
   return new Date(now.getTime() + KIND_SETTINGS[kind].attemptBudgetSeconds * 1000);

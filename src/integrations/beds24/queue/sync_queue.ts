@@ -2,7 +2,7 @@ import { PgBoss, fromKnex, type Job, type JobResult, type JobWithMetadata } from
 import type { Db, Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import { hasChangeQueuedBefore } from '../store/outbox_store.ts';
-import { KIND_SETTINGS, SYNC_KINDS, expireInSeconds, type SyncKind } from './job_kinds.ts';
+import { KIND_SETTINGS, SYNC_KINDS, expireInSeconds, jobsSharingWork, type SyncKind } from './job_kinds.ts';
 import {
   CALENDAR_TICK_CRON,
   CALENDAR_TICK_QUEUE,
@@ -115,7 +115,9 @@ export class SyncQueue {
     const { wantId = false } = options;
     const settings = KIND_SETTINGS[kind];
     // A delay in seconds: pg-boss counts it from the database's clock, the one that decides when a job runs.
-    const delay = options.delaySeconds ?? (await this.trailingDelay(db, kind, propertyId));
+    const timing = options.delaySeconds ?? (await this.trailingDelay(db, kind, propertyId));
+    if (typeof timing !== 'number') return wantId ? timing.carriedBy : null;
+    const delay = timing;
     const id = await this.boss.send(SYNC_QUEUE, { kind, propertyId } satisfies SyncJobData, {
       db: fromKnex(db),
       singletonKey: singletonKeyFor(kind, propertyId),
@@ -135,21 +137,29 @@ export class SyncQueue {
   }
 
   /**
-   * 0 on the leading edge, else the kind's debounce. A job of the key queued means a burst (the send is a
-   * no-op anyway). A job of the key running means a burst only while it still carries changes recorded
-   * before it started: an edit made just after the push reached Beds24, while the job records its results,
-   * is the first of a new quiet period, not part of a burst.
+   * 0 on the leading edge, else the kind's debounce; or the job that will carry the change. A push on its
+   * way is a job of the key, or of a kind that does the same work (an availability job sends rate changes
+   * too). One queued to start within this kind's debounce means a burst: the change rides in it, and a job
+   * of another kind carries it without a job of its own (the send of the same key is a no-op anyway). One
+   * queued for later (a rate job's longer debounce, a job deferred for credits) does not hold the change
+   * back. One running means a burst only while it still carries changes recorded before it started: an
+   * edit made just after the push reached Beds24, while the job records its results, is the first of a new
+   * quiet period, not part of a burst.
    */
-  private async trailingDelay(db: Db, kind: SyncKind, propertyId: string): Promise<number> {
+  private async trailingDelay(db: Db, kind: SyncKind, propertyId: string): Promise<number | { carriedBy: string }> {
     const debounce = KIND_SETTINGS[kind].debounceSeconds * this.tuning.debounceFactor;
     if (debounce <= 0) return 0;
     if (!KIND_SETTINGS[kind].leadingEdge) return debounce;
-    const { rows }: { rows: Array<{ state: string; started_on: Date | null }> } = await db.raw(
-      `select state, started_on from ${PGBOSS_SCHEMA}.job
-       where name = ? and singleton_key = ? and state in ('created', 'retry', 'active')`,
-      [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
+    const own = singletonKeyFor(kind, propertyId);
+    const { rows }: { rows: Array<{ id: string; key: string; state: string; started_on: Date | null }> } = await db.raw(
+      `select id, singleton_key as key, state, started_on from ${PGBOSS_SCHEMA}.job
+         where name = ? and singleton_key = any(?)
+           and (state = 'active' or (state in ('created', 'retry') and start_after <= now() + make_interval(secs => ?)))`,
+      [SYNC_QUEUE, jobsSharingWork(kind).map((job) => singletonKeyFor(job, propertyId)), debounce],
     );
-    if (rows.some((row) => row.state !== 'active')) return debounce;
+    const queued = rows.filter((row) => row.state !== 'active');
+    if (queued.some((row) => row.key === own)) return debounce;
+    if (queued[0] !== undefined) return { carriedBy: queued[0].id };
     const running = rows.find((row) => row.started_on !== null);
     if (!running?.started_on) return 0;
     const clears = KIND_SETTINGS[kind].clears;
@@ -158,14 +168,16 @@ export class SyncQueue {
   }
 
   /**
-   * The job of the key queued to wait out a debounce may start now. Answers whether one did; the worker
-   * that runs the key's current job fetches it as soon as that job ends (it fetches again at once).
+   * The jobs doing `kind`'s work (of its key, or of a kind that does the same work) queued to wait out a
+   * debounce may start now. Answers whether one did; the worker that runs the key's current job fetches it
+   * as soon as that job ends (it fetches again at once).
    */
   async startQueuedNow(db: Db, kind: SyncKind, propertyId: string): Promise<boolean> {
+    const keys = jobsSharingWork(kind).map((job) => singletonKeyFor(job, propertyId));
     const { rowCount }: { rowCount: number | null } = await db.raw(
       `update ${PGBOSS_SCHEMA}.job set start_after = now()
-       where name = ? and singleton_key = ? and state = 'created' and start_after > now()`,
-      [SYNC_QUEUE, singletonKeyFor(kind, propertyId)],
+       where name = ? and singleton_key = any(?) and state = 'created' and start_after > now()`,
+      [SYNC_QUEUE, keys],
     );
     return (rowCount ?? 0) > 0;
   }

@@ -35,6 +35,7 @@ import { KIND_SETTINGS, type SyncKind } from '../queue/job_kinds.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
 import type { CallOptions } from '../client/beds24_client.ts';
 import { Beds24Error } from '../client/beds24_errors.ts';
+import { mostUrgent } from '../client/priority.ts';
 import type { BookingImportService, ImportSummary } from './booking_import_service.ts';
 import type { ReservationPushService } from './reservation_push_service.ts';
 
@@ -117,8 +118,11 @@ export class AvailabilityPushService {
     const run = this.startRun();
     const pending = await pendingChanges(this.deps.db, propertyId, ['availability', 'rates']);
     const waits = await this.waits(propertyId, ['availability', 'rates']);
-    const summary = await this.bookingsFirst(propertyId, options, run);
-    const calendar = await this.pushRange(propertyId, {}, options, run);
+    // Whichever of the two jobs runs, it carries the changes of both: it spends as the most urgent of them may.
+    const carried = pending.map((change) => KIND_SETTINGS[change.kind].creditPriority);
+    const spending = { ...options, priority: mostUrgent(options.priority, ...carried) };
+    const summary = await this.bookingsFirst(propertyId, spending, run);
+    const calendar = await this.pushRange(propertyId, {}, spending, run);
     add(summary, calendar);
     endRun(run);
     if (calendar.calls > 0) this.observe(waits);
