@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Beds24Booking, BookingWrite } from '../../src/integrations/beds24/client/beds24_schemas.ts';
 import {
+  toBookingBatches,
   differingBookingFields,
   footprintOfPlan,
   fromBeds24Referer,
@@ -758,5 +759,35 @@ describe('movedCells', () => {
     ],
   ])('%s', (_label, before, after, expected) => {
     expect(movedCells(before, after)).toEqual(expected);
+  });
+});
+
+describe('toBookingBatches', () => {
+  const item = (bytes: number): { notes: string } => ({ notes: 'x'.repeat(bytes - 12) });
+  const limits = { maxItems: 3, maxBytes: 100 };
+  it.each<[string, number[], number[]]>([
+    ['nothing', [], []],
+    ['one body while both limits hold', [20, 20, 20], [3]],
+    ['a new body at the item limit', [15, 15, 15, 15, 15, 15, 15], [3, 3, 1]],
+    ['a new body before the bytes would pass the limit', [40, 40, 40], [2, 1]],
+    ['an item over the byte limit alone, the rest around it', [20, 150, 20], [1, 1, 1]],
+  ])('%s', (_case, sizes, expected) => {
+    const items = sizes.map(item);
+    for (const [index, size] of sizes.entries()) expect(JSON.stringify(items[index]).length).toBe(size);
+    const batches = toBookingBatches(items, (write) => write, limits);
+    expect(batches.map((batch) => batch.length)).toEqual(expected);
+    expect(batches.flat()).toEqual(items);
+  });
+
+  it('keeps each body of real size within Beds24 limits by default', () => {
+    const writes = Array.from({ length: 2_500 }, () => ({ notes: 'n'.repeat(400) }));
+    const batches = toBookingBatches(writes, (write) => write);
+    expect(batches.map((batch) => batch.length)).toEqual([1_000, 1_000, 500]);
+    for (const batch of toBookingBatches(
+      Array.from({ length: 900 }, () => ({ notes: 'n'.repeat(2_000) })),
+      (write) => write,
+    )) {
+      expect(Buffer.byteLength(JSON.stringify(batch))).toBeLessThanOrEqual(512 * 1024);
+    }
   });
 });

@@ -6,11 +6,13 @@ import type { Beds24Client, ItemResult } from '../client/beds24_client.ts';
 import { Beds24TransientError } from '../client/beds24_errors.ts';
 import { BOOKING_STATUSES } from '../client/beds24_schemas.ts';
 import {
+  BOOKING_BODY_LIMITS,
   MARKER_FIELD,
   footprintOfPlan,
   movedCells,
   planBookingPush,
   reservationIdFromMarker,
+  toBookingBatches,
   type BookingFootprint,
   type BookingPlan,
   type ReservationSnapshot,
@@ -35,7 +37,7 @@ export interface ReservationPushServiceDeps {
   connections: Beds24Connections;
   clock: Clock;
   logger: Logger;
-  /** Bookings per POST /bookings; Beds24 takes up to 10,000 items and 1 MB, we stay far below. */
+  /** Outbox rows read and planned at a time; their writes go in as few requests as Beds24's limits allow. */
   batchSize?: number;
   /** Wakes the calendar push when a booking write asks for nights to be sent again. */
   queue?: Pick<SyncQueue, 'wakeAfterCommit'>;
@@ -74,7 +76,7 @@ export class ReservationPushService {
     this.connections = deps.connections;
     this.clock = deps.clock;
     this.logger = deps.logger;
-    this.batchSize = deps.batchSize ?? 100;
+    this.batchSize = deps.batchSize ?? BOOKING_BODY_LIMITS.maxItems;
     this.latency = deps.latency;
     this.queue = deps.queue;
   }
@@ -120,8 +122,19 @@ export class ReservationPushService {
     });
     await clearChanges(this.db, config.property_id, pushed(pending, skipped));
     summary.skipped += skipped.length;
-    if (sendable.length === 0) return;
+    for (const body of toBookingBatches(sendable, (s) => s.plan.booking)) {
+      await this.send(config, client, body, pending, options, summary);
+    }
+  }
 
+  private async send(
+    config: Beds24Config,
+    client: Beds24Client,
+    sendable: Sendable[],
+    pending: PendingChange[],
+    options: PushOptions,
+    summary: PushSummary,
+  ): Promise<void> {
     const creates = sendable.filter((s) => s.plan.action === 'create').map((s) => s.snapshot.reservation.id);
     await this.setSyncState(this.db, creates, { create_sent_at: this.clock.now() });
     const editedAt = await this.oldestEditAt(
