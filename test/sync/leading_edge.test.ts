@@ -88,12 +88,21 @@ describe('leading-edge pushes', () => {
 
     expect(bookingsOf(world.sandbox, first.id)[0]!.notes).toBe('late check-in');
     expect(bookingsOf(world.sandbox, second.id)[0]!.notes).toBe('cot');
-    expect(callsTo(world.sandbox, 'POST', '/bookings')).toBe(2);
+    const writes = world.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/bookings');
+    expect(writes).toHaveLength(2);
+    // The second write followed the first one's slow answer at once, well before a 10 s debounce.
+    const gap = new Date(writes[1]!.time).getTime() - new Date(writes[0]!.time).getTime();
+    expect(gap).toBeLessThan(1_500 + (DEBOUNCE_FACTOR * 1000) / 2);
+    // The first booking goes with its own job or with the calendar job of the same edit (which sends waiting
+    // bookings first), whichever a worker takes first. In the first case the second edit's job was queued
+    // while that one ran, and started once it was done.
     const jobs = await reservationJobs(since);
-    expect(jobs).toHaveLength(2);
-    // Queued while the first ran, yet started once the first was done: well before its 10 s debounce.
-    const next = jobs[1]!;
-    expect(next.started_on!.getTime() - next.created_on.getTime()).toBeLessThan((DEBOUNCE_FACTOR * 1000) / 2);
+    if (jobs.length === 2) {
+      const next = jobs[1]!;
+      expect(next.started_on!.getTime() - next.created_on.getTime()).toBeLessThan((DEBOUNCE_FACTOR * 1000) / 2);
+    } else {
+      expect(jobs).toHaveLength(1);
+    }
   });
 
   it('coalesce the edits made while that push is on its way into one next push, a debounce later', async () => {
