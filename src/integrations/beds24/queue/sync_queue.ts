@@ -115,9 +115,8 @@ export class SyncQueue {
     const { wantId = false } = options;
     const settings = KIND_SETTINGS[kind];
     // A delay in seconds: pg-boss counts it from the database's clock, the one that decides when a job runs.
-    const timing = options.delaySeconds ?? (await this.trailingDelay(db, kind, propertyId));
-    if (typeof timing !== 'number') return wantId ? timing.carriedBy : null;
-    const delay = timing;
+    const delay = options.delaySeconds ?? (await this.trailingDelay(db, kind, propertyId));
+    if (typeof delay !== 'number') return wantId ? delay.carriedBy : null;
     const id = await this.boss.send(SYNC_QUEUE, { kind, propertyId } satisfies SyncJobData, {
       db: fromKnex(db),
       singletonKey: singletonKeyFor(kind, propertyId),
@@ -155,7 +154,7 @@ export class SyncQueue {
       `select id, singleton_key as key, state, started_on from ${PGBOSS_SCHEMA}.job
          where name = ? and singleton_key = any(?)
            and (state = 'active' or (state in ('created', 'retry') and start_after <= now() + make_interval(secs => ?)))`,
-      [SYNC_QUEUE, jobsSharingWork(kind).map((job) => singletonKeyFor(job, propertyId)), debounce],
+      [SYNC_QUEUE, keysSharingWork(kind, propertyId), debounce],
     );
     const queued = rows.filter((row) => row.state !== 'active');
     if (queued.some((row) => row.key === own)) return debounce;
@@ -173,11 +172,10 @@ export class SyncQueue {
    * as soon as that job ends (it fetches again at once).
    */
   async startQueuedNow(db: Db, kind: SyncKind, propertyId: string): Promise<boolean> {
-    const keys = jobsSharingWork(kind).map((job) => singletonKeyFor(job, propertyId));
     const { rowCount }: { rowCount: number | null } = await db.raw(
       `update ${PGBOSS_SCHEMA}.job set start_after = now()
        where name = ? and singleton_key = any(?) and state = 'created' and start_after > now()`,
-      [SYNC_QUEUE, keys],
+      [SYNC_QUEUE, keysSharingWork(kind, propertyId)],
     );
     return (rowCount ?? 0) > 0;
   }
@@ -353,4 +351,9 @@ export class SyncQueue {
     const { policy: _policy, ...changeable } = options;
     await this.boss.updateQueue(name, changeable);
   }
+}
+
+/** The singleton keys of the property's jobs that do `kind`'s work. */
+function keysSharingWork(kind: SyncKind, propertyId: string): string[] {
+  return jobsSharingWork(kind).map((job) => singletonKeyFor(job, propertyId));
 }
