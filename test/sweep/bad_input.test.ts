@@ -2521,6 +2521,12 @@ describe('POST /webhooks/beds24 (webhook token)', () => {
   }
 
   it('accepts the valid delivery (lenient on extra fields), with the token in the header or the query', async () => {
+    // A delivery is stored only for a property whose pulls are on; the fast-check sweep of the config route
+    // may have switched them off with a body it accepted.
+    await ctx.world.database
+      .db('beds24_config')
+      .where({ property_id: ctx.propertyId })
+      .update({ sync_enabled: true, pull_sync_enabled: true });
     const before = await inboxRows();
     const body = jsonText({ ...validWebhook(ctx), infoItems: [], extra: { anything: true } });
     expect((await send(ctx.baseUrl, webhookRequest(body))).status).toBe(202);
