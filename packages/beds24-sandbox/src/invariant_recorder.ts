@@ -1,6 +1,6 @@
 import { addDays } from './dates.ts';
 import type { WrittenNight } from './calendar_store.ts';
-import { bookingsOnNight, nightAvailability, type NightAvailability } from './inventory_model.ts';
+import { bookingsOnNight, isOverPublished, nightAvailability, type NightAvailability } from './inventory_model.ts';
 import type { SandboxState } from './sandbox_state.ts';
 
 export interface NightBooking {
@@ -66,7 +66,7 @@ export class InvariantRecorder {
     for (const night of last.values()) {
       const room = state.room(night.roomId);
       const availability = nightAvailability(state, room, night.date);
-      if (availability.effective <= availability.trulyFree) continue;
+      if (!isOverPublished(availability)) continue;
       this.#violations.push({
         accountId,
         roomId: night.roomId,
@@ -86,13 +86,13 @@ export class InvariantRecorder {
   }
 }
 
-/** Nights of the inclusive range whose current effective numAvail exceeds the truly free units. */
+/** Nights of the inclusive range whose current effective numAvail exceeds the truly free units (floored at 0). */
 export function overPublished(state: SandboxState, roomId: number, from: string, to: string): OverPublishedNight[] {
   const room = state.room(roomId);
   const nights: OverPublishedNight[] = [];
   for (let date = from; date <= to; date = addDays(date, 1)) {
     const availability = nightAvailability(state, room, date);
-    if (availability.effective > availability.trulyFree) nights.push(availability);
+    if (isOverPublished(availability)) nights.push(availability);
   }
   return nights;
 }

@@ -132,6 +132,14 @@ export interface NightAvailability {
   override: string | null;
 }
 
+/**
+ * A night offers more than is free. A night already overbooked (trulyFree below 0) is at its safest when
+ * closed: 0 sells nothing, so only a positive numAvail is an excess there.
+ */
+export function isOverPublished(night: Pick<NightAvailability, 'effective' | 'trulyFree'>): boolean {
+  return night.effective > Math.max(0, night.trulyFree);
+}
+
 export function nightAvailability(state: InventoryState, room: Room, date: string): NightAvailability {
   const blocking = blockingUnits(state, room.id, date);
   const override = state.calendar.get(room.id)?.get(date)?.override;

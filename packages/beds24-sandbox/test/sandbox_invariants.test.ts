@@ -95,6 +95,22 @@ describe('invariant recorder', () => {
     expect(h.sandbox.invariantViolations()).toHaveLength(count);
   });
 
+  it.each(['stored', 'cap', 'decrement'] as const)(
+    '%s: an overbooked night written 0 is closed, not an excess; written 1 it is',
+    async (model) => {
+      h = await startHarness({ sandbox: { inventoryModel: model } });
+      for (let i = 0; i < 3; i += 1) channelBooking(D1, D2);
+      await write(0, D1, D1);
+      expect(h.sandbox.invariantViolations()).toEqual([]);
+      expect(h.sandbox.overPublished(double(), D1, D1)).toEqual([]);
+      await write(1, D1, D1);
+      const excess = model === 'cap' ? [] : [{ written: 1, trulyFree: -1 }];
+      expect(h.sandbox.invariantViolations().map((v) => ({ written: v.written, trulyFree: v.trulyFree }))).toEqual(
+        excess,
+      );
+    },
+  );
+
   it('ignores admin calendar edits, nights written without numAvail and days before today', async () => {
     h = await startHarness();
     channelBooking('2026-03-08', D2);
