@@ -245,8 +245,9 @@ describe('toggles', () => {
       createReservation(world.app, world.rooms[1]![0]!, { check_in: day(90), check_out: day(91) }),
     );
     await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ sync_enabled: false });
-    // The job queued by the edit runs (after its debounce) with the toggle already off, and sends nothing.
-    await waitForCompletedJob(world, 'reservations', since);
+    // The job queued by the edit (its calendar job, which sends the booking first) runs after its debounce
+    // with the toggle already off, and sends nothing.
+    await waitForCompletedJob(world, 'availability', since);
     expect(bookingsOf(world.sandbox, res.id)).toEqual([]);
     await world.database.db('beds24_config').where({ property_id: world.propertyId }).update({ sync_enabled: true });
     const resync = await world.app.request(

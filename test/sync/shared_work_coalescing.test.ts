@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SyncKind } from '../../src/integrations/beds24/queue/job_kinds.ts';
+import { jobsOverlapping, type SyncKind } from '../../src/integrations/beds24/queue/job_kinds.ts';
 import { SYNC_QUEUE } from '../../src/integrations/beds24/queue/queue_config.ts';
 import { PGBOSS_SCHEMA, SyncQueue } from '../../src/integrations/beds24/queue/sync_queue.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -77,18 +77,25 @@ describe('a change whose work a job of another kind does', () => {
   it('is started early with the calendar job of either kind when a lone edit follows a push', async () => {
     await queue.send(database.db, 'rates', propertyId, { delaySeconds: 30 });
 
-    expect(await queue.startQueuedNow(database.db, 'availability', propertyId)).toBe(true);
+    expect(await queue.startQueuedNow(database.db, jobsOverlapping('availability'), propertyId)).toBe(true);
     const [rates] = await queuedJobs();
     expect(rates!.delay_ms).toBeLessThan(1_000);
   });
 
-  it('never rides in a job that does other work: a booking change gets its own job beside a calendar job', async () => {
-    await queue.send(database.db, 'availability', propertyId);
+  it('rides, as a booking change, in a calendar job: its run sends the waiting bookings first', async () => {
+    const carrying = await queue.send(database.db, 'availability', propertyId, { wantId: true });
+    expect(await queue.send(database.db, 'reservations', propertyId, { wantId: true })).toBe(carrying);
+
+    expect(await queuedJobs()).toEqual([{ kind: 'availability', delay_ms: 0 }]);
+  });
+
+  it('never rides in a job that does less: a calendar change gets its own job beside a booking job', async () => {
     await queue.send(database.db, 'reservations', propertyId);
+    await queue.send(database.db, 'availability', propertyId);
 
     expect(await queuedJobs()).toEqual([
-      { kind: 'availability', delay_ms: 0 },
       { kind: 'reservations', delay_ms: 0 },
+      { kind: 'availability', delay_ms: 0 },
     ]);
   });
 });

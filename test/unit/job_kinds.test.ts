@@ -7,6 +7,7 @@ import {
   expireInSeconds,
   isSyncKind,
   jobsClearing,
+  jobsOverlapping,
   jobsSharingWork,
   secondsUntilVisibleFailure,
   type SyncKind,
@@ -26,7 +27,7 @@ describe('job kinds', () => {
   });
 
   it.each<[SyncKind, SyncKind[]]>([
-    ['reservations', ['reservations']],
+    ['reservations', ['reservations', 'availability', 'rates']],
     ['availability', ['availability', 'rates']],
     ['rates', ['availability', 'rates']],
     ['resync', ['resync']],
@@ -35,13 +36,23 @@ describe('job kinds', () => {
   });
 
   it.each<[SyncKind, SyncKind[]]>([
-    ['reservations', ['reservations']],
+    ['reservations', ['reservations', 'availability', 'rates']],
     ['availability', ['availability', 'rates']],
     ['rates', ['availability', 'rates']],
     ['resync', ['resync']],
     ['import', ['import']],
-  ])('a %s job shares its work with jobs of %j', (kind, jobs) => {
+  ])('the work of a %s job is done by jobs of %j', (kind, jobs) => {
     expect(jobsSharingWork(kind)).toEqual(jobs);
+  });
+
+  it.each<[SyncKind, SyncKind[]]>([
+    ['reservations', ['reservations', 'availability', 'rates']],
+    ['availability', ['reservations', 'availability', 'rates']],
+    ['rates', ['reservations', 'availability', 'rates']],
+    ['resync', ['resync']],
+    ['import', ['import']],
+  ])('a %s job overlaps the work of jobs of %j', (kind, jobs) => {
+    expect(jobsOverlapping(kind)).toEqual(jobs);
   });
 
   it.each([

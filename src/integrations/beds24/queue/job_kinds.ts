@@ -20,6 +20,12 @@ export type SyncKind = (typeof SYNC_KINDS)[number];
 export interface KindSettings {
   /** The outbox kinds one run of the job clears: availability and rates share one diff run. */
   clears: readonly SyncKind[];
+  /**
+   * The outbox kinds a run sends before its own work: a calendar run sends the property's waiting bookings
+   * first (Beds24 must hold a booking before a count that includes it), so a calendar job on its way
+   * carries a booking change too.
+   */
+  sendsFirst: readonly SyncKind[];
   /** pg-boss fetch priority: higher runs first. */
   queuePriority: number;
   /** Credit-gate priority of the Beds24 calls the job makes. */
@@ -41,6 +47,7 @@ export interface KindSettings {
 export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
   reservations: {
     clears: ['reservations'],
+    sendsFirst: [],
     queuePriority: 40,
     creditPriority: 'critical',
     debounceSeconds: 1,
@@ -49,6 +56,7 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
   },
   availability: {
     clears: ['availability', 'rates'],
+    sendsFirst: ['reservations'],
     queuePriority: 30,
     creditPriority: 'high',
     debounceSeconds: 1,
@@ -57,6 +65,7 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
   },
   rates: {
     clears: ['availability', 'rates'],
+    sendsFirst: ['reservations'],
     queuePriority: 20,
     creditPriority: 'normal',
     debounceSeconds: 2,
@@ -65,6 +74,7 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
   },
   resync: {
     clears: ['resync'],
+    sendsFirst: [],
     queuePriority: 10,
     creditPriority: 'low',
     debounceSeconds: 0,
@@ -78,6 +88,7 @@ export const KIND_SETTINGS: Record<SyncKind, KindSettings> = {
   // (with a pull first when a count may rise), so batching what a second brings saves credits.
   import: {
     clears: [],
+    sendsFirst: [],
     queuePriority: 35,
     creditPriority: 'high',
     debounceSeconds: 1,
@@ -98,20 +109,38 @@ export function isSyncKind(value: string): value is SyncKind {
   return (SYNC_KINDS as readonly string[]).includes(value);
 }
 
-/** The kinds whose job clears changes of `kind` (a job of any of them on its way covers the change). */
+/**
+ * The kinds whose job clears changes of `kind`, its own or sending them first (a job of any of them on its
+ * way covers the change).
+ */
 export function jobsClearing(kind: SyncKind): SyncKind[] {
-  return SYNC_KINDS.filter((job) => KIND_SETTINGS[job].clears.includes(kind));
+  return SYNC_KINDS.filter((job) => changesCoveredBy(job).includes(kind));
+}
+
+/** The outbox kinds one run of a `kind` job brings up to date: those it clears and those it sends first. */
+export function changesCoveredBy(kind: SyncKind): SyncKind[] {
+  return [...KIND_SETTINGS[kind].clears, ...KIND_SETTINGS[kind].sendsFirst];
 }
 
 /**
- * The kinds whose jobs do `kind`'s work: those clearing an outbox kind it clears (availability and rates
- * share one diff run), `kind` itself always.
+ * The kinds whose jobs do `kind`'s work, `kind` itself always: those whose run brings every outbox kind it
+ * clears up to date (availability and rates share one diff run; a calendar run sends the bookings first).
  */
 export function jobsSharingWork(kind: SyncKind): SyncKind[] {
   const clears = KIND_SETTINGS[kind].clears;
   return SYNC_KINDS.filter(
-    (job) => job === kind || KIND_SETTINGS[job].clears.some((cleared) => clears.includes(cleared)),
+    (job) => job === kind || (clears.length > 0 && clears.every((cleared) => changesCoveredBy(job).includes(cleared))),
   );
+}
+
+/**
+ * The kinds whose jobs do some of the work a `kind` job covers, `kind` itself always: the pushes that one
+ * quiet spell after a `kind` job ends may start at once (a booking edit waits in a booking or a calendar job).
+ */
+export function jobsOverlapping(kind: SyncKind): SyncKind[] {
+  const overlapping = new Set<SyncKind>([kind]);
+  for (const covered of changesCoveredBy(kind)) for (const job of jobsSharingWork(covered)) overlapping.add(job);
+  return SYNC_KINDS.filter((job) => overlapping.has(job));
 }
 
 /** The deadline of an attempt of `kind` started at `now`: the transport stops retrying its calls there. */

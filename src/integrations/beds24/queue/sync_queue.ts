@@ -1,8 +1,15 @@
 import { PgBoss, fromKnex, type Job, type JobResult, type JobWithMetadata } from 'pg-boss';
 import type { Db, Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
-import { hasChangeQueuedBefore } from '../store/outbox_store.ts';
-import { KIND_SETTINGS, SYNC_KINDS, expireInSeconds, jobsSharingWork, type SyncKind } from './job_kinds.ts';
+import { hasChangeQueuedBefore, hasChangeQueuedSince } from '../store/outbox_store.ts';
+import {
+  KIND_SETTINGS,
+  SYNC_KINDS,
+  changesCoveredBy,
+  expireInSeconds,
+  jobsSharingWork,
+  type SyncKind,
+} from './job_kinds.ts';
 import {
   CALENDAR_TICK_CRON,
   CALENDAR_TICK_QUEUE,
@@ -137,25 +144,29 @@ export class SyncQueue {
 
   /**
    * 0 on the leading edge, else the kind's debounce; or the job that will carry the change. A push on its
-   * way is a job of the key, or of a kind that does the same work (an availability job sends rate changes
-   * too). One queued to start within this kind's debounce means a burst: the change rides in it, and a job
-   * of another kind carries it without a job of its own (the send of the same key is a no-op anyway). One
-   * queued for later (a rate job's longer debounce, a job deferred for credits) does not hold the change
-   * back. One running means a burst only while it still carries changes recorded before it started: an
-   * edit made just after the push reached Beds24, while the job records its results, is the first of a new
-   * quiet period, not part of a burst.
+   * way is a job of the key, or of a kind that does the same work (a calendar job sends rate changes and
+   * the waiting bookings too). One queued to start within this kind's debounce means a burst: the change
+   * rides in it, and a job of another kind carries it without a job of its own (the send of the same key
+   * is a no-op anyway). One queued for later (a rate job's longer debounce, a job deferred for credits) does
+   * not hold the change back. One running that started after every change of this kind waiting was recorded
+   * takes this one too. Otherwise it means a burst only while it still carries changes recorded before it
+   * started (its own, or this kind's): an edit made just after the push reached Beds24, while the job
+   * records its results, is the first of a new quiet period, not part of a burst.
    */
   private async trailingDelay(db: Db, kind: SyncKind, propertyId: string): Promise<number | { carriedBy: string }> {
     const debounce = KIND_SETTINGS[kind].debounceSeconds * this.tuning.debounceFactor;
     if (debounce <= 0) return 0;
     if (!KIND_SETTINGS[kind].leadingEdge) return debounce;
     const own = singletonKeyFor(kind, propertyId);
-    const { rows }: { rows: Array<{ id: string; key: string; state: string; started_on: Date | null }> } = await db.raw(
-      `select id, singleton_key as key, state, started_on from ${PGBOSS_SCHEMA}.job
+    const {
+      rows,
+    }: { rows: Array<{ id: string; key: string; kind: SyncKind; state: string; started_on: Date | null }> } =
+      await db.raw(
+        `select id, singleton_key as key, data->>'kind' as kind, state, started_on from ${PGBOSS_SCHEMA}.job
          where name = ? and singleton_key = any(?)
            and (state = 'active' or (state in ('created', 'retry') and start_after <= now() + make_interval(secs => ?)))`,
-      [SYNC_QUEUE, keysSharingWork(kind, propertyId), debounce],
-    );
+        [SYNC_QUEUE, keysSharingWork(kind, propertyId), debounce],
+      );
     const queued = rows.filter((row) => row.state !== 'active');
     if (queued.some((row) => row.key === own)) return debounce;
     if (queued[0] !== undefined) return { carriedBy: queued[0].id };
@@ -163,19 +174,22 @@ export class SyncQueue {
     if (!running?.started_on) return 0;
     const clears = KIND_SETTINGS[kind].clears;
     if (clears.length === 0) return debounce;
-    return (await hasChangeQueuedBefore(db, propertyId, clears, running.started_on)) ? debounce : 0;
+    // Everything waiting was there when it started: it takes this change too (a job its edit just woke).
+    if (!(await hasChangeQueuedSince(db, propertyId, clears, running.started_on))) return { carriedBy: running.id };
+    const carried = [...new Set([...clears, ...KIND_SETTINGS[running.kind].clears])];
+    return (await hasChangeQueuedBefore(db, propertyId, carried, running.started_on)) ? debounce : 0;
   }
 
   /**
-   * The jobs doing `kind`'s work (of its key, or of a kind that does the same work) queued to wait out a
-   * debounce may start now. Answers whether one did; the worker that runs the key's current job fetches it
-   * as soon as that job ends (it fetches again at once).
+   * The property's jobs of these kinds queued to wait out a debounce may start now. Answers whether one
+   * did; the worker that runs the property's current job fetches it as soon as that job ends (it fetches
+   * again at once).
    */
-  async startQueuedNow(db: Db, kind: SyncKind, propertyId: string): Promise<boolean> {
+  async startQueuedNow(db: Db, kinds: readonly SyncKind[], propertyId: string): Promise<boolean> {
     const { rowCount }: { rowCount: number | null } = await db.raw(
       `update ${PGBOSS_SCHEMA}.job set start_after = now()
        where name = ? and singleton_key = any(?) and state = 'created' and start_after > now()`,
-      [SYNC_QUEUE, keysSharingWork(kind, propertyId)],
+      [SYNC_QUEUE, kinds.map((job) => singletonKeyFor(job, propertyId))],
     );
     return (rowCount ?? 0) > 0;
   }
@@ -211,16 +225,18 @@ export class SyncQueue {
    * process, is sent by the outbox sweeper.
    */
   wakeAfterCommit(db: Db, propertyId: string, kinds: Iterable<SyncKind>): void {
+    // One after the other, the kinds whose job carries the others first: a booking change then rides in
+    // the calendar job its edit queued, instead of a booking job of its own.
+    const ordered = [...new Set(kinds)].sort((a, b) => changesCoveredBy(b).length - changesCoveredBy(a).length);
     const wake = (): void => {
-      for (const kind of new Set(kinds)) {
-        const sending = this.send(this.db, kind, propertyId)
-          .then(() => undefined)
-          .catch((error: unknown) => {
-            this.logger.warn({ err: error }, 'could not queue a sync job after commit; the outbox sweeper will');
-          })
-          .finally(() => this.waking.delete(sending));
-        this.waking.add(sending);
-      }
+      const sending = (async () => {
+        for (const kind of ordered) {
+          await this.send(this.db, kind, propertyId).catch((error: unknown) => {
+            this.logger.warn({ err: error, kind }, 'could not queue a sync job after commit; the outbox sweeper will');
+          });
+        }
+      })().finally(() => this.waking.delete(sending));
+      this.waking.add(sending);
     };
     this.afterCommit(db, wake);
   }

@@ -8,7 +8,7 @@ import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors
 import { recordAbandonedJob, recordFailure, resolveFailures } from '../store/failures_store.ts';
 import { waitingChangesSince } from '../store/outbox_store.ts';
 import { lastCallSentSince } from '../store/sync_log_store.ts';
-import { KIND_SETTINGS, attemptDeadline, type SyncKind } from './job_kinds.ts';
+import { KIND_SETTINGS, attemptDeadline, changesCoveredBy, jobsOverlapping, type SyncKind } from './job_kinds.ts';
 import type { SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
 
@@ -55,7 +55,8 @@ export class SyncWorker {
         const options = { priority: KIND_SETTINGS[data.kind].creditPriority, wait: false, deadline };
         return handlers[data.kind](data.propertyId, options);
       });
-      await resolveFailures(db, data.propertyId, 'job', [data.kind]);
+      // A calendar run that succeeded sent the waiting bookings too: a booking job that gave up is made good.
+      await resolveFailures(db, data.propertyId, 'job', [data.kind, ...KIND_SETTINGS[data.kind].sendsFirst]);
       await this.startQuietSuccessor(data, since).catch((error: unknown) => {
         // The push is done; the next one only starts after its debounce, as it would in a burst.
         logger.warn(
@@ -90,17 +91,20 @@ export class SyncWorker {
   /**
    * A send made while this job ran was held back a debounce, as part of a burst. It was none when a single
    * edit came, after the job had sent its last call to Beds24: the hotel's next edit, made as the last one
-   * landed, the first of a new quiet spell. Its job then starts as soon as this one ends. Two edits or more
-   * while the push was on its way, or a change left from before it, are a burst and keep the debounce.
+   * landed, the first of a new quiet spell. Its job (a booking edit's may be a calendar job, which sends
+   * bookings first) then starts as soon as this one ends. Two edits or more while the push was on its
+   * way, or a change left from before it, are a burst and keep the debounce.
    */
   private async startQuietSuccessor(data: SyncJobData, since: Date): Promise<void> {
     const { db, queue, logger } = this.deps;
     const settings = KIND_SETTINGS[data.kind];
     if (!settings.leadingEdge || settings.debounceSeconds <= 0) return;
+    const successors = jobsOverlapping(data.kind);
+    const watched = [...new Set(successors.flatMap(changesCoveredBy))];
     const sent = (await lastCallSentSince(db, data.propertyId, since)) ?? since;
-    const waiting = await waitingChangesSince(db, data.propertyId, settings.clears, sent);
+    const waiting = await waitingChangesSince(db, data.propertyId, watched, sent);
     if (waiting.before > 0 || waiting.edits !== 1) return;
-    if (await queue.startQueuedNow(db, data.kind, data.propertyId)) {
+    if (await queue.startQueuedNow(db, successors, data.propertyId)) {
       logger.debug({ kind: data.kind, property_id: data.propertyId }, 'next push starts at once: one edit, no burst');
     }
   }

@@ -29,7 +29,7 @@ import {
 } from '../store/calendar_state_store.ts';
 import { isPushEnabled, loadConfig, recordPushed, type Beds24Config } from '../store/config_store.ts';
 import { recordFailure, resolveCalendarFailuresExcept, resolveFailures } from '../store/failures_store.ts';
-import { clearChanges, hasPendingChanges, outboxByKind, pendingChanges } from '../store/outbox_store.ts';
+import { clearChanges, hasPendingChanges, outboxByKind, takePendingChanges } from '../store/outbox_store.ts';
 import { waitingBookingFootprints } from '../store/reservation_sync_store.ts';
 import { KIND_SETTINGS, type SyncKind } from '../queue/job_kinds.ts';
 import type { Beds24Connections } from './beds24_connections.ts';
@@ -116,7 +116,7 @@ export class AvailabilityPushService {
     // With a toggle off the outbox is kept, so nothing is lost; a resync after re-enabling sends it all.
     if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
     const run = this.startRun();
-    const pending = await pendingChanges(this.deps.db, propertyId, ['availability', 'rates']);
+    const pending = await takePendingChanges(this.deps.db, propertyId, ['availability', 'rates']);
     const waits = await this.waits(propertyId, ['availability', 'rates']);
     // Whichever of the two jobs runs, it carries the changes of both: it spends as the most urgent of them may.
     const carried = pending.map((change) => KIND_SETTINGS[change.kind].creditPriority);
@@ -134,7 +134,7 @@ export class AvailabilityPushService {
   async pushPendingResyncs(propertyId: string, options: PushOptions): Promise<PushSummary> {
     if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
     const run = this.startRun();
-    const pending = await pendingChanges(this.deps.db, propertyId, ['resync']);
+    const pending = await takePendingChanges(this.deps.db, propertyId, ['resync']);
     const waits = await this.waits(propertyId, ['resync']);
     const total = await this.bookingsFirst(propertyId, options, run);
     let calls = 0;

@@ -25,7 +25,7 @@ import { recordFailure, resolveFailures } from '../store/failures_store.ts';
 import {
   clearChanges,
   oldestChangeAgeOf,
-  pendingChanges,
+  takePendingChanges,
   recordChanges,
   type PendingChange,
 } from '../store/outbox_store.ts';
@@ -86,7 +86,7 @@ export class ReservationPushService {
     const summary = emptySummary();
     const config = await loadConfig(this.db, propertyId);
     if (!isPushEnabled(config)) return summary;
-    const pending = await pendingChanges(this.db, propertyId, ['reservations']);
+    const pending = await takePendingChanges(this.db, propertyId, ['reservations']);
     for (let i = 0; i < pending.length; i += this.batchSize) {
       await this.pushBatch(config, pending.slice(i, i + this.batchSize), options, summary);
     }

@@ -23,22 +23,41 @@ export async function recordChanges(db: Db, propertyId: string, changes: Change[
      select ?, c.kind, c.entity_id from unnest(?::text[], ?::text[]) as c(kind, entity_id)
      order by c.kind, c.entity_id
      on conflict (property_id, kind, entity_id)
-     do update set version = nextval('beds24_change_version_seq'), last_queued_at = now()`,
+     do update set version = nextval('beds24_change_version_seq'), last_queued_at = now(),
+       requeued_at = coalesce(beds24_pending_changes.requeued_at,
+         case when beds24_pending_changes.taken_at is not null then now() end)`,
     [propertyId, changes.map((c) => c.kind), changes.map((c) => c.entityId)],
   );
 }
 
-/** The property's changes of these kinds, oldest first. */
-export function pendingChanges(db: Db, propertyId: string, kinds: readonly SyncKind[]): Promise<PendingChange[]> {
-  return db('beds24_pending_changes')
-    .where({ property_id: propertyId })
-    .whereIn('kind', kinds)
-    .orderBy('first_queued_at')
-    .select('kind', 'entity_id', 'version');
+/**
+ * The property's changes of these kinds, oldest first, taken by the push that is about to send them: an
+ * edit of one of them from now on is one that push does not carry (see `clearChanges`).
+ */
+export async function takePendingChanges(
+  db: Db,
+  propertyId: string,
+  kinds: readonly SyncKind[],
+): Promise<PendingChange[]> {
+  const { rows }: { rows: Array<PendingChange & { first_queued_at: Date }> } = await db.raw(
+    // Locked in key order, as edits lock them: two writers taking rows in other orders can deadlock.
+    `with taken as (
+       select kind, entity_id from beds24_pending_changes where property_id = ? and kind = any(?)
+       order by kind, entity_id for update
+     )
+     update beds24_pending_changes p set taken_at = now(), requeued_at = null
+     from taken where p.property_id = ? and p.kind = taken.kind and p.entity_id = taken.entity_id
+     returning p.kind, p.entity_id, p.version, p.first_queued_at`,
+    [propertyId, [...kinds], propertyId],
+  );
+  return rows
+    .sort((a, b) => a.first_queued_at.getTime() - b.first_queued_at.getTime())
+    .map(({ kind, entity_id, version }) => ({ kind, entity_id, version }));
 }
 
 /**
- * Clears what was pushed, unless it changed again meanwhile (its version moved on). One statement, in key
+ * Clears what was pushed, unless it changed again meanwhile (its version moved on): such a row stays, and
+ * waits from its first edit after the push took it, the one the push did not carry. One statement, in key
  * order; callers run it outside the transaction that records the results: holding outbox rows while
  * waiting for other rows is how edits and the worker deadlock. A crash before it only means one harmless
  * push again.
@@ -46,11 +65,23 @@ export function pendingChanges(db: Db, propertyId: string, kinds: readonly SyncK
 export async function clearChanges(db: Db, propertyId: string, done: PendingChange[]): Promise<void> {
   if (done.length === 0) return;
   const sorted = [...done].sort((a, b) => a.kind.localeCompare(b.kind) || a.entity_id.localeCompare(b.entity_id));
+  const bindings = [
+    sorted.map((c) => c.kind),
+    sorted.map((c) => c.entity_id),
+    sorted.map((c) => c.version),
+    propertyId,
+  ];
   await db.raw(
-    `delete from beds24_pending_changes p
-     using unnest(?::text[], ?::text[], ?::bigint[]) as done(kind, entity_id, version)
-     where p.property_id = ? and p.kind = done.kind and p.entity_id = done.entity_id and p.version = done.version`,
-    [sorted.map((c) => c.kind), sorted.map((c) => c.entity_id), sorted.map((c) => c.version), propertyId],
+    `with done as (select * from unnest(?::text[], ?::text[], ?::bigint[]) as d(kind, entity_id, version)),
+     cleared as (
+       delete from beds24_pending_changes p using done
+       where p.property_id = ? and p.kind = done.kind and p.entity_id = done.entity_id and p.version = done.version
+     )
+     update beds24_pending_changes p
+     set first_queued_at = coalesce(p.requeued_at, p.first_queued_at), taken_at = null, requeued_at = null
+     from done
+     where p.property_id = ? and p.kind = done.kind and p.entity_id = done.entity_id and p.version <> done.version`,
+    [...bindings, propertyId],
   );
 }
 
@@ -69,6 +100,25 @@ export async function hasChangeQueuedBefore(
     .where({ property_id: propertyId })
     .whereIn('kind', kinds)
     .where('first_queued_at', '<', before)
+    .first('kind');
+  return row !== undefined;
+}
+
+/**
+ * Whether a change of these kinds was recorded at or after `since` (the start of the push that runs), or
+ * edited again after that push took it: one that push does not carry.
+ */
+export async function hasChangeQueuedSince(
+  db: Db,
+  propertyId: string,
+  kinds: readonly SyncKind[],
+  since: Date,
+): Promise<boolean> {
+  if (kinds.length === 0) return false;
+  const row = await db('beds24_pending_changes')
+    .where({ property_id: propertyId })
+    .whereIn('kind', kinds)
+    .whereRaw('(first_queued_at >= ? or requeued_at is not null)', [since])
     .first('kind');
   return row !== undefined;
 }

@@ -37,6 +37,10 @@ export interface PendingChangeTable {
   version: number;
   first_queued_at: Date;
   last_queued_at: Date;
+  /** When a push read the change to send it; null until one does. */
+  taken_at: Date | null;
+  /** The first edit of the row after a push took it: what that push does not carry. */
+  requeued_at: Date | null;
 }
 
 export type ReservationSyncState = 'pending' | 'synced' | 'failed' | 'skipped';
