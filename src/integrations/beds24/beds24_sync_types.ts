@@ -20,6 +20,11 @@ export interface PushOptions {
   wait?: boolean;
   /** The job attempt's deadline: no Beds24 call is tried again past it. */
   deadline?: Date;
+  /**
+   * Set by a calendar run that sends the bookings first: nights a booking write hands back to the calendar
+   * are recorded for that run, which takes them after the bookings, instead of waking a job of their own.
+   */
+  calendarFollows?: boolean;
 }
 
 /**

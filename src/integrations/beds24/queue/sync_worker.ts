@@ -7,7 +7,6 @@ import type { PushOptions } from '../beds24_sync_types.ts';
 import { Beds24CreditsDeferredError, Beds24Error } from '../client/beds24_errors.ts';
 import { recordAbandonedJob, recordFailure, resolveFailures } from '../store/failures_store.ts';
 import { waitingChangesSince } from '../store/outbox_store.ts';
-import { lastCallSentSince } from '../store/sync_log_store.ts';
 import { KIND_SETTINGS, attemptDeadline, changesCoveredBy, jobsOverlapping, type SyncKind } from './job_kinds.ts';
 import type { SyncJobData } from './queue_config.ts';
 import type { JobVerdict, SyncQueue } from './sync_queue.ts';
@@ -90,10 +89,11 @@ export class SyncWorker {
 
   /**
    * A send made while this job ran was held back a debounce, as part of a burst. It was none when a single
-   * edit came, after the job had sent its last call to Beds24: the hotel's next edit, made as the last one
-   * landed, the first of a new quiet spell. Its job (a booking edit's may be a calendar job, which sends
-   * bookings first) then starts as soon as this one ends. Two edits or more while the push was on its
-   * way, or a change left from before it, are a burst and keep the debounce.
+   * edit came that this job did not carry (the hotel's next edit, made as this push was on its way, a
+   * booking saved after this calendar run sent the bookings), and nothing from before the job is left: its
+   * job (a booking edit's is a calendar job, which sends bookings first) then starts as soon as this one
+   * ends. Two edits or more while the push was on its way, or a change left from before it, are a burst and
+   * keep the debounce. The outbox dates a row edited again during the push from that edit.
    */
   private async startQuietSuccessor(data: SyncJobData, since: Date): Promise<void> {
     const { db, queue, logger } = this.deps;
@@ -101,8 +101,7 @@ export class SyncWorker {
     if (!settings.leadingEdge || settings.debounceSeconds <= 0) return;
     const successors = jobsOverlapping(data.kind);
     const watched = [...new Set(successors.flatMap(changesCoveredBy))];
-    const sent = (await lastCallSentSince(db, data.propertyId, since)) ?? since;
-    const waiting = await waitingChangesSince(db, data.propertyId, watched, sent);
+    const waiting = await waitingChangesSince(db, data.propertyId, watched, since);
     if (waiting.before > 0 || waiting.edits !== 1) return;
     if (await queue.startQueuedNow(db, successors, data.propertyId)) {
       logger.debug({ kind: data.kind, property_id: data.propertyId }, 'next push starts at once: one edit, no burst');

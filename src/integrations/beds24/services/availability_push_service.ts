@@ -116,12 +116,16 @@ export class AvailabilityPushService {
     // With a toggle off the outbox is kept, so nothing is lost; a resync after re-enabling sends it all.
     if (!isPushEnabled(await loadConfig(this.deps.db, propertyId))) return emptySummary();
     const run = this.startRun();
-    const pending = await takePendingChanges(this.deps.db, propertyId, ['availability', 'rates']);
-    const waits = await this.waits(propertyId, ['availability', 'rates']);
+    const kinds: SyncKind[] = ['availability', 'rates'];
+    const started = await takePendingChanges(this.deps.db, propertyId, kinds);
+    const waits = await this.waits(propertyId, kinds);
     // Whichever of the two jobs runs, it carries the changes of both: it spends as the most urgent of them may.
-    const carried = pending.map((change) => KIND_SETTINGS[change.kind].creditPriority);
+    const carried = started.map((change) => KIND_SETTINGS[change.kind].creditPriority);
     const spending = { ...options, priority: mostUrgent(options.priority, ...carried) };
-    const summary = await this.bookingsFirst(propertyId, spending, run);
+    const summary = await this.bookingsFirst(propertyId, spending, run, { calendarFollows: true });
+    // Taken again after the bookings: this run's calendar, computed from now, carries what came meanwhile,
+    // the nights a booking write handed back included.
+    const pending = await takePendingChanges(this.deps.db, propertyId, kinds);
     const calendar = await this.pushRange(propertyId, {}, spending, run);
     add(summary, calendar);
     endRun(run);
@@ -176,13 +180,19 @@ export class AvailabilityPushService {
    * A booking write Beds24 does not take now holds up only the counts that would rise: closings still go
    * (a cancel not yet in Beds24 must not reopen its unit while Beds24 still holds the booking).
    */
-  private async bookingsFirst(propertyId: string, options: PushOptions, run: Run): Promise<PushSummary> {
+  private async bookingsFirst(
+    propertyId: string,
+    options: PushOptions,
+    run: Run,
+    { calendarFollows = false } = {},
+  ): Promise<PushSummary> {
     if (!(await hasPendingChanges(this.deps.db, propertyId, ['reservations']))) return emptySummary();
     try {
       // Beds24 refusing booking writes must not hold the calendar's closings for the transport's retries.
       const retryUntil = new Date(this.deps.clock.now().getTime() + BOOKINGS_FIRST_RETRY_MS);
       return await this.deps.bookings.pushPending(propertyId, {
         ...options,
+        calendarFollows,
         priority: KIND_SETTINGS.reservations.creditPriority,
         deadline: options.deadline !== undefined && options.deadline < retryUntil ? options.deadline : retryUntil,
       });

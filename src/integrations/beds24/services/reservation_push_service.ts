@@ -154,7 +154,7 @@ export class ReservationPushService {
       if (!maybeApplied) await this.setSyncState(this.db, creates, { create_sent_at: null });
       throw error;
     }
-    await this.applyResults(config, sendable, results, pending, summary, editedAt);
+    await this.applyResults(config, sendable, results, pending, summary, editedAt, options.calendarFollows === true);
     if (editedAt !== null) {
       this.latency?.observe({ kind: 'reservations' }, (this.clock.now().getTime() - editedAt.getTime()) / 1000);
     }
@@ -173,18 +173,20 @@ export class ReservationPushService {
    * Beds24 before the edit's booking write would then end off by the units the booking moved (a cancelled
    * stay giving its unit back twice): those of the moved nights written since the edit are sent again,
    * after the booking. Written before the edit, they differ from what the PMS wants and go out anyway.
-   * In the transaction that records the footprint written, so a crash cannot lose them.
+   * In the transaction that records the footprint written, so a crash cannot lose them; by the calendar
+   * run this write goes first in, when there is one, else by a calendar job of their own.
    */
   private async resendMovedNights(
     trx: Knex.Transaction,
     propertyId: string,
     moved: Array<{ beds24RoomId: number; date: string }>,
     since: Date,
+    calendarFollows: boolean,
   ): Promise<void> {
     const forgotten = await forgetCellsPushedSince(trx, propertyId, moved, since);
     if (forgotten === 0) return;
     await recordChanges(trx, propertyId, [{ kind: 'availability', entityId: 'calendar' }]);
-    this.queue?.wakeAfterCommit(trx, propertyId, ['availability']);
+    if (!calendarFollows) this.queue?.wakeAfterCommit(trx, propertyId, ['availability']);
   }
 
   private async applyResults(
@@ -194,6 +196,7 @@ export class ReservationPushService {
     pending: PendingChange[],
     summary: PushSummary,
     editedAt: Date | null,
+    calendarFollows: boolean,
   ): Promise<void> {
     const now = this.clock.now();
     const done: string[] = [];
@@ -237,7 +240,9 @@ export class ReservationPushService {
         }
         done.push(id);
       }
-      if (editedAt !== null && moved.length > 0) await this.resendMovedNights(trx, config.property_id, moved, editedAt);
+      if (editedAt !== null && moved.length > 0) {
+        await this.resendMovedNights(trx, config.property_id, moved, editedAt, calendarFollows);
+      }
       await recordPushed(trx, config.property_id, now);
       // With the results: an edit made from now on is a new change (a new push at once), never one that
       // looks still carried by this push.

@@ -33,15 +33,3 @@ export function recentCalls(db: Db, filter: { propertyId?: string; limit: number
   if (propertyId) query.where({ property_id: propertyId });
   return query;
 }
-
-/**
- * When the property's last Beds24 call made since `since` was sent (null when it made none): its log row is
- * written once the answer is in, `duration_ms` later.
- */
-export async function lastCallSentSince(db: Db, propertyId: string, since: Date): Promise<Date | null> {
-  const row: { at: Date | null } | undefined = await db('beds24_sync_log')
-    .where({ property_id: propertyId })
-    .where('created_at', '>=', since)
-    .first(db.raw(`max(created_at - duration_ms * interval '1 millisecond') as at`));
-  return row?.at ?? null;
-}
