@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearChanges, recordChanges, takePendingChanges } from '../../src/integrations/beds24/store/outbox_store.ts';
+import {
+  clearChanges,
+  recordChanges,
+  takePendingChanges,
+  waitingChangesSince,
+} from '../../src/integrations/beds24/store/outbox_store.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test_database.ts';
 
 let database: TestDatabase;
@@ -60,5 +65,22 @@ describe('a change edited again while a push sends it', () => {
     await clearChanges(database.db, propertyId, retry);
 
     expect((await rows()).some((row) => row.entity_id === 'retried')).toBe(false);
+  });
+  it.each([
+    [1, 1],
+    [3, 3],
+  ])('counts %i edit(s) made while the push ran as %i, though one row gathers them', async (made, counted) => {
+    const [property] = await database
+      .db('properties')
+      .insert({ name: 'Counting Hotel', timezone: 'UTC' })
+      .returning<Array<{ id: string }>>('id');
+    const id = property!.id;
+    await recordChanges(database.db, id, [{ kind: 'rates', entityId: 'calendar' }]);
+    const taken = await takePendingChanges(database.db, id, ['rates']);
+    const { rows } = await database.db.raw<{ rows: Array<{ now: Date }> }>('select now() as now');
+    for (let i = 0; i < made; i += 1) await recordChanges(database.db, id, [{ kind: 'rates', entityId: 'calendar' }]);
+    await clearChanges(database.db, id, taken);
+
+    expect(await waitingChangesSince(database.db, id, ['rates'], rows[0]!.now)).toEqual({ before: 0, edits: counted });
   });
 });

@@ -25,7 +25,9 @@ export async function recordChanges(db: Db, propertyId: string, changes: Change[
      on conflict (property_id, kind, entity_id)
      do update set version = nextval('beds24_change_version_seq'), last_queued_at = now(),
        requeued_at = coalesce(beds24_pending_changes.requeued_at,
-         case when beds24_pending_changes.taken_at is not null then now() end)`,
+         case when beds24_pending_changes.taken_at is not null then now() end),
+       edits = case when beds24_pending_changes.taken_at is not null and beds24_pending_changes.requeued_at is null
+         then 1 else beds24_pending_changes.edits + 1 end`,
     [propertyId, changes.map((c) => c.kind), changes.map((c) => c.entityId)],
   );
 }
@@ -125,7 +127,8 @@ export async function hasChangeQueuedSince(
 
 /**
  * The changes of these kinds still waiting, as seen from `since`: how many were recorded before it, and how
- * many edits recorded them (the rows one transaction writes share their `first_queued_at`).
+ * many edits recorded them, at least (the rows one transaction writes share their `first_queued_at`; a row
+ * counts the edits it holds).
  */
 export async function waitingChangesSince(
   db: Db,
@@ -138,7 +141,8 @@ export async function waitingChangesSince(
     .whereIn('kind', kinds)
     .first(
       db.raw('(count(*) filter (where first_queued_at < ?))::int as before', [since]),
-      db.raw('count(distinct first_queued_at)::int as edits'),
+      // One transaction's rows share their first_queued_at; one row may hold several edits.
+      db.raw('greatest(count(distinct first_queued_at), max(edits), 0)::int as edits'),
     );
   return row ?? { before: 0, edits: 0 };
 }

@@ -41,6 +41,8 @@ export interface PendingChangeTable {
   taken_at: Date | null;
   /** The first edit of the row after a push took it: what that push does not carry. */
   requeued_at: Date | null;
+  /** Edits the row holds that no push took (since a push took it, or since it was recorded). */
+  edits: number;
 }
 
 export type ReservationSyncState = 'pending' | 'synced' | 'failed' | 'skipped';
