@@ -4,6 +4,7 @@ import {
   KIND_SETTINGS,
   SYNC_KINDS,
   attemptDeadline,
+  carriersFirst,
   expireInSeconds,
   isSyncKind,
   jobsClearing,
@@ -54,6 +55,26 @@ describe('job kinds', () => {
   ])('a %s job overlaps the work of jobs of %j', (kind, jobs) => {
     expect(jobsOverlapping(kind)).toEqual(jobs);
   });
+
+  it.each<[SyncKind[], SyncKind[]]>([
+    [
+      ['reservations', 'availability'],
+      ['availability', 'reservations'],
+    ],
+    [
+      ['rates', 'reservations', 'resync'],
+      ['rates', 'reservations', 'resync'],
+    ],
+    [
+      ['import', 'reservations'],
+      ['reservations', 'import'],
+    ],
+  ])(
+    'queues %j as %j: a calendar job before the booking change it carries, the kinds covering more first',
+    (kinds, order) => {
+      expect(carriersFirst(kinds, (kind) => kind)).toEqual(order);
+    },
+  );
 
   it.each([
     ['reservations', true],

@@ -123,6 +123,14 @@ export function changesCoveredBy(kind: SyncKind): SyncKind[] {
 }
 
 /**
+ * The items in the order their kinds' jobs are to be queued: those whose job carries other kinds' changes
+ * first, so that a change of a carried kind (a booking's) finds the job that carries it (its calendar's).
+ */
+export function carriersFirst<T>(items: readonly T[], kindOf: (item: T) => SyncKind): T[] {
+  return [...items].sort((a, b) => changesCoveredBy(kindOf(b)).length - changesCoveredBy(kindOf(a)).length);
+}
+
+/**
  * The kinds whose jobs do `kind`'s work, `kind` itself always: those whose run brings every outbox kind it
  * clears up to date (availability and rates share one diff run; a calendar run sends the bookings first).
  */

@@ -1,7 +1,7 @@
 import type { Knex } from '../../../db.ts';
 import type { Logger } from '../../../logger.ts';
 import { pushableChanges } from '../store/outbox_store.ts';
-import { changesCoveredBy, jobsClearing } from './job_kinds.ts';
+import { carriersFirst, jobsClearing } from './job_kinds.ts';
 import { singletonKeyFor } from './queue_config.ts';
 import type { SyncQueue } from './sync_queue.ts';
 
@@ -52,9 +52,7 @@ export class OutboxSweeper {
     // Read after the outbox, so a row is never missed; a job that ends in between costs one empty run.
     const live = await queue.liveKeys(db);
     let sent = 0;
-    // The kinds whose job carries others first: a booking change then finds its calendar job on its way.
-    const carriersFirst = waiting.sort((a, b) => changesCoveredBy(b.kind).length - changesCoveredBy(a.kind).length);
-    for (const { property_id, kind } of carriersFirst) {
+    for (const { property_id, kind } of carriersFirst(waiting, (change) => change.kind)) {
       if (jobsClearing(kind).some((clearing) => live.has(singletonKeyFor(clearing, property_id)))) continue;
       await queue.send(db, kind, property_id);
       live.add(singletonKeyFor(kind, property_id));

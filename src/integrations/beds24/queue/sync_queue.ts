@@ -5,7 +5,7 @@ import { hasChangeQueuedBefore, hasChangeQueuedSince } from '../store/outbox_sto
 import {
   KIND_SETTINGS,
   SYNC_KINDS,
-  changesCoveredBy,
+  carriersFirst,
   expireInSeconds,
   jobsSharingWork,
   type SyncKind,
@@ -225,9 +225,8 @@ export class SyncQueue {
    * process, is sent by the outbox sweeper.
    */
   wakeAfterCommit(db: Db, propertyId: string, kinds: Iterable<SyncKind>): void {
-    // One after the other, the kinds whose job carries the others first: a booking change then rides in
-    // the calendar job its edit queued, instead of a booking job of its own.
-    const ordered = [...new Set(kinds)].sort((a, b) => changesCoveredBy(b).length - changesCoveredBy(a).length);
+    // One after the other: a booking change then rides in the calendar job its edit queued.
+    const ordered = carriersFirst([...new Set(kinds)], (kind) => kind);
     const wake = (): void => {
       const sending = (async () => {
         for (const kind of ordered) {
