@@ -173,8 +173,8 @@ export class ReservationPushService {
    * Beds24 before the edit's booking write would then end off by the units the booking moved (a cancelled
    * stay giving its unit back twice): those of the moved nights written since the edit are sent again,
    * after the booking. Written before the edit, they differ from what the PMS wants and go out anyway.
-   * In the transaction that records the footprint written, so a crash cannot lose them; by the calendar
-   * run this write goes first in, when there is one, else by a calendar job of their own.
+   * In the transaction that records the footprint written, so a crash cannot lose them. They are sent by
+   * the calendar run this booking write is part of, when there is one, else by a calendar job of their own.
    */
   private async resendMovedNights(
     trx: Knex.Transaction,
